@@ -1,0 +1,46 @@
+# BriefLens: `make run` sets up, ingests corpus/ and opens a cited chat; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup run ingest test test-fast lint typecheck contract bench calibrate clean
+
+# torch is pinned in the same pip command as everything else, so pip never pulls a CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt "torch==2.13.0" -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ingest: setup
+	$(BIN)/brieflens ingest corpus
+
+run: ingest
+	$(BIN)/brieflens chat
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check app retrieval eval tests bench
+	$(BIN)/ruff format --check app retrieval eval tests bench
+
+typecheck: setup
+	$(BIN)/mypy --strict retrieval eval
+
+contract: ingest
+	$(BIN)/python ../shared/tools/contract_check.py
+
+calibrate: setup
+	$(BIN)/python bench/calibrate_abstain.py
+
+clean:
+	rm -rf .brieflens .pytest_cache .mypy_cache .ruff_cache

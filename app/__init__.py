@@ -1,0 +1,1 @@
+"""Thin front ends over the retrieval core: CLI, API and UI."""

@@ -1,0 +1,306 @@
+"""The brieflens command line: ingest, search, ask, chat, documents, show."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+app = typer.Typer(
+    help="BriefLens: ask a corpus of analytical briefs and get answers whose every sentence cites an exact quote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
+TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Passages to retrieve [default: 5].")]
+Docs = Annotated[
+    list[str] | None,
+    typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    """Build Settings once, from the environment and the command line."""
+    from retrieval.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    settings = Settings(**overrides)
+    logging.basicConfig(
+        level=settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    return settings
+
+
+@contextmanager
+def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
+    """Open BriefLens; turn its errors into one clear line and a non-zero exit."""
+    from retrieval.errors import BriefLensError
+    from retrieval.service import BriefLens
+
+    lens = None
+    try:
+        lens = BriefLens(_settings(data_dir))
+        yield lens
+    except BriefLensError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        if e.help:
+            err.print(f"[dim]{e.help}[/dim]", highlight=False)
+        raise typer.Exit(2) from e
+    finally:
+        if lens is not None:
+            lens.close()
+
+
+def _print_json(data: Any) -> None:
+    """Write JSON to stdout, unwrapped and unstyled."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders [default: ./corpus].")] = None,
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Sync the index with folders of briefs: add new, re-embed changed, drop deleted files."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from retrieval import contract
+
+    with _lens(data_dir) as lens:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                label = {"scan": "Reading files", "embed": "Embedding chunks"}.get(phase, phase)
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(label, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            report = lens.ingest(paths, progress)
+        for problem in report.problems:
+            err.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False)
+        for warning in report.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        if as_json:
+            _print_json(contract.ingest_report(report))
+        else:
+            total = len(lens.documents())
+            err.print(
+                f"Indexed {total} documents: {len(report.added)} added, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged, {len(report.renamed)} renamed, {len(report.removed)} removed; "
+                f"embedded {report.chunks_embedded} chunks, removed {report.chunks_removed}"
+                + (f"; {len(report.problems)} problems" if report.problems else "")
+                + (f"; recovered {report.recovered} chunks of an interrupted ingest" if report.recovered else "")
+                + ".",
+                highlight=False,
+            )
+        if not report.indexed_ok:
+            raise typer.Exit(1)
+
+
+def _read_batch(path: Path) -> list[tuple[str, str]]:
+    """Read {"id", "query"} lines; a malformed line is a clear error naming its number."""
+    items: list[tuple[str, str]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            items.append((str(obj["id"]), str(obj["query"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            err.print(f'[red]error:[/red] {path}:{n}: expected a JSON object with "id" and "query"', highlight=False)
+            raise typer.Exit(2) from e
+    return items
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
+    top_k: TopK = None,
+    doc: Docs = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help='JSONL of {"id", "query"}; one result line per query.')
+    ] = None,
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Show the passages most relevant to a query (or to each query of a --batch file)."""
+    from retrieval import contract
+
+    if (query is None) == (batch is None):
+        err.print("[red]error:[/red] give a QUERY or --batch FILE (not both)")
+        raise typer.Exit(2)
+    with _lens(data_dir) as lens:
+        if batch is not None:
+            for item_id, text in _read_batch(batch):
+                _print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, doc or ()))})
+            return
+        assert query is not None
+        hits = lens.search(query, top_k, doc or ())
+        if as_json:
+            _print_json(contract.search_results(hits))
+            return
+        for rank, hit in enumerate(hits, 1):
+            out.print(
+                f"[bold]{rank}.[/bold] {hit.title} [dim]({hit.source} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f})[/dim]",
+                highlight=False,
+            )
+            if hit.chunk.section:
+                out.print(f"   [italic]{hit.chunk.section}[/italic]", highlight=False)
+            out.print("   " + " ".join(hit.chunk.text.split())[:400], highlight=False)
+
+
+def _show_answer(result: Any) -> None:
+    """Print an answer with numbered citations and the exact quotes they point to."""
+    if result.abstained:
+        out.print(f"[bold]{result.answer}[/bold]", highlight=False)
+        return
+    notes: list[Any] = []
+    parts: list[str] = []
+    for sentence in result.sentences:
+        marks = []
+        for citation in sentence.citations:
+            notes.append(citation)
+            marks.append(f"[{len(notes)}]")
+        parts.append(sentence.text + " " + "".join(marks))
+    out.print(" ".join(parts), highlight=False)
+    out.print()
+    for n, c in enumerate(notes, 1):
+        dated = f", {c.date}" if c.date else ""
+        out.print(f"[dim][{n}] {c.title}{dated} — {c.source} [{c.start}:{c.end}][/dim]", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the corpus.")],
+    top_k: TopK = None,
+    doc: Docs = None,
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Answer from the corpus; every sentence cites an exact quote, or it says the corpus does not say."""
+    from retrieval import contract
+
+    with _lens(data_dir) as lens:
+        result = lens.ask(question, top_k, doc or ())
+        if as_json:
+            _print_json(contract.answer(result))
+        else:
+            _show_answer(result)
+
+
+@app.command()
+def chat(
+    top_k: TopK = None,
+    doc: Docs = None,
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Ask questions one after another in the terminal (empty line, 'exit' or Ctrl-D to quit)."""
+    from retrieval import contract
+    from retrieval.errors import QueryError
+
+    with _lens(data_dir) as lens:
+        if not as_json:
+            err.print(
+                f"BriefLens chat over {len(lens.documents())} briefs. Ask a question; 'exit' to quit.",
+                highlight=False,
+            )
+        read: Callable[[], str] = (lambda: input("you> ")) if sys.stdin.isatty() else sys.stdin.readline
+        while True:
+            try:
+                line = read()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not line or line.strip().lower() in {"exit", "quit"}:
+                break
+            if not line.strip():
+                continue
+            try:
+                result = lens.ask(line, top_k, doc or ())
+            except QueryError as e:
+                err.print(f"[red]error:[/red] {e}", highlight=False)
+                continue
+            if as_json:
+                _print_json(contract.answer(result))
+            else:
+                _show_answer(result)
+                out.print()
+
+
+@app.command()
+def documents(data_dir: DataDir = None, as_json: JsonOut = False) -> None:
+    """List the indexed briefs: id, title, date, source and chunk count."""
+    from rich.table import Table
+
+    from retrieval import contract
+
+    with _lens(data_dir) as lens:
+        docs = lens.documents()
+        if as_json:
+            _print_json([contract.document_info(d) for d in docs])
+            return
+        table = Table("id", "title", "date", "source", "chunks")
+        for d in docs:
+            table.add_row(d.doc_id[:12], d.title, d.date or "", d.source, str(d.n_chunks))
+        out.print(table)
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id, id prefix or file name.")],
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Show one brief: metadata, sections with offsets, and its text."""
+    from retrieval import contract
+
+    with _lens(data_dir) as lens:
+        doc = lens.document(doc_id)
+        if as_json:
+            _print_json(contract.document(doc))
+            return
+        out.print(f"[bold]{doc.title}[/bold] [dim]{doc.id}[/dim]", highlight=False)
+        out.print(
+            f"source: {doc.source}   date: {doc.date or 'unknown'}   characters: {len(doc.text)}",
+            highlight=False,
+        )
+        for section in doc.sections:
+            out.print(
+                f"  {'  ' * (section.level - 1)}{section.title} [dim][{section.start}:{section.end}][/dim]",
+                highlight=False,
+            )
+        out.print()
+        out.print(doc.text, highlight=False, markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The evaluation harness (import as `from eval import ...`; `eval` is also a Python builtin)."""

@@ -1,0 +1,1 @@
+"""BriefLens core library: loading, chunking, embedding, indexing, retrieval, answering."""

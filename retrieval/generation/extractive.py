@@ -1,0 +1,155 @@
+"""The extractive generator: answer with the best-supported retrieved sentences, each a verbatim quote."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.answer import AnswerSentence
+from retrieval.chunk import ScoredChunk
+from retrieval.citation import Citation
+from retrieval.embedding import Embedder
+from retrieval.generation import Draft
+from retrieval.sentences import split_sentences
+from retrieval.terms import content_terms, coverage, idf_weights
+
+MIN_WORDS = 4
+REDUNDANT = 0.82
+MARGIN = 0.12
+NEW_DOC_BONUS = 0.03
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved chunk with its relevance features."""
+
+    context: ScoredChunk
+    start: int
+    end: int
+    quote: str
+    cosine: float
+    lexical: float
+    relevance: float
+
+
+def _candidates(contexts: Sequence[ScoredChunk]) -> list[tuple[ScoredChunk, int, int, str]]:
+    """Every distinct sentence of the contexts, with absolute offsets in its document."""
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[ScoredChunk, int, int, str]] = []
+    for ctx in contexts:
+        for a, b in split_sentences(ctx.chunk.text):
+            start, end = ctx.chunk.start + a, ctx.chunk.start + b
+            quote = ctx.chunk.text[a:b]
+            if (ctx.chunk.doc_id, start) in seen or len(quote.split()) < MIN_WORDS:
+                continue
+            seen.add((ctx.chunk.doc_id, start))
+            out.append((ctx, start, end, quote))
+    return out
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """When to say the corpus does not say: relevance must reach a bar set by the question's length."""
+
+    threshold: float
+    slope: float
+    cosine_weight: float
+
+    def bar(self, question: str) -> float:
+        """The relevance a sentence needs; lower for questions with many content terms."""
+        n_terms = len(set(content_terms(question, drop_question_words=True)))
+        return self.threshold + self.slope * math.log(max(1, n_terms))
+
+
+def score_sentences(
+    question: str, contexts: Sequence[ScoredChunk], embedder: Embedder, cosine_weight: float
+) -> tuple[list[Candidate], np.ndarray]:
+    """Score sentences by a blend of meaning (cosine) and of the question's rare terms found verbatim."""
+    raw = _candidates(contexts)
+    if not raw:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    vectors = embedder.embed([question] + [" ".join(q.split()) for _, _, _, q in raw])
+    cosines = vectors[1:] @ vectors[0]
+    term_sets = [set(content_terms(q)) for _, _, _, q in raw]
+    idf = idf_weights(term_sets)
+    q_terms = content_terms(question, drop_question_words=True)
+    candidates = []
+    for (ctx, start, end, quote), cos, terms in zip(raw, cosines, term_sets, strict=True):
+        lex = coverage(q_terms, terms, idf, len(term_sets))
+        rel = cosine_weight * float(cos) + (1 - cosine_weight) * lex
+        candidates.append(Candidate(ctx, start, end, quote, float(cos), lex, rel))
+    return candidates, vectors[1:]
+
+
+def _select(candidates: list[Candidate], vectors: np.ndarray, floor: float, limit: int) -> list[int]:
+    """Greedy pick of relevant, non-redundant sentences, nudged towards covering more briefs."""
+    chosen: list[int] = []
+    docs: set[str] = set()
+    while len(chosen) < limit:
+        best, best_value = -1, -1.0
+        for i, cand in enumerate(candidates):
+            if i in chosen or cand.relevance < floor:
+                continue
+            if chosen and float(np.max(vectors[chosen] @ vectors[i])) > REDUNDANT:
+                continue
+            value = cand.relevance + (NEW_DOC_BONUS if cand.context.chunk.doc_id not in docs else 0.0)
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        chosen.append(best)
+        docs.add(candidates[best].context.chunk.doc_id)
+    return chosen
+
+
+def _ordered(candidates: list[Candidate], chosen: list[int]) -> list[Candidate]:
+    """Order the answer by brief (best brief first), then by position in the brief."""
+    first_seen: dict[str, int] = {}
+    for rank, i in enumerate(chosen):
+        first_seen.setdefault(candidates[i].context.chunk.doc_id, rank)
+    picked = [candidates[i] for i in chosen]
+    return sorted(picked, key=lambda c: (first_seen[c.context.chunk.doc_id], c.start))
+
+
+def _citation(cand: Candidate) -> Citation:
+    """A citation of the candidate sentence, quoting it exactly."""
+    ctx = cand.context
+    return Citation(
+        doc_id=ctx.chunk.doc_id,
+        chunk_id=ctx.chunk.id,
+        source=ctx.source,
+        title=ctx.title,
+        quote=cand.quote,
+        start=cand.start,
+        end=cand.end,
+        date=ctx.date,
+        section=ctx.chunk.section,
+    )
+
+
+class ExtractiveGenerator:
+    """No model: selects and orders the best-supported sentences, so every sentence is a quote."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, abstention: Abstention, max_sentences: int = 3) -> None:
+        self.embedder = embedder
+        self.abstention = abstention
+        self.max_sentences = max_sentences
+
+    def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
+        """Abstain when no sentence clears the calibrated bar; otherwise quote the best few."""
+        candidates, vectors = score_sentences(question, contexts, self.embedder, self.abstention.cosine_weight)
+        top = max((c.relevance for c in candidates), default=0.0)
+        bar = self.abstention.bar(question)
+        if top < bar:
+            return Draft(sentences=(), abstained=True, relevance=top)
+        chosen = _select(candidates, vectors, max(bar, top - MARGIN), self.max_sentences)
+        sentences = tuple(
+            AnswerSentence(text=" ".join(c.quote.split()), citations=(_citation(c),), support=round(c.relevance, 4))
+            for c in _ordered(candidates, chosen)
+        )
+        return Draft(sentences=sentences, abstained=False, relevance=top)

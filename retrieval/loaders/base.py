@@ -1,0 +1,54 @@
+"""What a format loader returns, and the text decoding shared by the text formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from retrieval.document import Section
+from retrieval.errors import LoadError
+
+# Bytes that never occur in text: a NUL (or many controls) means a binary file.
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text extracted from a file with the structure the format exposed."""
+
+    text: str
+    title: str = ""
+    date: dt.date | None = None
+    url: str | None = None
+    sections: tuple[Section, ...] = ()
+    pages: tuple[int, ...] = ()
+    body_start: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+    """Decode text bytes: UTF-8 (BOM kept for stable offsets), UTF-16 by BOM, else cp1252/latin-1 with a warning."""
+    sample = data[:8192]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _newlines(data.decode("utf-16")), ()
+        except UnicodeDecodeError as e:
+            raise LoadError(f"{name}: invalid UTF-16 text") from e
+    if b"\x00" in sample or sum(b in _CONTROL for b in sample) > len(sample) * 0.05:
+        raise LoadError(f"{name}: binary file, not text")
+    try:
+        return _newlines(data.decode("utf-8")), ()
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return _newlines(text), (f"{name}: not valid UTF-8, decoded as {encoding}",)
+    raise LoadError(f"{name}: undecodable text")  # latin-1 decodes anything; kept for clarity
+
+
+def _newlines(text: str) -> str:
+    """Translate CRLF and CR to LF, as Python's text mode does, so offsets match a text-mode read."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,117 @@
+"""BriefLens: the one object every front end (CLI, API, UI) calls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from retrieval.answer import ABSTAIN_TEXT, Answer, Context
+from retrieval.catalog import DocInfo
+from retrieval.chunk import ScoredChunk
+from retrieval.document import Document
+from retrieval.embedding import Embedder
+from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
+from retrieval.generation import Generator
+from retrieval.generation.extractive import Abstention, ExtractiveGenerator
+from retrieval.index import open_index
+from retrieval.ingest import IngestReport, Progress, ingest
+from retrieval.retriever import DenseRetriever, Filters, Retriever
+from retrieval.settings import Settings
+from retrieval.verify import verify_sentences
+
+
+class BriefLens:
+    """Ingest, search, ask and browse one index, configured once from Settings."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.index = open_index(settings, embedder)
+        self.retriever: Retriever = DenseRetriever(self.index)
+        abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
+        self.generator: Generator = ExtractiveGenerator(self.index.embedder, abstention, settings.answer_max_sentences)
+
+    def close(self) -> None:
+        """Release the index."""
+        self.index.close()
+
+    def ingest(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IngestReport:
+        """Sync the index with the given files and folders (default: the corpus folder)."""
+        return ingest(self.index, list(paths) if paths else [self.settings.corpus_dir], progress)
+
+    def documents(self) -> list[DocInfo]:
+        """Indexed documents, by source path."""
+        return sorted(self.index.catalog.documents().values(), key=lambda d: d.source)
+
+    def document(self, ref: str) -> Document:
+        """A document by id, unique id prefix, file name or source path."""
+        ids = self.resolve_docs([ref])
+        doc = self.index.catalog.document(ids[0])
+        if doc is None:
+            raise DocumentNotFound(f"no indexed document matches {ref!r}")
+        return doc
+
+    def resolve_docs(self, refs: Sequence[str]) -> tuple[str, ...]:
+        """Turn ids, id prefixes, file names or source paths into document ids."""
+        docs = self.index.catalog.documents()
+        resolved: list[str] = []
+        for ref in refs:
+            matches = [
+                d.doc_id
+                for d in docs.values()
+                if d.doc_id.startswith(ref) or ref in (d.source, Path(d.source).name, Path(d.source).stem)
+            ]
+            if len(matches) != 1:
+                reason = "matches several documents" if matches else "matches no indexed document"
+                raise DocumentNotFound(f"{ref!r} {reason}")
+            resolved.append(matches[0])
+        return tuple(resolved)
+
+    def _check_query(self, text: str) -> str:
+        """Reject empty or over-long queries, and queries against an empty index."""
+        text = text.strip()
+        if not text:
+            raise QueryError("the question is empty")
+        if len(text) > self.settings.max_question_chars:
+            raise QueryError(f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars}")
+        if not self.index.catalog.documents():
+            raise IndexStateError("the index is empty")
+        return text
+
+    def search(self, query: str, k: int | None = None, docs: Sequence[str] = ()) -> list[ScoredChunk]:
+        """The k chunks most relevant to the query."""
+        query = self._check_query(query)
+        filters = Filters(doc_ids=self.resolve_docs(docs)) if docs else None
+        return self.retriever.retrieve(query, k or self.settings.top_k, filters)
+
+    def ask(self, question: str, k: int | None = None, docs: Sequence[str] = ()) -> Answer:
+        """Answer from the corpus with verified citations, or say the corpus does not say."""
+        hits = self.search(question, k, docs)
+        draft = self.generator.generate(question.strip(), hits)
+        sentences = verify_sentences(draft.sentences, self.index.catalog.document)
+        kept = tuple(s for s in sentences if s.citations)
+        abstained = draft.abstained or not kept
+        return Answer(
+            question=question.strip(),
+            answer=ABSTAIN_TEXT if abstained else " ".join(s.text for s in kept),
+            abstained=abstained,
+            sentences=() if abstained else kept,
+            contexts=tuple(_context(h) for h in hits),
+            relevance=round(draft.relevance, 4),
+            generator=self.generator.name,
+        )
+
+
+def _context(hit: ScoredChunk) -> Context:
+    """The contract shape of a retrieved passage."""
+    c = hit.chunk
+    return Context(
+        chunk_id=c.id,
+        doc_id=c.doc_id,
+        source=hit.source,
+        title=hit.title,
+        section=c.section,
+        score=round(hit.score, 4),
+        text=c.text,
+        start=c.start,
+        end=c.end,
+    )

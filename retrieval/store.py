@@ -1,0 +1,117 @@
+"""The Chroma side of the index: chunk vectors, texts and spans, upserted and deleted by chunk id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from retrieval.chunk import Chunk
+from retrieval.embedding import Vectors
+from retrieval.errors import IndexStateError
+
+
+def open_client(data_dir: Path, url: str | None) -> Any:
+    """A Chroma client: HTTP when a server URL is set (the scale-out path), else persistent on disk."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        return chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 8000,
+            ssl=parsed.scheme == "https",
+            settings=chroma_settings,
+        )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+
+class ChunkStore:
+    """One Chroma collection holding our own embeddings (never Chroma's default embedding function)."""
+
+    def __init__(self, client: Any, name: str, embedding_model: str) -> None:
+        self.client = client
+        self.collection = client.get_or_create_collection(
+            name=name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": embedding_model},
+        )
+        built_with = (self.collection.metadata or {}).get("embedding_model")
+        if built_with and built_with != embedding_model:
+            raise IndexStateError(
+                f"collection {name!r} was built with {built_with!r}, settings ask for {embedding_model!r}"
+            )
+        self.max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
+
+    def count(self) -> int:
+        """Number of chunks in the collection."""
+        return int(self.collection.count())
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors, dates: dict[str, int]) -> None:
+        """Write chunks and vectors in batches no larger than the server accepts."""
+        for i in range(0, len(chunks), self.max_batch):
+            part = chunks[i : i + self.max_batch]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[i : i + self.max_batch],
+                documents=[c.text for c in part],
+                metadatas=[
+                    {
+                        "doc_id": c.doc_id,
+                        "start": c.start,
+                        "end": c.end,
+                        "section": c.section,
+                        "date": dates.get(c.doc_id, 0),
+                    }
+                    for c in part
+                ],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Delete chunks by id; unknown ids are ignored."""
+        id_list = list(ids)
+        for i in range(0, len(id_list), self.max_batch):
+            self.collection.delete(ids=id_list[i : i + self.max_batch])
+
+    def ids(self) -> set[str]:
+        """Every chunk id in the collection (for consistency checks)."""
+        return set(self.collection.get(include=[])["ids"])
+
+    def query(self, vector: Vectors, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity, optionally restricted to some documents."""
+        total = self.count()
+        if total == 0 or k <= 0 or (doc_ids is not None and not doc_ids):
+            return []
+        where: dict[str, Any] | None = None
+        if doc_ids is not None:
+            where = {"doc_id": {"$in": list(doc_ids)}}
+        result = self.collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, total),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits: list[tuple[Chunk, float]] = []
+        for cid, text, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
+        ):
+            chunk = Chunk(
+                id=cid,
+                doc_id=str(meta["doc_id"]),
+                text=text or "",
+                start=int(meta["start"]),
+                end=int(meta["end"]),
+                section=str(meta.get("section", "")),
+            )
+            hits.append((chunk, 1.0 - float(dist)))
+        return hits

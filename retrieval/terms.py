@@ -1,0 +1,277 @@
+"""Terms for lexical matching: tokenise, drop stop and question words, light stemming."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.'’\-][a-z0-9]+)*")
+_STOP = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "one",
+        "ones",
+        "according",
+    ]
+)
+# Words that shape a question about the corpus rather than name what it is about.
+_QUESTION_WORDS = frozenset(
+    [
+        "brief",
+        "briefs",
+        "corpus",
+        "document",
+        "documents",
+        "source",
+        "sources",
+        "article",
+        "articles",
+        "report",
+        "reports",
+        "reported",
+        "say",
+        "says",
+        "said",
+        "state",
+        "states",
+        "stated",
+        "mention",
+        "mentions",
+        "mentioned",
+        "describe",
+        "describes",
+        "described",
+        "frame",
+        "frames",
+        "framed",
+        "framing",
+        "differ",
+        "differs",
+        "differently",
+        "different",
+        "difference",
+        "compare",
+        "compared",
+        "comparison",
+        "discuss",
+        "discusses",
+        "discussed",
+        "tell",
+        "tells",
+        "explain",
+        "explains",
+        "give",
+        "gives",
+        "given",
+        "kind",
+        "cite",
+        "cited",
+        "example",
+        "name",
+        "named",
+        "list",
+        "much",
+        "many",
+    ]
+)
+# "the two briefs", "both documents": counts that refer to the corpus, not to the topic.
+_CORPUS_PHRASE = re.compile(
+    r"\b(?:two|three|both|all|each|these|those|the)\s+(?:briefs?|documents?|sources?|articles?|reports?)\b",
+    re.IGNORECASE,
+)
+# Derivational endings stripped once, after the plural; agentive -er is kept (partner, parameter).
+_SUFFIXES = ("ational", "ation", "ments", "ment", "ship", "ness", "ings", "ing", "edly", "ed", "ly", "ity")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to match committed/commitment, airline/airlines, partner/partnerships."""
+    if any(ch.isdigit() for ch in word) or len(word) <= 3:
+        return word
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("es") and w[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    # Undo doubled consonants: committ -> commit, plann -> plan.
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens, keeping figures such as '6.8', 'k2.6', 'day-zero'."""
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
+    """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
+    drop = _STOP | _QUESTION_WORDS if drop_question_words else _STOP
+    if drop_question_words:
+        text = _CORPUS_PHRASE.sub(" ", text)
+    out: list[str] = []
+    for token in tokens(text):
+        token = token.removesuffix("'s").removesuffix("'")
+        if token and token not in drop:
+            out.append(stem(token))
+    return out
+
+
+def idf_weights(documents: Sequence[Iterable[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency over a small pool of term sets."""
+    df: Counter[str] = Counter()
+    for terms in documents:
+        df.update(set(terms))
+    n = len(documents)
+    return {term: math.log(1.0 + (n + 1) / (count + 0.5)) for term, count in df.items()}
+
+
+def unseen_idf(pool_size: int) -> float:
+    """The weight of a term that occurs nowhere in the pool."""
+    return math.log(1.0 + (pool_size + 1) / 0.5)
+
+
+def coverage(query_terms: Sequence[str], text_terms: set[str], idf: dict[str, float], pool_size: int) -> float:
+    """Share of the query's IDF mass whose terms the text contains."""
+    unique = set(query_terms)
+    if not unique:
+        return 0.0
+    default = unseen_idf(pool_size)
+    total = sum(idf.get(t, default) for t in unique)
+    hit = sum(idf.get(t, default) for t in unique if t in text_terms)
+    return hit / total if total else 0.0
