@@ -24,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[
     Path | None,
@@ -164,10 +164,8 @@ def search(
             _print_json(contract.search_results(hits))
             return
         for rank, hit in enumerate(hits, 1):
-            out.print(
-                f"[bold]{rank}.[/bold] {hit.title} [dim]({hit.source} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f})[/dim]",
-                highlight=False,
-            )
+            where = f"{hit.source} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f}"
+            out.print(f"[bold]{rank}.[/bold] {hit.title} [dim]({where})[/dim]", highlight=False)
             if hit.chunk.section:
                 out.print(f"   [italic]{hit.chunk.section}[/italic]", highlight=False)
             out.print("   " + " ".join(hit.chunk.text.split())[:400], highlight=False)

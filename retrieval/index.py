@@ -10,7 +10,7 @@ from retrieval.settings import Settings
 from retrieval.store import ChunkStore, open_client
 
 # Bump when chunking changes in a way that changes chunk spans, so old indexes re-embed.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass
@@ -26,7 +26,10 @@ class Index:
     def signature(self) -> str:
         """What the chunk vectors depend on; a change means every document must be re-embedded."""
         s = self.settings
-        return f"{s.embedding_model}|tokens={s.chunk_max_tokens}|overlap={s.chunk_overlap_sentences}|chunker={CHUNKER_VERSION}"
+        return (
+            f"{s.embedding_model}|tokens={s.chunk_max_tokens}|overlap={s.chunk_overlap_sentences}"
+            f"|headers={s.embed_headers}|chunker={CHUNKER_VERSION}"
+        )
 
     def close(self) -> None:
         """Release the catalog connection."""

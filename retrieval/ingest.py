@@ -122,7 +122,8 @@ def _commit(
     """Embed a batch of documents, write them to Chroma, then commit them to the manifest."""
     chunks = [c for _, _, cs in batch for c in cs]
     titles = {doc.id: doc.title for _, doc, _ in batch}
-    texts = [embedding_text(titles[c.doc_id], c.section, c.text) for c in chunks]
+    headers = index.settings.embed_headers
+    texts = [embedding_text(titles[c.doc_id], c.section, c.text, headers) for c in chunks]
     done = report.chunks_embedded
 
     def tick(n: int) -> None:
@@ -213,6 +214,7 @@ def _index_documents(
             settings.chunk_max_tokens,
             settings.chunk_overlap_sentences,
             index.embedder.max_tokens,
+            settings.embed_headers,
         )
         chunked.append((row, doc, chunks))
     total = sum(len(cs) for _, _, cs in chunked)

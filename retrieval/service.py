@@ -13,9 +13,9 @@ from retrieval.embedding import Embedder
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
 from retrieval.generation import Generator
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
-from retrieval.index import open_index
+from retrieval.index import Index, open_index
 from retrieval.ingest import IngestReport, Progress, ingest
-from retrieval.retriever import DenseRetriever, Filters, Retriever
+from retrieval.retriever import DenseRetriever, Filters, HybridRetriever, LexicalRetriever, Retriever
 from retrieval.settings import Settings
 from retrieval.verify import verify_sentences
 
@@ -26,7 +26,7 @@ class BriefLens:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.index = open_index(settings, embedder)
-        self.retriever: Retriever = DenseRetriever(self.index)
+        self.retriever = _retriever(self.index, settings)
         abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
         self.generator: Generator = ExtractiveGenerator(self.index.embedder, abstention, settings.answer_max_sentences)
 
@@ -99,6 +99,17 @@ class BriefLens:
             relevance=round(draft.relevance, 4),
             generator=self.generator.name,
         )
+
+
+def _retriever(index: Index, settings: Settings) -> Retriever:
+    """The retriever the settings name."""
+    if settings.retriever == "dense":
+        return DenseRetriever(index)
+    if settings.retriever == "lexical":
+        return LexicalRetriever(index)
+    return HybridRetriever(
+        index, settings.retrieval_candidates, settings.rrf_k, settings.lexical_weight, settings.section_decay
+    )
 
 
 def _context(hit: ScoredChunk) -> Context:

@@ -31,10 +31,18 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     embed_threads: int = Field(default=0, ge=0, description="torch threads; 0 keeps torch's default")
 
-    chunk_max_tokens: int = Field(default=200, ge=32, le=512)
+    chunk_max_tokens: int = Field(default=64, ge=32, le=512)
+    embed_headers: bool = Field(default=False, description="prefix each chunk's title and section when embedding")
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     max_file_mb: float = Field(default=20.0, gt=0)
 
+    retriever: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    retrieval_candidates: int = Field(default=30, ge=1, le=1000)
+    rrf_k: int = Field(default=60, ge=1)
+    lexical_weight: float = Field(default=1.0, ge=0.0)
+    section_decay: float = Field(
+        default=0.8, gt=0.0, le=1.0, description="score factor per chunk already taken from a section"
+    )
     top_k: int = Field(default=5, ge=1, le=100)
     answer_max_sentences: int = Field(default=3, ge=1, le=20)
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD

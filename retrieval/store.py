@@ -28,7 +28,8 @@ def open_client(data_dir: Path, url: str | None) -> Any:
             settings=chroma_settings,
         )
     data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    # Absolute: Chroma caches clients by path string, so a relative path would outlive a chdir.
+    return chromadb.PersistentClient(path=str((data_dir / "chroma").resolve()), settings=chroma_settings)
 
 
 class ChunkStore:

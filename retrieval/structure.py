@@ -9,7 +9,10 @@ from datetime import date, datetime
 from retrieval.document import Section
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATE_VALUE = rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{4}})"
+_DATE_VALUE = (
+    rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTHS}\s+\d{{4}})"
+)
 # Only a date the text labels as its own (updated/published/dated) is a publication date.
 _LABELLED_DATE = re.compile(
     rf"(?:last\s+updated|updated|published|posted|dated|date|as\s+of)\s*(?:on)?\s*:?\s*({_DATE_VALUE})",

@@ -239,6 +239,17 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
+def is_content_word(token: str) -> bool:
+    """True for a token that names what a question is about (not a stop or question-shaping word)."""
+    return token not in _STOP and token not in _QUESTION_WORDS
+
+
+def query_words(text: str) -> list[str]:
+    """The unstemmed content words of a question, for a full-text (BM25) query."""
+    words = tokens(_CORPUS_PHRASE.sub(" ", text))
+    return [w.removesuffix("'s") for w in words if is_content_word(w.removesuffix("'s"))]
+
+
 def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
     """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
     drop = _STOP | _QUESTION_WORDS if drop_question_words else _STOP

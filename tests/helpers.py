@@ -57,8 +57,10 @@ def make_docx(path: Path, title: str, sections: list[tuple[str, list[str]]]) -> 
 
 def make_zip_bomb_docx(path: Path, inflated_mb: int = 300) -> None:
     """A .docx-named zip whose one member inflates to `inflated_mb` MB of zeros."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            block = b"\0" * 2**20
-            for _ in range(inflated_mb):
-                member.write(block)
+    block = b"\0" * 2**20
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(inflated_mb):
+            member.write(block)

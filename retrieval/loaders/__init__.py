@@ -45,7 +45,10 @@ def load_document(path: Path, source: str, max_bytes: int) -> Document:
         raise LoadError(f"{source}: cannot read ({e.strerror or e})") from e
     if not data.strip():
         raise LoadError(f"{source}: empty file")
-    extracted = loader(data, path)
+    try:
+        extracted = loader(data, path)
+    except LoadError as e:
+        raise LoadError(f"{source}: {e}") from e
     if not extracted.text[extracted.body_start :].strip():
         raise LoadError(f"{source}: no text could be extracted")
     title = extracted.title or path.stem
@@ -59,5 +62,5 @@ def load_document(path: Path, source: str, max_bytes: int) -> Document:
         sections=extracted.sections,
         pages=extracted.pages,
         body_start=extracted.body_start,
-        warnings=extracted.warnings,
+        warnings=tuple(f"{source}: {w}" for w in extracted.warnings),
     )

@@ -26,16 +26,16 @@ class Extracted:
     warnings: tuple[str, ...] = ()
 
 
-def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
     """Decode text bytes: UTF-8 (BOM kept for stable offsets), UTF-16 by BOM, else cp1252/latin-1 with a warning."""
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return _newlines(data.decode("utf-16")), ()
         except UnicodeDecodeError as e:
-            raise LoadError(f"{name}: invalid UTF-16 text") from e
+            raise LoadError("invalid UTF-16 text") from e
     if b"\x00" in sample or sum(b in _CONTROL for b in sample) > len(sample) * 0.05:
-        raise LoadError(f"{name}: binary file, not text")
+        raise LoadError("binary file, not text")
     try:
         return _newlines(data.decode("utf-8")), ()
     except UnicodeDecodeError:
@@ -45,8 +45,8 @@ def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return _newlines(text), (f"{name}: not valid UTF-8, decoded as {encoding}",)
-    raise LoadError(f"{name}: undecodable text")  # latin-1 decodes anything; kept for clarity
+        return _newlines(text), (f"not valid UTF-8, decoded as {encoding}",)
+    raise LoadError("undecodable text")  # latin-1 decodes anything; kept for clarity
 
 
 def _newlines(text: str) -> str:

@@ -20,9 +20,9 @@ def _check_zip(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as e:
-        raise LoadError(f"{name}: not a valid .docx (bad zip)") from e
+        raise LoadError("not a valid .docx (bad zip)") from e
     if total > MAX_UNCOMPRESSED:
-        raise LoadError(f"{name}: .docx inflates to {total / 2**20:.0f} MB; refused as a possible zip bomb")
+        raise LoadError(f".docx inflates to {total / 2**20:.0f} MB; refused as a possible zip bomb")
 
 
 def load_docx(data: bytes, path: Path) -> Extracted:
@@ -33,7 +33,7 @@ def load_docx(data: bytes, path: Path) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
-        raise LoadError(f"{path.name}: unreadable .docx ({type(e).__name__})") from e
+        raise LoadError(f"unreadable .docx ({type(e).__name__})") from e
     lines: list[str] = []
     headings: list[Heading] = []
     title = (document.core_properties.title or "").strip()

@@ -62,7 +62,7 @@ def _visible_text(soup: BeautifulSoup) -> str:
 
 def load_html(data: bytes, path: Path) -> Extracted:
     """Load an HTML page; a pathological page (e.g. absurdly deep nesting) is a LoadError."""
-    markup, warnings = decode(data, path.name)
+    markup, warnings = decode(data)
     try:
         soup = BeautifulSoup(markup, "html.parser")
         head_title = soup.title.get_text(" ", strip=True) if soup.title else ""
@@ -73,7 +73,7 @@ def load_html(data: bytes, path: Path) -> Extracted:
         heading_tags = [(int(t.name[1]), " ".join(t.get_text(" ").split())) for t in soup.find_all(_HEADINGS)]
         text = _visible_text(soup)
     except RecursionError as e:
-        raise LoadError(f"{path.name}: HTML nested too deeply to parse") from e
+        raise LoadError("HTML nested too deeply to parse") from e
     headings: list[Heading] = []
     pos = 0
     for level, title in heading_tags:

@@ -18,7 +18,7 @@ def load_pdf(data: bytes, path: Path) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise LoadError(f"{path.name}: encrypted PDF")
+            raise LoadError("encrypted PDF")
         pages: list[int] = []
         parts: list[str] = []
         offset = 0
@@ -31,7 +31,7 @@ def load_pdf(data: bytes, path: Path) -> Extracted:
     except LoadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as e:
-        raise LoadError(f"{path.name}: unreadable PDF ({type(e).__name__})") from e
+        raise LoadError(f"unreadable PDF ({type(e).__name__})") from e
     text = "\n\n".join(parts)
     title, span = find_title(text)
     return Extracted(

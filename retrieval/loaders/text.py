@@ -17,7 +17,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 def load_text(data: bytes, path: Path) -> Extracted:
     """Load a plain-text brief: first line is the title, short unpunctuated lines are headings."""
-    text, warnings = decode(data, path.name)
+    text, warnings = decode(data)
     title, span = find_title(text)
     sections = build_sections(plain_headings(text, 0, span), len(text))
     return Extracted(text=text, title=title, sections=sections, warnings=warnings)
@@ -31,13 +31,13 @@ def _front_matter(text: str, name: str) -> tuple[dict[str, object], int, tuple[s
     try:
         fields = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
-        return {}, match.end(), (f"{name}: front matter is not valid YAML; ignored",)
+        return {}, match.end(), ("front matter is not valid YAML; ignored",)
     return (fields if isinstance(fields, dict) else {}), match.end(), ()
 
 
 def load_markdown(data: bytes, path: Path) -> Extracted:
     """Load Markdown: front matter (title, date, source, url), '#' headings as sections."""
-    text, warnings = decode(data, path.name)
+    text, warnings = decode(data)
     fields, body, fm_warnings = _front_matter(text, path.name)
     headings = [
         Heading(m.group(2).strip(), len(m.group(1)), m.start(), m.end()) for m in _MD_HEADING.finditer(text, body)

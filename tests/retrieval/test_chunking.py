@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_long_paragraph_is_split_with_sentence_overlap() -> None:
     text = " ".join(f"Sentence number {i} is here." for i in range(12))
     chunks = chunk_document(plain(text), words, 12, 1)
     assert len(chunks) > 2
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end  # the last sentence of one chunk opens the next
 
 

@@ -1,0 +1,168 @@
+"""The CLI contract: ingest summary, search/ask JSON shapes, batch search, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from retrieval.embedding import SentenceTransformerEmbedder
+
+SEARCH_KEYS = {"rank", "chunk_id", "doc_id", "source", "title", "section", "score", "text", "start", "end"}
+ASK_KEYS = {"question", "answer", "abstained", "sentences", "contexts"}
+CITE_KEYS = {"doc_id", "source", "title", "quote", "start", "end", "chunk_id"}
+CONTEXT_KEYS = {"chunk_id", "doc_id", "source", "score", "text", "start", "end"}
+
+
+@pytest.fixture
+def runner(embedder: SentenceTransformerEmbedder) -> CliRunner:
+    """A CLI runner; the session's model is already loaded, so commands start fast in-process."""
+    embedder.count_tokens(["warm"])
+    return CliRunner()
+
+
+@pytest.fixture
+def data(runner: CliRunner, tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data dir with the corpus copy ingested through the CLI (run from the temp dir)."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["ingest", "corpus", "--data-dir", "idx"])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "idx"
+
+
+def run_json(runner: CliRunner, *args: str) -> Any:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_ingest_summary_and_idempotence(runner: CliRunner, data: Path) -> None:
+    again = runner.invoke(app, ["ingest", "corpus", "--data-dir", str(data)])
+    assert again.exit_code == 0
+    assert "embedded 0 chunks" in again.stderr and "2 unchanged" in again.stderr
+    report = run_json(runner, "ingest", "corpus", "--data-dir", str(data), "--json")
+    assert report["chunks_embedded"] == 0 and len(report["unchanged"]) == 2 and report["ok"]
+
+
+def test_search_json_contract(runner: CliRunner, data: Path) -> None:
+    results = run_json(runner, "search", "Huawei Ascend chips", "-k", "3", "--json", "--data-dir", str(data))
+    assert [r["rank"] for r in results] == [1, 2, 3]
+    for r in results:
+        assert r.keys() >= SEARCH_KEYS
+        text = Path(r["source"]).read_text(encoding="utf-8")
+        assert text[r["start"] : r["end"]] == r["text"]
+    assert r["source"].startswith("corpus/")
+    assert any("950PR" in r["text"] for r in results)
+
+
+def test_search_batch(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "query": "State Grid robots"}\n\n{"id": 7, "query": "Saudi investment"}\n')
+    result = runner.invoke(app, ["search", "--batch", str(batch), "--json", "-k", "2", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "7"]
+    assert all(len(line["results"]) == 2 and line["results"][0].keys() >= SEARCH_KEYS for line in lines)
+
+
+def test_search_batch_rejects_malformed_lines(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"id": "a", "query": "ok"}\nnot json\n')
+    result = runner.invoke(app, ["search", "--batch", str(batch), "--data-dir", str(data)])
+    assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
+
+
+def test_ask_json_contract_with_exact_citations(runner: CliRunner, data: Path) -> None:
+    question = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
+    answer = run_json(runner, "ask", question, "--json", "--data-dir", str(data))
+    assert answer.keys() >= ASK_KEYS and not answer["abstained"]
+    assert "950PR" in answer["answer"] and "950DT" in answer["answer"]
+    citations = [c for s in answer["sentences"] for c in s["citations"]]
+    assert citations
+    for c in citations:
+        assert c.keys() >= CITE_KEYS
+        assert Path(c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+    assert all(ctx.keys() >= CONTEXT_KEYS for ctx in answer["contexts"])
+
+
+def test_ask_abstains(runner: CliRunner, data: Path) -> None:
+    answer = run_json(runner, "ask", "Who won the 2026 FIFA World Cup?", "--json", "--data-dir", str(data))
+    assert answer["abstained"] and answer["answer"] == "The corpus does not say." and answer["sentences"] == []
+
+
+def test_human_ask_shows_numbered_sources(runner: CliRunner, data: Path) -> None:
+    result = runner.invoke(app, ["ask", "How much has State Grid earmarked for robots?", "--data-dir", str(data)])
+    assert result.exit_code == 0 and "[1]" in result.stdout and "6.8 billion yuan" in result.stdout
+
+
+def test_documents_and_show(runner: CliRunner, data: Path) -> None:
+    docs = run_json(runner, "documents", "--json", "--data-dir", str(data))
+    assert {d["title"] for d in docs} == {"Geopolitics & Sovereign Positioning", "Big Picture Brief"}
+    dated = next(d for d in docs if d["title"] == "Big Picture Brief")
+    assert dated["date"] == "2026-03-01" and dated["chunks"] > 0
+    shown = run_json(runner, "show", dated["doc_id"][:8], "--json", "--data-dir", str(data))
+    assert shown["doc_id"] == dated["doc_id"] and shown["sections"] and shown["text"].startswith("Big Picture Brief")
+
+
+def test_chat_reads_questions_from_stdin(runner: CliRunner, data: Path) -> None:
+    stdin = "What did Saudi Arabia announce?\nWho won the 2026 FIFA World Cup?\nexit\n"
+    result = runner.invoke(app, ["chat", "--json", "--data-dir", str(data)], input=stdin)
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == 2 and "40 billion" in answers[0]["answer"] and answers[1]["abstained"]
+
+
+def test_errors_are_one_clear_line_and_non_zero(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    empty = runner.invoke(app, ["ask", "  ", "--data-dir", str(data)])
+    assert empty.exit_code == 2 and "question is empty" in empty.stderr
+    missing = runner.invoke(app, ["show", "nope", "--data-dir", str(data)])
+    assert missing.exit_code == 2 and "matches no indexed document" in missing.stderr
+    fresh = runner.invoke(app, ["search", "anything", "--data-dir", str(tmp_path / "new")])
+    assert fresh.exit_code == 2 and "index is empty" in fresh.stderr and "brieflens ingest" in fresh.stderr
+
+
+def test_ingest_of_nothing_usable_exits_non_zero(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["ingest", str(bad), "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 1
+    assert "empty.txt: empty file" in result.stderr and "bin.txt: binary file" in result.stderr
+
+
+@pytest.mark.slow
+def test_console_script_end_to_end(tmp_path: Path, corpus_copy: Path) -> None:
+    """The installed `brieflens` script, as a user runs it: ingest then ask, in fresh processes."""
+    exe = Path(sys.executable).parent / "brieflens"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFLENS_")}
+    ingest = subprocess.run(
+        [str(exe), "ingest", "corpus", "--data-dir", "d"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert ingest.returncode == 0, ingest.stderr
+    assert "2 added" in ingest.stderr
+    ask = subprocess.run(
+        [
+            str(exe),
+            "ask",
+            "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?",
+            "--json",
+            "--data-dir",
+            "d",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert ask.returncode == 0, ask.stderr
+    answer = json.loads(ask.stdout)
+    c = answer["sentences"][0]["citations"][0]
+    assert (tmp_path / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
