@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from retrieval.filters import FilterSpec
     from retrieval.service import BriefLens
     from retrieval.settings import Settings
 
@@ -36,6 +38,13 @@ Docs = Annotated[
     list[str] | None,
     typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
 ]
+Sources = Annotated[
+    list[str] | None, typer.Option("--source", help="Only briefs whose path matches this glob; repeatable.")
+]
+Section = Annotated[str | None, typer.Option("--section", help="Only sections whose heading path contains this text.")]
+Since = Annotated[str | None, typer.Option("--since", help="Only briefs published on or after DATE (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option("--until", help="Only briefs published on or before DATE (YYYY-MM-DD).")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -70,6 +79,38 @@ def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
     finally:
         if lens is not None:
             lens.close()
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    """Parse a YYYY-MM-DD option value, or exit with a clear message."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        err.print(f"[red]error:[/red] {option} expects a date as YYYY-MM-DD, got {value!r}", highlight=False)
+        raise typer.Exit(2) from e
+
+
+def _filters(
+    doc: list[str] | None,
+    source: list[str] | None,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+) -> FilterSpec:
+    """The filters given on the command line."""
+    from retrieval.filters import FilterSpec
+
+    return FilterSpec(
+        docs=tuple(doc or ()),
+        sources=tuple(source or ()),
+        section=section,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        as_of=_date(as_of, "--as-of"),
+    )
 
 
 def _print_json(data: Any) -> None:
@@ -141,6 +182,11 @@ def search(
     query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
     top_k: TopK = None,
     doc: Docs = None,
+    source: Sources = None,
+    section: Section = None,
+    since: Since = None,
+    until: Until = None,
+    as_of: AsOf = None,
     batch: Annotated[
         Path | None, typer.Option("--batch", help='JSONL of {"id", "query"}; one result line per query.')
     ] = None,
@@ -153,13 +199,14 @@ def search(
     if (query is None) == (batch is None):
         err.print("[red]error:[/red] give a QUERY or --batch FILE (not both)")
         raise typer.Exit(2)
+    filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir) as lens:
         if batch is not None:
             for item_id, text in _read_batch(batch):
-                _print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, doc or ()))})
+                _print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, filters))})
             return
         assert query is not None
-        hits = lens.search(query, top_k, doc or ())
+        hits = lens.search(query, top_k, filters)
         if as_json:
             _print_json(contract.search_results(hits))
             return
@@ -196,14 +243,20 @@ def ask(
     question: Annotated[str, typer.Argument(help="A question about the corpus.")],
     top_k: TopK = None,
     doc: Docs = None,
+    source: Sources = None,
+    section: Section = None,
+    since: Since = None,
+    until: Until = None,
+    as_of: AsOf = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """Answer from the corpus; every sentence cites an exact quote, or it says the corpus does not say."""
     from retrieval import contract
 
+    filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir) as lens:
-        result = lens.ask(question, top_k, doc or ())
+        result = lens.ask(question, top_k, filters)
         if as_json:
             _print_json(contract.answer(result))
         else:
@@ -214,20 +267,28 @@ def ask(
 def chat(
     top_k: TopK = None,
     doc: Docs = None,
+    source: Sources = None,
+    section: Section = None,
+    since: Since = None,
+    until: Until = None,
+    as_of: AsOf = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
-    """Ask questions one after another in the terminal (empty line, 'exit' or Ctrl-D to quit)."""
+    """Ask questions one after another; follow-ups ("and what about Moonshot?") carry the last topic forward."""
     from retrieval import contract
+    from retrieval.conversation import Conversation
     from retrieval.errors import QueryError
 
+    filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir) as lens:
         if not as_json:
             err.print(
-                f"BriefLens chat over {len(lens.documents())} briefs. Ask a question; 'exit' to quit.",
+                f"BriefLens chat over {len(lens.documents())} briefs. Ask a question; 'exit' or Ctrl-D to quit.",
                 highlight=False,
             )
         read: Callable[[], str] = (lambda: input("you> ")) if sys.stdin.isatty() else sys.stdin.readline
+        conversation = Conversation()
         while True:
             try:
                 line = read()
@@ -237,16 +298,19 @@ def chat(
                 break
             if not line.strip():
                 continue
+            query = conversation.standalone(line)
             try:
-                result = lens.ask(line, top_k, doc or ())
+                result = lens.ask(query, top_k, filters)
             except QueryError as e:
                 err.print(f"[red]error:[/red] {e}", highlight=False)
                 continue
             if as_json:
                 _print_json(contract.answer(result))
-            else:
-                _show_answer(result)
-                out.print()
+                continue
+            if query != line.strip():
+                err.print(f"[dim](searching: {query})[/dim]", highlight=False)
+            _show_answer(result)
+            out.print()
 
 
 @app.command()

@@ -90,6 +90,12 @@ def main() -> int:
                 grid.append((dev_margin >= 0.1, mean, dev_margin, w, a, b, scores))
     grid.sort(key=lambda g: (g[0], g[1], g[2]), reverse=True)
     defaults = Settings()
+    for name, rows in sets.items():
+        scored = best_scores(rows, defaults.cosine_weight)
+        bar = [(score >= defaults.abstain_threshold + defaults.abstain_slope * ln, null) for score, ln, null in scored]
+        null_abstain = sum(not answered for answered, null in bar if null) / max(1, sum(null for _, null in bar))
+        wrong = sum(not answered for answered, null in bar if not null) / max(1, sum(not null for _, null in bar))
+        print(f"{name}: defaults abstain on {null_abstain:.1%} of unanswerable, wrongly on {wrong:.1%} of answerable")
     current = {
         n: evaluate(best_scores(r, defaults.cosine_weight), defaults.abstain_threshold, defaults.abstain_slope)
         for n, r in sets.items()

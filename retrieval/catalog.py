@@ -106,12 +106,23 @@ class Catalog:
         """Every committed chunk id."""
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
 
+    def sections_like(self, text: str) -> tuple[str, ...]:
+        """Distinct section paths of committed chunks that contain `text` (case-insensitive)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT section FROM chunks WHERE instr(lower(section), lower(?)) > 0", (text,)
+        ).fetchall()
+        return tuple(sorted(r[0] for r in rows))
+
     def lexical_search(
-        self, terms: Sequence[str], k: int, doc_ids: Sequence[str] | None = None
+        self,
+        terms: Sequence[str],
+        k: int,
+        doc_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """BM25 (FTS5, Porter stemming) over committed chunk texts: any of the terms, best first."""
         words = [t.replace('"', '""') for t in dict.fromkeys(terms) if t]
-        if not words or k <= 0 or (doc_ids is not None and not doc_ids):
+        if not words or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
             return []
         query = " OR ".join(f'"{w}"' for w in words)
         sql = (
@@ -122,6 +133,9 @@ class Catalog:
         if doc_ids is not None:
             sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
             params.extend(doc_ids)
+        if sections is not None:
+            sql += f" AND c.section IN ({','.join('?' * len(sections))})"
+            params.extend(sections)
         sql += " ORDER BY s LIMIT ?"
         params.append(k)
         rows = self.db.execute(sql, params).fetchall()

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from retrieval.chunk import Chunk, ScoredChunk
+from retrieval.filters import Filters
 from retrieval.index import Index
 from retrieval.terms import query_words
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions on what may be retrieved (resolved to document ids by the caller)."""
-
-    doc_ids: tuple[str, ...] | None = None
 
 
 class Retriever(Protocol):
@@ -46,9 +38,9 @@ class DenseRetriever:
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[ScoredChunk]:
         """Embed the query and look up its nearest committed chunks."""
         vector = self.index.embedder.embed([query])[0]
-        doc_ids: Sequence[str] | None = filters.doc_ids if filters else None
+        f = filters or Filters()
         # Ask for a few extra: chunks of an ingest still in progress are dropped below.
-        return _join(self.index, self.index.store.query(vector, k + 8, doc_ids), k)
+        return _join(self.index, self.index.store.query(vector, k + 8, f.doc_ids, f.sections), k)
 
 
 class LexicalRetriever:
@@ -59,8 +51,9 @@ class LexicalRetriever:
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[ScoredChunk]:
         """Match any content word of the query, ranked by BM25."""
-        doc_ids = filters.doc_ids if filters else None
-        return _join(self.index, self.index.catalog.lexical_search(query_words(query), k, doc_ids), k)
+        f = filters or Filters()
+        hits = self.index.catalog.lexical_search(query_words(query), k, f.doc_ids, f.sections)
+        return _join(self.index, hits, k)
 
 
 class HybridRetriever:

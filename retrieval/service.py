@@ -11,11 +11,13 @@ from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
 from retrieval.embedding import Embedder
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
+from retrieval.filters import FilterSpec, resolve, resolve_refs
 from retrieval.generation import Generator
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
 from retrieval.index import Index, open_index
 from retrieval.ingest import IngestReport, Progress, ingest
-from retrieval.retriever import DenseRetriever, Filters, HybridRetriever, LexicalRetriever, Retriever
+from retrieval.rerank import CrossEncoderReranker, Reranker
+from retrieval.retriever import DenseRetriever, HybridRetriever, LexicalRetriever, Retriever
 from retrieval.settings import Settings
 from retrieval.verify import verify_sentences
 
@@ -27,6 +29,9 @@ class BriefLens:
         self.settings = settings
         self.index = open_index(settings, embedder)
         self.retriever = _retriever(self.index, settings)
+        self.reranker: Reranker | None = (
+            CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
+        )
         abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
         self.generator: Generator = ExtractiveGenerator(self.index.embedder, abstention, settings.answer_max_sentences)
 
@@ -52,19 +57,7 @@ class BriefLens:
 
     def resolve_docs(self, refs: Sequence[str]) -> tuple[str, ...]:
         """Turn ids, id prefixes, file names or source paths into document ids."""
-        docs = self.index.catalog.documents()
-        resolved: list[str] = []
-        for ref in refs:
-            matches = [
-                d.doc_id
-                for d in docs.values()
-                if d.doc_id.startswith(ref) or ref in (d.source, Path(d.source).name, Path(d.source).stem)
-            ]
-            if len(matches) != 1:
-                reason = "matches several documents" if matches else "matches no indexed document"
-                raise DocumentNotFound(f"{ref!r} {reason}")
-            resolved.append(matches[0])
-        return tuple(resolved)
+        return resolve_refs(list(refs), self.index.catalog.documents())
 
     def _check_query(self, text: str) -> str:
         """Reject empty or over-long queries, and queries against an empty index."""
@@ -77,15 +70,19 @@ class BriefLens:
             raise IndexStateError("the index is empty")
         return text
 
-    def search(self, query: str, k: int | None = None, docs: Sequence[str] = ()) -> list[ScoredChunk]:
-        """The k chunks most relevant to the query."""
+    def search(self, query: str, k: int | None = None, filters: FilterSpec | None = None) -> list[ScoredChunk]:
+        """The k chunks most relevant to the query, within the filters."""
         query = self._check_query(query)
-        filters = Filters(doc_ids=self.resolve_docs(docs)) if docs else None
-        return self.retriever.retrieve(query, k or self.settings.top_k, filters)
+        resolved = resolve(filters, self.index.catalog) if filters else None
+        k = k or self.settings.top_k
+        if self.reranker is None:
+            return self.retriever.retrieve(query, k, resolved)
+        candidates = self.retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
+        return self.reranker.rerank(query, candidates, k)
 
-    def ask(self, question: str, k: int | None = None, docs: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> Answer:
         """Answer from the corpus with verified citations, or say the corpus does not say."""
-        hits = self.search(question, k, docs)
+        hits = self.search(question, k, filters)
         draft = self.generator.generate(question.strip(), hits)
         sentences = verify_sentences(draft.sentences, self.index.catalog.document)
         kept = tuple(s for s in sentences if s.citations)

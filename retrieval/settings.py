@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     section_decay: float = Field(
         default=0.8, gt=0.0, le=1.0, description="score factor per chunk already taken from a section"
     )
+    reranker_path: Path | None = Field(default=None, description="local cross-encoder directory; off when unset")
+    rerank_candidates: int = Field(default=20, ge=1, le=200)
     top_k: int = Field(default=5, ge=1, le=100)
     answer_max_sentences: int = Field(default=3, ge=1, le=20)
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
@@ -56,3 +58,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
 
     log_level: str = "WARNING"
+
+    # --- evaluation (issue 4) ---
+    # Fitted by bench/judge.py (out-of-sample numbers in its table); one threshold per judge, never per item.
+    judge: Literal["offline"] = "offline"
+    judge_threshold: float = Field(default=0.6, ge=0.0, le=1.0, description="claim score a supported claim reaches")
+    judge_cosine_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
+    )
+    judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")

