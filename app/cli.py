@@ -359,6 +359,12 @@ def show(
         out.print(doc.text, highlight=False, markup=False)
 
 
+from app.eval_cli import check_command, eval_app  # noqa: E402  (eval_cli imports this module's helpers)
+
+app.add_typer(eval_app, name="eval")
+app.command("check")(check_command)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

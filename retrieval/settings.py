@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     # --- evaluation (issue 4) ---
     # Fitted by bench/judge.py (out-of-sample numbers in its table); one threshold per judge, never per item.
     judge: Literal["offline"] = "offline"
-    judge_threshold: float = Field(default=0.6, ge=0.0, le=1.0, description="claim score a supported claim reaches")
+    judge_threshold: float = Field(default=0.695, ge=0.0, le=1.0, description="claim score a supported claim reaches")
     judge_cosine_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
+        default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")

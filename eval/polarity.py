@@ -1,0 +1,164 @@
+"""Negation, antonym and hedging cues with the words they govern, to spot flipped or unhedged claims."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from retrieval.terms import is_content_word, stem
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[,;:.!?()—–\"]")
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nothing",
+        "nobody",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "nowhere",
+        "lack",
+        "lacks",
+        "lacked",
+        "lacking",
+        "fail",
+        "fails",
+        "failed",
+        "refused",
+        "refuses",
+        "denied",
+        "denies",
+    ]
+)
+_HEDGES = frozenset(
+    [
+        "may",
+        "might",
+        "could",
+        "possibly",
+        "possible",
+        "perhaps",
+        "reportedly",
+        "allegedly",
+        "likely",
+        "unlikely",
+        "suggest",
+        "suggests",
+        "suggested",
+        "suggesting",
+        "appear",
+        "appears",
+        "appeared",
+        "seem",
+        "seems",
+        "seemed",
+        "estimated",
+        "expected",
+        "potential",
+        "potentially",
+        "probably",
+        "believed",
+        "rumored",
+        "rumoured",
+        "reports",
+        "claimed",
+        "claims",
+        "alleged",
+        "would",
+    ]
+)
+_BREAKS = frozenset(',;:.!?()—–"') | {"but", "while", "although", "however", "whereas", "and"}
+_SCOPE = 6
+# Small hand list of opposites (word forms, not stems, so "win" never matches "window").
+_ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(a.split()), frozenset(b.split()))
+    for a, b in [
+        ("praise praised praises praising", "criticism criticised criticized criticise criticize criticisms"),
+        ("increase increased increases increasing rise rose risen rising", "decrease decreased decreases fall fell"),
+        ("ahead", "behind"),
+        ("win won wins winning", "lose lost loses losing"),
+        ("accept accepted accepts approve approved approves", "reject rejected rejects"),
+        ("support supported supports", "oppose opposed opposes"),
+        ("allow allowed allows permit permitted", "ban banned bans prohibit prohibited forbid forbade"),
+        ("success successful succeeded", "failure failed unsuccessful"),
+        ("higher", "lower"),
+        ("largest biggest", "smallest"),
+        ("strengthen strengthened", "weaken weakened"),
+        ("confirm confirmed confirms", "deny denied denies"),
+        ("legal", "illegal"),
+        ("agreed agree agrees", "refused refuse refuses"),
+        ("welcomed welcome welcomes", "condemned condemn condemns"),
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words and clause-breaking punctuation, in order."""
+    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+
+
+def _negated(word: str) -> bool:
+    """True for a negation cue, including contractions such as didn't."""
+    return word in _NEGATIONS or word.endswith("n't")
+
+
+def scoped_terms(text: str, hedges: bool = False) -> set[str]:
+    """Stemmed content words governed by a negation cue (or a hedge cue), up to the clause's end."""
+    words = _words(text)
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        if not (word in _HEDGES if hedges else _negated(word)):
+            continue
+        for nxt in words[i + 1 : i + 1 + _SCOPE]:
+            if nxt in _BREAKS:
+                break
+            if is_content_word(nxt) and not _negated(nxt) and nxt not in _HEDGES:
+                out.add(stem(nxt))
+    return out
+
+
+def has_cue(text: str, hedges: bool = False) -> bool:
+    """True when the text holds a negation cue (or a hedge cue)."""
+    return any((w in _HEDGES) if hedges else _negated(w) for w in _words(text))
+
+
+def _terms(text: str) -> set[str]:
+    """Stemmed content words of a text."""
+    return {stem(w) for w in _words(text) if w not in _BREAKS and is_content_word(w)}
+
+
+def negation_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
+    """True when the claim negates what the evidence states, or states what the best source sentence negates."""
+    evidence = list(evidence)
+    claim_neg = scoped_terms(claim)
+    if claim_neg:
+        said = set().union(*(_terms(e) for e in evidence)) if evidence else set()
+        negated = set().union(*(scoped_terms(e) for e in evidence)) if evidence else set()
+        if claim_neg & said and not claim_neg & negated:
+            return True
+    source_neg = scoped_terms(best)
+    plain = _terms(claim) - claim_neg
+    return not claim_neg and len(source_neg & plain) >= 2
+
+
+def antonym_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
+    """True when the claim uses a word whose opposite the best source sentence uses instead."""
+    claim_words, best_words = set(_words(claim)), set(_words(best))
+    evidence_words = set().union(*(set(_words(e)) for e in evidence))
+    for a, b in _ANTONYMS:
+        for mine, theirs in ((a, b), (b, a)):
+            if claim_words & mine and best_words & theirs and not evidence_words & mine and not claim_words & theirs:
+                return True
+    return False
+
+
+def hedge_dropped(claim: str, best: str) -> bool:
+    """True when the best source sentence hedges what the claim states as fact, with no hedge in the claim."""
+    if has_cue(claim, hedges=True):
+        return False
+    hedged = scoped_terms(best, hedges=True)
+    return len(hedged & _terms(claim)) >= 2

@@ -1,0 +1,137 @@
+"""Numbers, quantities, identifiers and dates in a text, normalised so that equal values compare equal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["number", "date"]
+
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+_SCALE |= {"b": 1e9, "trillion": 1e12, "tn": 1e12}
+_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 12,
+    "hundreds": 100,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "tenth": 10}
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
+_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w])"
+    r"(?:\s*-?\s*(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?",
+    re.IGNORECASE,
+)
+# Model names and codes such as 950PR, K2.6, V4, H200, GPT-4: letters and digits in one token.
+_IDENT = re.compile(r"(?<![\w.])(?=[\w.\-]*\d)(?=[\w.\-]*[A-Za-z])[A-Za-z0-9][\w\-]*(?:\.\d+)?(?![\w])")
+_WORD = re.compile(r"[A-Za-z]+")
+_MAY_DATE = re.compile(r"\bMay\s+\d|\d\s+May\b")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value found in a text: its kind, a canonical key and the words it came from."""
+
+    kind: Kind
+    key: str
+    text: str
+
+
+def _number_key(value: float) -> str:
+    """A canonical spelling of a value, so 6.8 billion and 6,800 million agree."""
+    return f"{value:.4g}"
+
+
+def _numbers(text: str) -> list[Quantity]:
+    """Digit numbers with an optional scale word; plausible years count as dates."""
+    out: list[Quantity] = []
+    for m in _NUMBER.finditer(text):
+        digits, frac, scale = m.group(1), m.group(2) or "", (m.group(3) or "").lower()
+        value = float(digits.replace(",", "") + frac) * _SCALE.get(scale, 1.0)
+        if not scale and not frac and "," not in digits and len(digits) == 4 and 1800 <= value <= 2100:
+            out.append(Quantity("date", f"year:{digits}", m.group(0)))
+        else:
+            out.append(Quantity("number", _number_key(value), m.group(0)))
+    return out
+
+
+def _words(text: str) -> list[Quantity]:
+    """Number words, ordinals, month and weekday names."""
+    out: list[Quantity] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0).lower()
+        if word in _WORDS:
+            out.append(Quantity("number", _number_key(_WORDS[word]), m.group(0)))
+        elif word in _ORDINALS:
+            out.append(Quantity("number", f"ord:{_ORDINALS[word]}", m.group(0)))
+        elif word in _DAYS or (word in _MONTHS and m.group(0)[0].isupper()):
+            out.append(Quantity("date", f"when:{word[:3]}", m.group(0)))
+    if _MAY_DATE.search(text):
+        out.append(Quantity("date", "when:may", "May"))
+    return out
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number, identifier with digits, ordinal and date in a text."""
+    found = _numbers(text) + _words(text)
+    for m in _IDENT.finditer(text):
+        found.append(Quantity("number", "id:" + m.group(0).lower(), m.group(0)))
+    return found
+
+
+def keys(text: str) -> set[str]:
+    """The canonical keys of every quantity in a text."""
+    return {q.key for q in quantities(text)}
+
+
+def unmatched(claim: str, evidence_keys: Set[str]) -> list[Quantity]:
+    """The claim's quantities whose value the evidence does not state."""
+    return [q for q in quantities(claim) if q.key not in evidence_keys]
