@@ -10,6 +10,10 @@ from pathlib import Path
 from retrieval.chunk import Chunk
 from retrieval.document import Document
 
+# BM25 weight of a chunk's metadata (brief title, publisher, section) against its text: queries
+# name briefs and publishers ("the SCMP report on…"), but the passage itself matters most.
+META_WEIGHT = 0.5
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -22,7 +26,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     rid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, section TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(text, meta, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
 
@@ -57,7 +61,16 @@ class Catalog:
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        self._migrate()
         self.db.executescript(_SCHEMA)
+
+    def _migrate(self) -> None:
+        """Rebuild an FTS table from before the `meta` column; the cleared signature forces a re-sync."""
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(chunk_fts)")]
+        if columns and "meta" not in columns:
+            with self.db:
+                self.db.execute("DROP TABLE chunk_fts")
+                self.db.execute("DELETE FROM meta WHERE key='signature'")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -126,7 +139,8 @@ class Catalog:
             return []
         query = " OR ".join(f'"{w}"' for w in words)
         sql = (
-            'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text, bm25(chunk_fts) AS s '
+            'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text, '
+            f"bm25(chunk_fts, 1.0, {META_WEIGHT}) AS s "
             "FROM chunk_fts f JOIN chunks c ON c.rid = f.rowid WHERE chunk_fts MATCH ?"
         )
         params: list[object] = [query]
@@ -183,7 +197,10 @@ class Catalog:
                     'INSERT INTO chunks (chunk_id, doc_id, start, "end", section) VALUES (?, ?, ?, ?, ?)',
                     (c.id, doc.id, c.start, c.end, c.section),
                 )
-                self.db.execute("INSERT INTO chunk_fts (rowid, text) VALUES (?, ?)", (cursor.lastrowid, c.text))
+                meta = " ".join(part for part in (doc.title, doc.origin or "", c.section) if part)
+                self.db.execute(
+                    "INSERT INTO chunk_fts (rowid, text, meta) VALUES (?, ?, ?)", (cursor.lastrowid, c.text, meta)
+                )
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""

@@ -31,6 +31,7 @@ class Document(BaseModel):
     text: str
     date: dt.date | None = None
     url: str | None = None
+    origin: str | None = None
     sections: tuple[Section, ...] = ()
     pages: tuple[int, ...] = ()
     body_start: int = 0

@@ -59,6 +59,7 @@ def load_document(path: Path, source: str, max_bytes: int) -> Document:
         text=extracted.text,
         date=extracted.date or find_date(extracted.text),
         url=extracted.url,
+        origin=extracted.origin,
         sections=extracted.sections,
         pages=extracted.pages,
         body_start=extracted.body_start,

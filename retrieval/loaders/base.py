@@ -20,6 +20,7 @@ class Extracted:
     title: str = ""
     date: dt.date | None = None
     url: str | None = None
+    origin: str | None = None
     sections: tuple[Section, ...] = ()
     pages: tuple[int, ...] = ()
     body_start: int = 0

@@ -46,12 +46,14 @@ def load_markdown(data: bytes, path: Path) -> Extracted:
     if not title:
         title = headings[0].title if headings else find_title(text, body)[0]
     date = _as_date(fields.get("date"))
-    url = fields.get("url") or fields.get("source")
+    url = fields.get("url")
+    origin = fields.get("source")
     return Extracted(
         text=text,
         title=title,
         date=date,
         url=str(url) if url else None,
+        origin=str(origin) if origin else None,
         sections=build_sections(headings, len(text)),
         body_start=body,
         warnings=warnings + fm_warnings,
