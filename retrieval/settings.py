@@ -11,9 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Fitted by bench/calibrate_abstain.py on the dev abstain items and MultiHop-RAG's
 # "Insufficient information" queries; see bench/README.md for the numbers. The bar falls with
 # the number of content terms: long compound questions are never covered by one sentence.
-DEFAULT_COSINE_WEIGHT = 0.45
-DEFAULT_ABSTAIN_THRESHOLD = 0.74
-DEFAULT_ABSTAIN_SLOPE = -0.16
+DEFAULT_COSINE_WEIGHT = 0.55
+DEFAULT_ABSTAIN_THRESHOLD = 0.70
+DEFAULT_ABSTAIN_SLOPE = -0.14
 
 
 class Settings(BaseSettings):
