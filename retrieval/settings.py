@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Fitted by bench/calibrate_abstain.py on the dev abstain items and MultiHop-RAG's
@@ -52,10 +52,8 @@ class Settings(BaseSettings):
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=10)
 
+    # The only back-end so far; OpenAI-compatible ones (and their SecretStr key) arrive with issue 10.
     generator: Literal["extractive"] = "extractive"
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
 
     log_level: str = "WARNING"
 
