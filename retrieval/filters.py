@@ -68,10 +68,13 @@ def resolve(spec: FilterSpec, catalog: Catalog) -> Filters:
         raise QueryError(f"--since {spec.since} is after --until {spec.until}")
     if spec.empty:
         return Filters()
+    sections = catalog.sections_like(spec.section) if spec.section else None
+    if not (spec.docs or spec.sources or spec.since or spec.until or spec.as_of):
+        # A section-only filter: no list of every document id for the stores to match against.
+        return Filters(sections=sections)
     docs = catalog.documents()
     allowed = set(resolve_refs(spec.docs, docs)) if spec.docs else set(docs)
     if spec.sources:
         allowed = {d for d in allowed if any(fnmatch.fnmatch(docs[d].source, pattern) for pattern in spec.sources)}
     allowed = {d for d in allowed if _date_ok(docs[d], spec)}
-    sections = catalog.sections_like(spec.section) if spec.section else None
     return Filters(doc_ids=tuple(sorted(allowed)), sections=sections)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from retrieval.chunk import Chunk, ScoredChunk
 from retrieval.filters import Filters
 from retrieval.index import Index
+from retrieval.settings import Settings
 from retrieval.terms import query_words
 
 
@@ -107,4 +109,16 @@ class HybridRetriever:
         return picked
 
 
-RETRIEVERS = {"dense": DenseRetriever, "lexical": LexicalRetriever, "hybrid": HybridRetriever}
+def _hybrid(index: Index, settings: Settings) -> Retriever:
+    """The hybrid retriever with the settings' fusion and diversity parameters."""
+    return HybridRetriever(
+        index, settings.retrieval_candidates, settings.rrf_k, settings.lexical_weight, settings.section_decay
+    )
+
+
+# Back-ends by the name `BRIEFLENS_RETRIEVER` takes.
+RETRIEVERS: dict[str, Callable[[Index, Settings], Retriever]] = {
+    "dense": lambda index, _: DenseRetriever(index),
+    "lexical": lambda index, _: LexicalRetriever(index),
+    "hybrid": _hybrid,
+}

@@ -14,10 +14,10 @@ from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
 from retrieval.filters import FilterSpec, resolve, resolve_refs
 from retrieval.generation import Generator
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
-from retrieval.index import Index, open_index
+from retrieval.index import open_index
 from retrieval.ingest import IngestReport, Progress, ingest
 from retrieval.rerank import CrossEncoderReranker, Reranker
-from retrieval.retriever import DenseRetriever, HybridRetriever, LexicalRetriever, Retriever
+from retrieval.retriever import RETRIEVERS
 from retrieval.settings import Settings
 from retrieval.verify import verify_sentences
 
@@ -28,7 +28,7 @@ class BriefLens:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.index = open_index(settings, embedder)
-        self.retriever = _retriever(self.index, settings)
+        self.retriever = RETRIEVERS[settings.retriever](self.index, settings)
         self.reranker: Reranker | None = (
             CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
         )
@@ -96,17 +96,6 @@ class BriefLens:
             relevance=round(draft.relevance, 4),
             generator=self.generator.name,
         )
-
-
-def _retriever(index: Index, settings: Settings) -> Retriever:
-    """The retriever the settings name."""
-    if settings.retriever == "dense":
-        return DenseRetriever(index)
-    if settings.retriever == "lexical":
-        return LexicalRetriever(index)
-    return HybridRetriever(
-        index, settings.retrieval_candidates, settings.rrf_k, settings.lexical_weight, settings.section_decay
-    )
 
 
 def _context(hit: ScoredChunk) -> Context:
