@@ -62,22 +62,29 @@ def _settings(data_dir: Path | None) -> Settings:
 
 
 @contextmanager
-def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
-    """Open BriefLens; turn its errors into one clear line and a non-zero exit."""
+def _guard() -> Iterator[None]:
+    """Turn a BriefLens error into one clear line, its help, and exit code 2."""
     from retrieval.errors import BriefLensError
-    from retrieval.service import BriefLens
 
-    lens = None
     try:
-        lens = BriefLens(_settings(data_dir))
-        yield lens
+        yield
     except BriefLensError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False)
         if e.help:
             err.print(f"[dim]{e.help}[/dim]", highlight=False)
         raise typer.Exit(2) from e
-    finally:
-        if lens is not None:
+
+
+@contextmanager
+def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
+    """Open BriefLens under the error guard, and close it afterwards."""
+    from retrieval.service import BriefLens
+
+    with _guard():
+        lens = BriefLens(_settings(data_dir))
+        try:
+            yield lens
+        finally:
             lens.close()
 
 

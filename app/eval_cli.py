@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from app.cli import DataDir, JsonOut, TopK, _lens, _print_json, _settings, err, out
+from app.cli import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _settings, err, out
 
 if TYPE_CHECKING:
     from eval.datasets import SummaryCase
@@ -27,20 +26,6 @@ eval_app = typer.Typer(
 )
 OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]
 InFile = Annotated[Path, typer.Argument(help="A JSON-lines file of cases.", exists=True, dir_okay=False)]
-
-
-@contextmanager
-def _guard() -> Iterator[None]:
-    """Turn BriefLens errors raised outside an open index into one clear line and exit code 2."""
-    from retrieval.errors import BriefLensError
-
-    try:
-        yield
-    except BriefLensError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
-        if e.help:
-            err.print(f"[dim]{e.help}[/dim]", highlight=False)
-        raise typer.Exit(2) from e
 
 
 def _judge(settings: Settings, lens: BriefLens | None) -> Judge:

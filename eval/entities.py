@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from eval.quantities import MONTH_NAMES, WEEKDAYS
 from retrieval.terms import is_content_word
 
 _CAPITALISED = re.compile(r"(?<![\w&])[A-Z][\w&]*(?:[.'’\-][\w&]+)*")
@@ -12,51 +13,36 @@ _STARTERS = re.compile(r"(?:^|[.!?:;\"“(]\s*)$")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Capitalised words that are not names: titles, calendar words (dates are checked on their own).
-_NOT_NAMES = frozenset(
-    [
-        "i",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "the",
-        "a",
-        "an",
-        "it",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
+_NOT_NAMES = (
+    frozenset(
+        [
+            "i",
+            "mr",
+            "mrs",
+            "ms",
+            "dr",
+            "the",
+            "a",
+            "an",
+            "it",
+            "this",
+            "that",
+            "these",
+            "those",
+            "he",
+            "she",
+            "they",
+            "we",
+            "you",
+            "his",
+            "her",
+            "their",
+            "its",
+            "our",
+        ]
+    )
+    | frozenset(WEEKDAYS)
+    | frozenset(MONTH_NAMES)
 )
 
 
