@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,9 +72,13 @@ def salient_terms(groups: Sequence[Sequence[str]], skip: set[str]) -> list[tuple
     counts = [Counter(w for text in texts for w in _words(text) if w not in skip) for texts in groups]
     df = Counter(w for c in counts for w in c)
     out = []
+    surface = Counter(m.group(0) for texts in groups for text in texts for m in re.finditer(r"[\w.\-']+", text))
+    shown: dict[str, str] = {}
+    for form, _ in surface.most_common():
+        shown.setdefault(form.lower(), form)
     for c in counts:
         ranked = sorted(c, key=lambda w: (-c[w] * math.log(1 + len(groups) / df[w]), w))
-        out.append(tuple(ranked[:NAME_TERMS]))
+        out.append(tuple(shown.get(w, w) for w in ranked[:NAME_TERMS]))
     return out
 
 
@@ -98,7 +103,8 @@ def outline(
     out: list[Cluster] = []
     used: set[str] = set()
     for g, m, t in zip(groups, members, terms, strict=True):
-        name = _heading([candidates[j] for j in m]) or ", ".join(t).capitalize() or "Other evidence"
+        words = ", ".join(t)
+        name = _heading([candidates[j] for j in m]) or (words[:1].upper() + words[1:]) or "Other evidence"
         if name in used:
             name = f"{name} ({', '.join(t)})"
         used.add(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from retrieval.textnorm import normalize
 
 # Shorter spans are headings, labels or fragments, not statements worth quoting.
 MIN_WORDS = 6
+# A statement ends in terminal punctuation (maybe closed by a quote or bracket); page furniture does not.
+_STATEMENT_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 # Position cues: the first sentence of a section states its point; a paragraph's first sentence less so.
 SECTION_LEAD = 1.0
 PARAGRAPH_LEAD = 0.5
@@ -89,7 +92,11 @@ def document_candidates(
         previous_end, after_heading = end, False
         quote = doc.text[start:end]
         section = doc.section_at(start)
-        if len(quote.split()) < MIN_WORDS or (wanted and not any(w in section.lower() for w in wanted)):
+        if (
+            len(quote.split()) < MIN_WORDS
+            or not _STATEMENT_END.search(quote)
+            or (wanted and not any(w in section.lower() for w in wanted))
+        ):
             continue
         chunk_id = _chunk_of(chunks, start, end)
         if chunk_id is not None:
