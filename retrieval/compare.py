@@ -27,6 +27,7 @@ _FIGURE = re.compile(
 )
 # A name: a run of capitalised words or alphanumeric model names ("State Grid", "Kimi K2.6").
 _NAME = re.compile(r"\b[A-Z][\w.\-]*[\w](?:\s+[A-Z0-9][\w.\-]*[\w])*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _CURRENCY_WORDS = {"yuan", "dollars", "dollar", "usd", "rmb", "euros", "euro", "pounds"}
 
 
@@ -88,7 +89,7 @@ def figures(text: str) -> list[Figure]:
             key = "percent"
         elif currency or scale:
             key = f"{currency} {scale}".strip() + ("" if currency else f" {unit}")
-        elif unit and is_content_word(unit):
+        elif unit and is_content_word(unit) and not _YEAR.fullmatch(m.group("num")):
             key = unit
         else:
             continue
