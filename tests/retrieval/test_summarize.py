@@ -42,7 +42,7 @@ def test_summary_groups_by_section_and_section_filter(lens: BriefLens) -> None:
     assert [s.section for s in summary.sections] == ["Key Developments", "Signals & Trends"]
     for block in summary.sections:
         assert all(s.citations[0].section.startswith(block.section) for s in block.sentences)
-    only = lens.summarize(ref="000_e770148319605323", filters=FilterSpec(section="signals"))
+    only = lens.summarize(ref="000_e770148319605323", filters=FilterSpec(section="signals & trends"))
     assert {s.section for s in only.sections} == {"Signals & Trends"}
 
 
