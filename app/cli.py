@@ -370,6 +370,9 @@ from app.eval_cli import check_command, eval_app  # noqa: E402  (eval_cli import
 
 app.add_typer(eval_app, name="eval")
 app.command("check")(check_command)
+from app.draft_cli import register as register_drafting  # noqa: E402
+
+register_drafting(app)
 
 
 def main() -> None:

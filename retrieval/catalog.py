@@ -115,6 +115,11 @@ class Catalog:
         """The chunk ids of one document."""
         return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
 
+    def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
+        """(chunk id, start, end) of one document's chunks, in text order."""
+        rows = self.db.execute('SELECT chunk_id, start, "end" FROM chunks WHERE doc_id=? ORDER BY start', (doc_id,))
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def all_chunk_ids(self) -> set[str]:
         """Every committed chunk id."""
         return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}

@@ -51,3 +51,9 @@ class QueryError(BriefLensError):
     """A question or search request is invalid."""
 
     help = "Ask a non-empty question of reasonable length."
+
+
+class ExportError(BriefLensError):
+    """A summary or draft could not be written to the requested file."""
+
+    help = "Give --out a writable path ending in .md or .docx."

@@ -8,7 +8,10 @@ from pathlib import Path
 from retrieval.answer import ABSTAIN_TEXT, Answer, Context
 from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
+from retrieval.compare import Comparison, compare
+from retrieval.compose import Composer, make_composer
 from retrieval.document import Document
+from retrieval.draft import DraftParams, ReportDraft, build_draft
 from retrieval.embedding import Embedder
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
 from retrieval.filters import FilterSpec, resolve, resolve_refs
@@ -19,6 +22,7 @@ from retrieval.ingest import IngestReport, Progress, ingest
 from retrieval.rerank import CrossEncoderReranker, Reranker
 from retrieval.retriever import RETRIEVERS
 from retrieval.settings import Settings
+from retrieval.summarize import Summary, summarize_document, summarize_topic, weights_from
 from retrieval.verify import verify_sentences
 
 
@@ -34,6 +38,7 @@ class BriefLens:
         )
         abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
         self.generator: Generator = ExtractiveGenerator(self.index.embedder, abstention, settings.answer_max_sentences)
+        self.composer: Composer = make_composer(settings.summary_generator)
 
     def close(self) -> None:
         """Release the index."""
@@ -95,6 +100,87 @@ class BriefLens:
             contexts=tuple(_context(h) for h in hits),
             relevance=round(draft.relevance, 4),
             generator=self.generator.name,
+        )
+
+    # --- summaries, drafts and comparisons (issue 5) ---
+
+    def _topic_hits(self, topic: str, filters: FilterSpec | None) -> tuple[list[ScoredChunk], dict[str, DocInfo]]:
+        """The passages retrieved for a topic and the metadata of their briefs."""
+        hits = self.search(topic, self.settings.summary_passages, filters)
+        return hits, self.index.catalog.doc_infos(h.chunk.doc_id for h in hits)
+
+    def summarize(
+        self,
+        ref: str | None = None,
+        topic: str | None = None,
+        bullets: int | None = None,
+        filters: FilterSpec | None = None,
+        sections: Sequence[str] = (),
+    ) -> Summary:
+        """Summarise one brief (`ref`: id, prefix or file name) or a `topic`; every sentence a cited quote.
+
+        With `ref`, `sections` (or `filters.section`) keeps only sections whose heading path contains one of
+        them; with `topic`, the retrieval `filters` apply. Give exactly one of `ref` and `topic`.
+        """
+        if (ref is None) == (topic is None):
+            raise QueryError("give a document or a topic to summarise (exactly one)")
+        weights, n = weights_from(self.settings), bullets or self.settings.summary_bullets
+        if ref is not None:
+            doc = self.document(ref)
+            wanted = tuple(sections) or ((filters.section,) if filters and filters.section else ())
+            info = self.index.catalog.documents()[doc.id]
+            spans = self.index.catalog.chunk_spans(doc.id)
+            return summarize_document(doc, info, spans, self.index.embedder, self.composer, weights, n, wanted)
+        hits, infos = self._topic_hits(self._check_query(topic or ""), filters)
+        fetch = self.index.catalog.document
+        floor = self.settings.summary_min_relevance
+        return summarize_topic(topic or "", hits, fetch, infos, self.index.embedder, self.composer, weights, n, floor)
+
+    def draft(
+        self,
+        title: str,
+        guidance: str = "",
+        outline_only: bool = False,
+        filters: FilterSpec | None = None,
+        progress: Progress | None = None,
+    ) -> ReportDraft:
+        """Draft a report section: an outline of 3–6 subsections from the evidence, cited paragraphs, sources.
+
+        Subsections resting on one brief or none carry a `flag`; `outline_only` skips the paragraphs.
+        """
+        title = self._check_query(title)
+        hits, infos = self._topic_hits(f"{title}. {guidance}" if guidance.strip() else title, filters)
+        s = self.settings
+        params = DraftParams(weights_from(s), s.draft_sentences, s.summary_min_relevance, s.draft_merge_similarity)
+        fetch = self.index.catalog.document
+        return build_draft(
+            title,
+            guidance.strip(),
+            hits,
+            fetch,
+            infos,
+            self.index.embedder,
+            self.composer,
+            params,
+            outline_only,
+            progress,
+        )
+
+    def compare(self, topic: str, filters: FilterSpec | None = None) -> Comparison:
+        """What each brief says on `topic`, side by side, and statements that disagree on a figure."""
+        topic = self._check_query(topic)
+        hits, infos = self._topic_hits(topic, filters)
+        s = self.settings
+        return compare(
+            topic,
+            hits,
+            self.index.catalog.document,
+            infos,
+            self.index.embedder,
+            weights_from(s),
+            s.compare_sentences,
+            s.summary_min_relevance,
+            s.compare_min_similarity,
         )
 
 

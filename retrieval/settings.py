@@ -65,3 +65,18 @@ class Settings(BaseSettings):
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")
+
+    # --- summaries and drafting (issue 5) ---
+    # Weights chosen on brief 000 (bench/summary_coverage.py); the method has no topic-specific terms.
+    summary_generator: Literal["extractive"] = "extractive"
+    summary_bullets: int = Field(default=8, ge=1, le=50)
+    summary_position_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="weight of section-lead cues")
+    summary_relevance_weight: float = Field(default=0.6, ge=0.0, le=1.0, description="weight of topic relevance")
+    summary_diversity: float = Field(default=0.3, ge=0.0, le=1.0, description="MMR trade-off against redundancy")
+    summary_section_decay: float = Field(default=0.85, gt=0.0, le=1.0, description="penalty per pick from a section")
+    summary_passages: int = Field(default=20, ge=1, le=200, description="passages retrieved per topic")
+    summary_min_relevance: float = Field(default=0.35, ge=0.0, le=1.0, description="topic relevance a sentence needs")
+    draft_sentences: int = Field(default=4, ge=1, le=20, description="sentences per draft subsection")
+    draft_merge_similarity: float = Field(default=0.5, ge=-1.0, le=1.0, description="passage clusters merge above")
+    compare_sentences: int = Field(default=4, ge=1, le=20, description="statements per brief in a comparison")
+    compare_min_similarity: float = Field(default=0.45, ge=-1.0, le=1.0, description="statements about one thing")

@@ -1,0 +1,164 @@
+"""Report drafts: an outline from clusters of retrieved passages, then cited paragraphs and a Sources list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from retrieval.answer import AnswerSentence
+from retrieval.catalog import DocInfo
+from retrieval.chunk import ScoredChunk
+from retrieval.citation import Citation
+from retrieval.compose import Composer
+from retrieval.embedding import Embedder
+from retrieval.ingest import Progress
+from retrieval.outline import Cluster, outline
+from retrieval.salience import mmr
+from retrieval.summarize import Fetch, SalienceWeights, Scored, score, topic_candidates
+from retrieval.verify import verify_sentences
+
+Flag = Literal["single source", "no source"]
+
+
+class Subsection(BaseModel):
+    """One subsection: its heading, the briefs its evidence comes from, a flag when they are too few."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str
+    terms: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    flag: Flag | None = None
+    passages: tuple[str, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+
+
+class Source(BaseModel):
+    """A brief the draft cites, with the quotes it uses."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str
+    title: str
+    date: str | None = None
+    source: str
+    quotes: tuple[Citation, ...] = ()
+
+
+class ReportDraft(BaseModel):
+    """A drafted report section: subsections of cited sentences (or only the outline) and the sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    guidance: str = ""
+    outline_only: bool = False
+    subsections: tuple[Subsection, ...] = ()
+    sources: tuple[Source, ...] = ()
+    generator: str = "extractive"
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every citation of every sentence, in reading order."""
+        return [c for s in self.subsections for sentence in s.sentences for c in sentence.citations]
+
+
+@dataclass(frozen=True)
+class DraftParams:
+    """The knobs of drafting, from Settings."""
+
+    weights: SalienceWeights
+    sentences: int
+    floor: float
+    merge_at: float
+
+
+def _flag(doc_ids: Sequence[str]) -> Flag | None:
+    """Flag a subsection resting on one brief or none."""
+    return "no source" if not doc_ids else "single source" if len(doc_ids) == 1 else None
+
+
+def _paragraph(
+    cluster: Cluster, scored: Scored, rel: np.ndarray, used: set[tuple[str, int]], params: DraftParams
+) -> list[AnswerSentence]:
+    """The cluster's most salient relevant sentences not used elsewhere, in brief and text order."""
+    idx = [j for j in cluster.members if rel[j] >= params.floor and scored.candidates[j].key not in used]
+    if not idx:
+        return []
+    picked = [
+        idx[i] for i in mmr(scored.salience[idx], scored.vectors[idx], params.sentences, params.weights.diversity)
+    ]
+    used.update(scored.candidates[j].key for j in picked)
+    picked.sort(key=lambda j: (scored.candidates[j].doc.doc_id, scored.candidates[j].start))
+    return [scored.candidates[j].sentence(float(scored.salience[j])) for j in picked]
+
+
+def sources(sentences: Iterable[AnswerSentence]) -> tuple[Source, ...]:
+    """The cited briefs in order of first citation, each with its distinct quotes."""
+    out: dict[str, Source] = {}
+    for sentence in sentences:
+        for c in sentence.citations:
+            src = out.get(c.doc_id) or Source(doc_id=c.doc_id, title=c.title, date=c.date, source=c.source)
+            if all((q.start, q.end) != (c.start, c.end) for q in src.quotes):
+                src = src.model_copy(update={"quotes": (*src.quotes, c)})
+            out[c.doc_id] = src
+    return tuple(out.values())
+
+
+def build_draft(
+    title: str,
+    guidance: str,
+    hits: Sequence[ScoredChunk],
+    fetch: Fetch,
+    infos: dict[str, DocInfo],
+    embedder: Embedder,
+    composer: Composer,
+    params: DraftParams,
+    outline_only: bool = False,
+    progress: Progress | None = None,
+) -> ReportDraft:
+    """Outline the evidence for `title`, then write each subsection from its own passages."""
+    query = f"{title}. {guidance}".strip(" .") if guidance else title
+    report = progress or (lambda phase, done, total: None)
+    report("read", 0, 1)
+    candidates = topic_candidates(hits, fetch, infos)
+    scored = score(candidates, embedder, params.weights, query)
+    rel = scored.relevance
+    report("read", 1, 1)
+    rank = {h.chunk.id: i for i, h in enumerate(hits)}
+    clusters = outline(candidates, scored.vectors, params.merge_at, query, rank) if candidates else []
+    subsections: list[Subsection] = []
+    used: set[tuple[str, int]] = set()
+    for n, cluster in enumerate(clusters):
+        report("write", n, len(clusters))
+        relevant = [candidates[j] for j in cluster.members if rel[j] >= params.floor]
+        doc_ids = tuple(dict.fromkeys(c.doc.doc_id for c in relevant))
+        sentences: tuple[AnswerSentence, ...] = ()
+        if not outline_only:
+            evidence = _paragraph(cluster, scored, rel, used, params)
+            composed = composer.compose(f"{title}: {cluster.heading}", evidence, params.sentences)
+            sentences = tuple(s for s in verify_sentences(composed, fetch) if s.citations)
+            doc_ids = tuple(dict.fromkeys(c.doc_id for s in sentences for c in s.citations))
+        subsections.append(
+            Subsection(
+                heading=cluster.heading,
+                terms=cluster.terms,
+                doc_ids=doc_ids,
+                flag=_flag(doc_ids),
+                passages=cluster.chunk_ids,
+                sentences=sentences,
+            )
+        )
+    report("write", len(clusters), len(clusters))
+    return ReportDraft(
+        title=title,
+        guidance=guidance,
+        outline_only=outline_only,
+        subsections=tuple(subsections),
+        sources=sources(s for sub in subsections for s in sub.sentences),
+        generator=composer.name,
+    )
