@@ -370,6 +370,9 @@ from app.eval_cli import check_command, eval_app  # noqa: E402  (eval_cli import
 
 app.add_typer(eval_app, name="eval")
 app.command("check")(check_command)
+from app.ui.launch import ui_command  # noqa: E402  (the web UI's launcher; importing it does not import streamlit)
+
+app.command("ui")(ui_command)
 
 
 def main() -> None:
