@@ -152,7 +152,8 @@ def sidebar(lens: BriefLens) -> FilterSpec:
             placeholder="All briefs",
             key="flt_docs",
         )
-        dates = st.date_input("Published between", value=(), format="YYYY-MM-DD", key="flt_dates")
+        no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
+        dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key="flt_dates")
         sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]
         section = st.selectbox("Section", sections, key="flt_section")
         as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key="flt_as_of")
@@ -221,8 +222,9 @@ def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
     for note in getattr(answer, "notes", None) or ():
         st.caption(str(note))
     opened = st.session_state.get(VIEWER)
-    if opened and opened[0] == turn and (cite := citation(answer, opened[1])):
-        show_source(lens, turn, opened[1], cite)
+    shown = citation(answer, opened[1]) if opened and opened[0] == turn else None
+    if opened and shown is not None:
+        show_source(lens, turn, opened[1], shown)
     if answer.abstained and answer.contexts:
         with st.expander("Closest passages searched"):
             for ctx in answer.contexts:

@@ -183,13 +183,17 @@ def render() -> None:
             st.caption(f"{len(cases)} {kind} in {chosen[1]}")
             if st.button("Run the evaluation", type="primary", key="eval_run"):
                 bar = st.progress(0.0, text="Starting…")
+
+                def tick(done: int, total: int) -> None:
+                    bar.progress(done / total, text=f"{kind}: {done}/{total}")
+
                 try:
-                    report = run(lens, kind, cases, lambda d, n: bar.progress(d / n, text=f"{kind}: {d}/{n}"))
+                    report = run(lens, kind, cases, tick)
                 except BriefLensError as e:
                     st.error(f"{e} {e.help}".strip())
                 else:
                     st.session_state[REPORT] = report
                 bar.empty()
-    report = st.session_state.get(REPORT)
-    if isinstance(report, Report):
-        show_report(report)
+    kept = st.session_state.get(REPORT)
+    if isinstance(kept, Report):
+        show_report(kept)
