@@ -1,4 +1,4 @@
-# BriefLens: `make run` sets up, ingests corpus/ and opens a cited chat; `make test` sets up and runs the tests.
+# BriefLens: `make run` sets up, ingests corpus/ and opens the web UI (prints its URL); `make test` sets up and runs the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,7 +21,7 @@ ingest: setup
 	$(BIN)/brieflens ingest corpus
 
 run: ingest
-	$(BIN)/brieflens chat
+	$(BIN)/brieflens ui
 
 test: setup
 	$(BIN)/python -m pytest -q

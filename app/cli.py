@@ -374,6 +374,10 @@ from app.draft_cli import register as register_drafting  # noqa: E402
 
 register_drafting(app)
 
+from app.ui.launch import ui_command  # noqa: E402  (the web UI's launcher; importing it does not import streamlit)
+
+app.command("ui")(ui_command)
+
 
 def main() -> None:
     """Console-script entry point."""

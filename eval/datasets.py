@@ -103,6 +103,19 @@ class QuestionCase(BaseModel):
     kind: str = "factoid"
     answer_keywords: tuple[str, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, data: Any) -> Any:
+        """Also read the short form of tests/data/questions.jsonl: "doc" + "evidence" as one quote, "keywords"."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("evidence"), str):
+            data["evidence"] = [{"doc": data.get("doc", ""), "quote": data["evidence"]}]
+        if "keywords" in data and "answer_keywords" not in data:
+            data["answer_keywords"] = data["keywords"]
+        return data
+
     @property
     def should_abstain(self) -> bool:
         """True when the corpus does not hold the answer."""

@@ -19,6 +19,8 @@ from retrieval.textnorm import locate
 
 # Finds the source text of a case that names an indexed document (or only a question) instead of giving it.
 SourceResolver = Callable[[SummaryCase], str]
+# Called after each case with (done, total), e.g. by the UI's progress bar.
+EvalProgress = Callable[[int, int], None]
 
 
 class Report(BaseModel):
@@ -97,11 +99,21 @@ def summary_metrics(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def evaluate_summaries(cases: Sequence[SummaryCase], judge: Judge, resolve: SourceResolver) -> Report:
+def evaluate_summaries(
+    cases: Sequence[SummaryCase], judge: Judge, resolve: SourceResolver, progress: EvalProgress | None = None
+) -> Report:
     """Judge every summary case and compute the metrics."""
-    items = tuple(judge_summary(c, judge, resolve) for c in cases)
+    items: list[dict[str, Any]] = []
+    for case in cases:
+        items.append(judge_summary(case, judge, resolve))
+        if progress:
+            progress(len(items), len(cases))
     return Report(
-        kind="summaries", judge=judge.name, threshold=_threshold(judge), items=items, metrics=summary_metrics(items)
+        kind="summaries",
+        judge=judge.name,
+        threshold=_threshold(judge),
+        items=tuple(items),
+        metrics=summary_metrics(items),
     )
 
 
@@ -176,7 +188,13 @@ def question_metrics(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return overall
 
 
-def evaluate_questions(cases: Sequence[QuestionCase], lens: BriefLens, judge: Judge, k: int | None = None) -> Report:
+def evaluate_questions(
+    cases: Sequence[QuestionCase],
+    lens: BriefLens,
+    judge: Judge,
+    k: int | None = None,
+    progress: EvalProgress | None = None,
+) -> Report:
     """Ask every question through BriefLens (timed), then score retrieval, citations and the answer."""
     items: list[dict[str, Any]] = []
     for case in cases:
@@ -185,6 +203,8 @@ def evaluate_questions(cases: Sequence[QuestionCase], lens: BriefLens, judge: Ju
         elapsed = time.perf_counter() - started
         item = score_answer(case, answer, judge, lens.document)
         items.append({**item, "latency_s": round(elapsed, 4)})
+        if progress:
+            progress(len(items), len(cases))
     return Report(
         kind="questions",
         judge=judge.name,

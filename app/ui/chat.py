@@ -1,0 +1,263 @@
+"""The Chat page: cited answers whose markers open the quoted passage, highlighted, in its brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.markup import highlight, sentence_html, text_html
+from retrieval.answer import Answer, AnswerSentence
+from retrieval.citation import Citation
+from retrieval.conversation import Conversation
+from retrieval.document import Document
+from retrieval.errors import BriefLensError
+from retrieval.filters import FilterSpec
+from retrieval.service import BriefLens
+
+TURNS, CONVERSATION, VIEWER = "chat_turns", "chat_conversation", "chat_viewer"
+# Counts the generator's faithfulness gate may put on an Answer (issue 10); absent fields are simply not shown.
+GATE_FIELDS = (("removed", "removed"), ("flagged", "flagged"), ("dropped_citations", "citations dropped"))
+ANY_SECTION = "(any section)"
+
+
+@dataclass
+class Turn:
+    """One exchange: what was typed, the standalone query searched, and the answer or the error."""
+
+    question: str
+    query: str
+    answer: Answer | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """What the source viewer shows for one citation."""
+
+    title: str
+    date: str | None
+    section: str
+    source: str
+    start: int
+    end: int
+    html: str
+    verified: bool
+
+
+def filter_spec(
+    doc_ids: Sequence[str], dates: Sequence[dt.date], section: str | None, as_of: dt.date | None
+) -> FilterSpec:
+    """The sidebar's choices as a FilterSpec (a one-date range means 'since')."""
+    return FilterSpec(
+        docs=tuple(doc_ids),
+        section=section if section and section != ANY_SECTION else None,
+        since=dates[0] if dates else None,
+        until=dates[1] if len(dates) > 1 else None,
+        as_of=as_of,
+    )
+
+
+def numbered(answer: Answer) -> list[tuple[AnswerSentence, list[tuple[int, Citation]]]]:
+    """Each sentence with its citations numbered 1..N across the answer, in reading order."""
+    out: list[tuple[AnswerSentence, list[tuple[int, Citation]]]] = []
+    n = 0
+    for sentence in answer.sentences:
+        marks = []
+        for citation in sentence.citations:
+            n += 1
+            marks.append((n, citation))
+        out.append((sentence, marks))
+    return out
+
+
+def citation(answer: Answer, n: int) -> Citation | None:
+    """The answer's n-th citation (1-based), if it has one."""
+    cites = answer.citations
+    return cites[n - 1] if 0 < n <= len(cites) else None
+
+
+def gate_counts(answer: Any) -> dict[str, int]:
+    """The faithfulness gate's counts on this answer, for the fields it has (none before issue 10)."""
+    counts: dict[str, int] = {}
+    for field, label in GATE_FIELDS:
+        value = getattr(answer, field, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            counts[label] = value
+        elif isinstance(value, list | tuple):
+            counts[label] = len(value)
+    return counts
+
+
+def generator_label(lens: BriefLens) -> str:
+    """The generator back-end's name and status line."""
+    generator = lens.generator
+    name = str(getattr(generator, "name", type(generator).__name__))
+    status = getattr(generator, "status", None)
+    if callable(status):
+        status = status()
+    if status:
+        return f"{name} — {status}"
+    if name == "extractive":
+        return "extractive — offline; every sentence is a verbatim quote"
+    return name
+
+
+def source_view(doc: Document, cite: Citation, context: int | None = 600) -> SourceView:
+    """The citation's quote highlighted in its surrounding text, with the brief's title, date and section."""
+    return SourceView(
+        title=doc.title or cite.title,
+        date=cite.date or (doc.date.isoformat() if doc.date else None),
+        section=cite.section or doc.section_at(cite.start),
+        source=cite.source,
+        start=cite.start,
+        end=cite.end,
+        html=highlight(doc.text, cite.start, cite.end, context),
+        verified=doc.text[cite.start : cite.end] == cite.quote,
+    )
+
+
+def ask_turn(lens: BriefLens, conversation: Conversation, question: str, filters: FilterSpec | None) -> Turn:
+    """Ask one chat question (a follow-up is condensed with the previous turn first); errors become the turn's."""
+    query = conversation.standalone(question)
+    try:
+        with state.exclusive():
+            # Streaming (issue 10) plugs in here: stream tokens into the message, then keep its final Answer.
+            answer = lens.ask(query, None, filters)
+    except BriefLensError as e:
+        return Turn(question, query, error=f"{e} {e.help}".strip())
+    return Turn(question, query, answer=answer)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _section_titles(doc_ids: tuple[str, ...], _lens: BriefLens) -> list[str]:
+    """Distinct section headings of the indexed briefs (cached per set of documents)."""
+    titles = {s.title for d in doc_ids for s in _lens.document(d).sections}
+    return sorted(t for t in titles if t)
+
+
+def sidebar(lens: BriefLens) -> FilterSpec:
+    """Filters (briefs, date range, section, as-of) and the generator back-end, in the sidebar."""
+    docs = {d.doc_id: d for d in lens.documents()}
+    with st.sidebar:
+        st.subheader("Filters")
+        chosen = st.multiselect(
+            "Briefs",
+            list(docs),
+            format_func=lambda d: f"{docs[d].title} ({docs[d].date or 'undated'})",
+            placeholder="All briefs",
+            key="flt_docs",
+        )
+        no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
+        dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key="flt_dates")
+        sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]
+        section = st.selectbox("Section", sections, key="flt_section")
+        as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key="flt_as_of")
+        st.divider()
+        st.caption(f"Generator: {generator_label(lens)}")
+        if st.button("Clear the conversation", key="chat_clear"):
+            for key in (TURNS, CONVERSATION, VIEWER):
+                st.session_state.pop(key, None)
+    picked = list(dates) if isinstance(dates, tuple | list) else ([dates] if dates else [])
+    return filter_spec(chosen, picked, section, as_of if isinstance(as_of, dt.date) else None)
+
+
+def _open(turn: int, n: int) -> None:
+    """Marker callback: show citation n of turn in the source viewer."""
+    st.session_state[VIEWER] = (turn, n)
+
+
+def _close() -> None:
+    """Close the source viewer."""
+    st.session_state[VIEWER] = None
+
+
+def show_source(lens: BriefLens, turn: int, n: int, cite: Citation) -> None:
+    """The source viewer: title, date, section, and the quote highlighted in its surroundings."""
+    try:
+        doc = lens.document(cite.doc_id)
+    except BriefLensError as e:
+        st.error(f"[{n}] {cite.title}: {e}")
+        return
+    with st.container(border=True, key=f"viewer-{turn}-{n}"):
+        head, whole_col = st.columns([3, 1], vertical_alignment="center")
+        whole = whole_col.toggle("Whole brief", key=f"whole-{turn}-{n}")
+        view = source_view(doc, cite, None if whole else 600)
+        head.markdown(f"**[{n}] {text_html(view.title)}**", unsafe_allow_html=True)
+        where = (view.date or "undated", view.section, f"{view.source} [{view.start}:{view.end}]")
+        st.caption(text_html(" · ".join(x for x in where if x)), unsafe_allow_html=True)
+        if not view.verified:
+            st.error("This quote no longer matches the indexed text at these offsets.")
+        st.markdown(view.html, unsafe_allow_html=True)
+        st.button("Close source", key=f"close-{turn}-{n}", on_click=_close)
+
+
+def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
+    """An answer: each sentence with its clickable citation markers, or the abstention state."""
+    if answer.abstained:
+        with st.container(border=True, key=f"abstain-{turn}"):
+            st.markdown(f'<span class="bl-abstain">🛈 {text_html(answer.answer)}</span>', unsafe_allow_html=True)
+            st.caption(f"No retrieved passage supports an answer (relevance {answer.relevance:.2f}).")
+    for sentence, marks in numbered(answer):
+        # Streamlit has no inline buttons: the markers sit in a tight group at the end of the sentence's row.
+        with st.container(horizontal=True, wrap=False, vertical_alignment="bottom", gap="small"):
+            st.markdown(sentence_html(sentence.text, sentence.supported), unsafe_allow_html=True, width="stretch")
+            with st.container(horizontal=True, width="content", gap=None):
+                for n, cite in marks:
+                    st.button(
+                        f"[{n}]",
+                        key=f"cite-{turn}-{n}",
+                        type="tertiary",
+                        help=f"{cite.title}: open the quoted passage",
+                        on_click=_open,
+                        args=(turn, n),
+                    )
+    gate = gate_counts(answer)
+    if gate:
+        st.caption("Faithfulness gate: " + " · ".join(f"{v} {k}" for k, v in gate.items()))
+    for note in getattr(answer, "notes", None) or ():
+        st.caption(str(note))
+    opened = st.session_state.get(VIEWER)
+    shown = citation(answer, opened[1]) if opened and opened[0] == turn else None
+    if opened and shown is not None:
+        show_source(lens, turn, opened[1], shown)
+    if answer.abstained and answer.contexts:
+        with st.expander("Closest passages searched"):
+            for ctx in answer.contexts:
+                st.markdown(f"**{text_html(ctx.title)}** · {text_html(ctx.section)}", unsafe_allow_html=True)
+                st.markdown(f'<div class="bl-source">{text_html(ctx.text)}</div>', unsafe_allow_html=True)
+
+
+def show_turn(lens: BriefLens, i: int, turn: Turn) -> None:
+    """One exchange as two chat messages."""
+    with st.chat_message("user"):
+        st.markdown(text_html(turn.question), unsafe_allow_html=True)
+    with st.chat_message("assistant"):
+        if turn.query != turn.question.strip():
+            st.caption(text_html(f"searching: {turn.query}"), unsafe_allow_html=True)
+        if turn.error:
+            st.error(turn.error)
+        elif turn.answer is not None:
+            show_answer(lens, i, turn.answer)
+
+
+def render() -> None:
+    """The Chat page."""
+    lens = state.lens()
+    st.title("Chat with the briefs")
+    filters = sidebar(lens)
+    turns: list[Turn] = st.session_state.setdefault(TURNS, [])
+    conversation: Conversation = st.session_state.setdefault(CONVERSATION, Conversation())
+    if not turns:
+        st.caption(f"{len(lens.documents())} briefs indexed. Every sentence of an answer is an exact, cited quote.")
+    question = st.chat_input("Ask a question about the briefs")
+    if question:
+        with st.spinner("Searching the briefs…"):
+            turns.append(ask_turn(lens, conversation, question, None if filters.empty else filters))
+        st.session_state[VIEWER] = None
+    for i, turn in enumerate(turns):
+        show_turn(lens, i, turn)

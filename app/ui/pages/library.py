@@ -1,0 +1,5 @@
+"""The Library page (logic in app.ui.library)."""
+
+from app.ui.library import render
+
+render()
