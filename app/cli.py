@@ -370,6 +370,9 @@ from app.eval_cli import check_command, eval_app  # noqa: E402  (eval_cli import
 
 app.add_typer(eval_app, name="eval")
 app.command("check")(check_command)
+from app.serve_cli import serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
 
 
 def main() -> None:
