@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.state import ConversationNotFound, IngestBusy
 from retrieval.errors import BriefLensError, ConfigError, DocumentNotFound, IndexStateError, LoadError, ModelError
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 # The core knows nothing of HTTP: the mapping lives here. Subclasses match their nearest listed base.
 STATUS: dict[type[BriefLensError], int] = {
     DocumentNotFound: 404,
+    ConversationNotFound: 404,
+    IngestBusy: 409,
     IndexStateError: 409,
     LoadError: 422,
     ConfigError: 503,
