@@ -39,12 +39,12 @@ async def api_key_check(request: Request, key: str | None = Security(_api_key_sc
 def safe_filename(name: str) -> str | None:
     """A plain file name for an upload, or None when nothing usable (or an unsupported type) is left.
 
-    Drops any directory part (both separators), NUL and control characters, leading dots (hidden
+    Drops any directory part (both separators), NUL, control characters and accents, leading dots (hidden
     files are never ingested) and anything outside [A-Za-z0-9._-]; keeps the extension when shortening.
     """
-    name = unicodedata.normalize("NFKC", name).replace("\\", "/").replace("\x00", "")
+    name = unicodedata.normalize("NFKD", name).replace("\\", "/").replace("\x00", "")
     base = PurePosixPath(name).name
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] not in "CM")
     base = _UNSAFE.sub("_", base).lstrip("._-")
     stem, dot, ext = base.rpartition(".")
     if not dot or not stem or f".{ext.lower()}" not in LOADERS:
