@@ -65,7 +65,16 @@ def _start_server(data: Path, corpus: Path, port: int) -> subprocess.Popen[bytes
     """`brieflens serve` on the given index, waiting until /health answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFLENS_")}
     env.update(PYTHONPATH=str(ROOT), BRIEFLENS_CORPUS_DIR=str(corpus), HF_HUB_OFFLINE="1")
-    cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data-dir", str(data)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from app.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data),
+    ]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -89,7 +98,7 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     questions = [q["question"] for q in read_jsonl(ROOT / "tests" / "data" / "questions.jsonl")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp / "data", corpus_dir=ROOT / "corpus")
     lens = BriefLens(settings)
     lens.ingest()
     port = _free_port()
