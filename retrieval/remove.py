@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.index import Index
-from retrieval.ingest import recover
 
 
 @dataclass
@@ -41,5 +40,9 @@ def remove_document(index: Index, doc_id: str, owned: Path | None = None) -> Rem
     index.catalog.mark_pending(index.catalog.chunk_ids(doc_id))
     for row in rows:
         index.catalog.remove_path(row.path)
-    report.chunks_removed = recover(index)
+    # Not ingest.recover: that logs these deliberate removals as an interrupted ingest.
+    orphans = index.catalog.orphans()
+    index.store.delete(orphans)
+    index.catalog.clear_pending()
+    report.chunks_removed = len(orphans)
     return report
