@@ -378,6 +378,10 @@ from app.ui.launch import ui_command  # noqa: E402  (the web UI's launcher; impo
 
 app.command("ui")(ui_command)
 
+from app.serve_cli import serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Fitted by bench/calibrate_abstain.py on the dev abstain items and MultiHop-RAG's
@@ -80,3 +80,15 @@ class Settings(BaseSettings):
     draft_merge_similarity: float = Field(default=0.5, ge=-1.0, le=1.0, description="passage clusters merge above")
     compare_sentences: int = Field(default=4, ge=1, le=20, description="statements per brief in a comparison")
     compare_min_similarity: float = Field(default=0.45, ge=-1.0, le=1.0, description="statements about one thing")
+
+    # --- API (issue 6) ---
+    api_key: SecretStr | None = Field(default=None, description="when set, required in the X-API-Key header")
+    api_cors_origins: tuple[str, ...] = Field(default=(), description="browser origins allowed; none by default")
+    api_max_body_kb: int = Field(default=1024, ge=1, description="largest JSON request body")
+    api_max_upload_mb: float = Field(default=20.0, gt=0, description="largest multipart upload request")
+    api_ingest_roots: tuple[Path, ...] = Field(
+        default=(), description="server folders POST /ingest may read besides the corpus folder"
+    )
+    api_max_conversations: int = Field(default=1000, ge=1, description="chat histories kept (least recent dropped)")
+    api_chat_max_turns: int = Field(default=20, ge=1, description="turns kept per chat history")
+    api_max_eval_cases: int = Field(default=500, ge=1, description="cases per POST /evaluate")

@@ -1,0 +1,62 @@
+"""The HTTP API: `create_app(settings)` builds the FastAPI app; `brieflens serve` runs it with uvicorn.
+
+One router module per area. Later areas (POST /summarize, POST /draft, streamed /ask) add a module
+with an `APIRouter` and one line in ROUTERS; streaming is `sse_response(iterator of pydantic events)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.api import errors, routes_admin, routes_documents, routes_query
+from app.api.security import API_KEY_HEADER, BodyLimit, api_key_check
+from app.api.state import ApiState
+from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval.embedding import Embedder
+
+# Routers behind the API key; /health (routes_admin.health_router) stays open for probes.
+ROUTERS: list[APIRouter] = [routes_query.router, routes_documents.router, routes_admin.router]
+
+
+def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    """The API over one index; BriefLens is opened in the lifespan (the model loads before serving)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.api = ApiState(settings, embedder)
+        try:
+            yield
+        finally:
+            app.state.api.close()
+
+    app = FastAPI(
+        title="BriefLens",
+        summary="Cited answers, search and faithfulness evaluation over a corpus of analytical briefs.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(routes_admin.health_router)
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[Depends(api_key_check)])
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.api_cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", API_KEY_HEADER],
+        )
+    app.add_middleware(
+        BodyLimit,
+        max_json=settings.api_max_body_kb * 1024,
+        max_upload=int(settings.api_max_upload_mb * 2**20),
+    )
+    return app

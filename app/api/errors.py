@@ -1,0 +1,94 @@
+"""Errors as HTTP responses: `{"error": {"code", "message"}}`, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api.state import ConversationNotFound, IngestBusy
+from retrieval.errors import BriefLensError, ConfigError, DocumentNotFound, IndexStateError, LoadError, ModelError
+
+log = logging.getLogger(__name__)
+
+# The core knows nothing of HTTP: the mapping lives here. Subclasses match their nearest listed base.
+STATUS: dict[type[BriefLensError], int] = {
+    DocumentNotFound: 404,
+    ConversationNotFound: 404,
+    IngestBusy: 409,
+    IndexStateError: 409,
+    LoadError: 422,
+    ConfigError: 503,
+    ModelError: 503,
+}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+}
+
+
+def error_body(code: str, message: str, help: str = "") -> dict[str, Any]:
+    """The one error shape every failing response has."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if help:
+        error["help"] = help
+    return {"error": error}
+
+
+def status_of(error: BriefLensError) -> int:
+    """The HTTP status of a core error (by its class hierarchy); 400 by default."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def code_of(error: BriefLensError) -> str:
+    """snake_case of the error class: DocumentNotFound -> document_not_found."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+def _brieflens(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BriefLensError)
+    return JSONResponse(error_body(code_of(exc), str(exc), exc.help), status_code=status_of(exc))
+
+
+def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # loc and msg only: echoing the input could reflect megabytes or secrets back.
+    problems = [
+        f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e.get('msg', 'invalid')}"
+        for e in exc.errors()[:5]
+    ]
+    return JSONResponse(error_body("validation_error", "; ".join(problems)), status_code=422)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("internal_error", "internal server error; see the server log"), status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+    app.add_exception_handler(BriefLensError, _brieflens)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(Exception, _unexpected)

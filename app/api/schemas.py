@@ -1,0 +1,172 @@
+"""Request and response bodies; responses reuse the core types and the CLI contract's field names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.answer import Answer
+from retrieval.document import Section
+from retrieval.filters import FilterSpec
+
+Query = Field(min_length=1, max_length=10_000, description="the question or search text")
+TopK = Field(default=None, ge=1, le=100, description="passages to retrieve [default: the top_k setting]")
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are an error (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Filters(Request):
+    """Restrict retrieval; the same filters as the CLI's --doc, --source, --section, --since, --until, --as-of."""
+
+    doc: list[str] = Field(default=[], max_length=100, description="document ids, id prefixes or file names")
+    source: list[str] = Field(default=[], max_length=100, description="globs on the path as ingested")
+    section: str | None = Field(default=None, max_length=500, description="heading path contains this text")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    as_of: dt.date | None = Field(default=None, description="ignore briefs published after this date")
+
+    def spec(self) -> FilterSpec:
+        """The core's filter spec."""
+        return FilterSpec(tuple(self.doc), tuple(self.source), self.section, self.since, self.until, self.as_of)
+
+
+class SearchRequest(Request):
+    """POST /search."""
+
+    query: str = Query
+    k: int | None = TopK
+    filters: Filters = Filters()
+    stream: bool = Field(default=False, description="server-sent events: one `result` per passage, then `done`")
+
+
+class AskRequest(Request):
+    """POST /ask."""
+
+    question: str = Query
+    k: int | None = TopK
+    filters: Filters = Filters()
+
+
+class ChatRequest(Request):
+    """POST /chat: omit conversation_id to start a conversation; send the returned one for follow-ups."""
+
+    message: str = Query
+    conversation_id: str | None = Field(default=None, max_length=64)
+    k: int | None = TopK
+    filters: Filters = Filters()
+
+
+class IngestRequest(Request):
+    """POST /ingest as JSON: files or folders on the server (inside the corpus folder or api_ingest_roots)."""
+
+    paths: list[str] = Field(default=[], max_length=1000, description="empty: the corpus folder")
+
+
+class EvaluateRequest(Request):
+    """POST /evaluate: cases in the schema of `brieflens eval questions|summaries` files, one object each."""
+
+    kind: Literal["questions", "summaries"]
+    cases: list[dict[str, Any]] = Field(min_length=1)
+    k: int | None = TopK
+
+
+class SearchResult(BaseModel):
+    """One ranked passage (the `search --json` contract)."""
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str
+    score: float
+    text: str
+    start: int
+    end: int
+    date: str | None
+
+
+class ChatResponse(BaseModel):
+    """A chat turn: the standalone query it was condensed to, and the answer (the `ask --json` contract)."""
+
+    conversation_id: str
+    turn: int
+    query: str
+    answer: Answer
+
+
+class DocumentInfo(BaseModel):
+    """One row of GET /documents (the `documents --json` contract)."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    chunks: int
+
+
+class DocumentDetail(BaseModel):
+    """GET /documents/{id}: text, metadata and sections with offsets (the `show --json` contract)."""
+
+    doc_id: str
+    source: str
+    title: str
+    text: str
+    date: dt.date | None = None
+    url: str | None = None
+    origin: str | None = None
+    sections: tuple[Section, ...] = ()
+    pages: tuple[int, ...] = ()
+    body_start: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+class IngestResponse(BaseModel):
+    """What an ingest did (the `ingest --json` contract), plus the files an upload stored."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    renamed: list[str]
+    removed: list[str]
+    chunks_embedded: int
+    chunks_removed: int
+    recovered_chunks: int
+    problems: list[str]
+    warnings: list[str]
+    ok: bool
+    stored: list[str] = Field(default=[], description="uploaded files as saved in the corpus folder")
+
+
+class DeleteResponse(BaseModel):
+    """DELETE /documents/{id}."""
+
+    doc_id: str
+    sources: list[str]
+    deleted_files: list[str] = Field(description="files removed from the corpus folder (others are left alone)")
+    chunks_removed: int
+
+
+class Generator(BaseModel):
+    """The answer generator back-end and whether it can be reached."""
+
+    name: str
+    reachable: bool
+
+
+class Health(BaseModel):
+    """GET /health."""
+
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+    embedding_model: str
+    generator: Generator
+    ingesting: bool
+    progress: dict[str, Any] | None
