@@ -187,8 +187,6 @@ def show_draft(lens: BriefLens, draft: ReportDraft) -> None:
         with st.container(border=True, key=f"draft-sub-{i}"):
             heading(sub)
             n = cited_rows(lens, "draft", sub.sentences, n)
-            if not sub.sentences:
-                st.caption("No sentence of the briefs supports this subsection.")
             edit_area(draft, i, sub)
     doc = edited_export(draft, st.session_state.get(EDITS, {}))
     files = st.session_state[DRAFT_FILES] = downloads(doc, file_stem(draft.title))
