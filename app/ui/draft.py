@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app.ui import state
-from app.ui.chat import ANY_SECTION, filter_spec, source_view
+from app.ui.chat import ANY_SECTION, _section_titles, filter_spec, source_view
 from app.ui.drafting import (
     EDITED,
     MIME,
@@ -44,7 +44,6 @@ FLAG_COLORS: dict[str, Any] = {"single source": "orange", "no source": "red"}
 def filters_sidebar(lens: BriefLens) -> FilterSpec:
     """The Chat page's filters (briefs, date range, section, as-of), with this page's own widget keys."""
     docs = {d.doc_id: d for d in lens.documents()}
-    sections = sorted({s.title for d in docs for s in lens.document(d).sections if s.title})
     with st.sidebar:
         st.subheader("Filters")
         chosen = st.multiselect(
@@ -56,7 +55,8 @@ def filters_sidebar(lens: BriefLens) -> FilterSpec:
         )
         no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
         dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key="draft_flt_dates")
-        section = st.selectbox("Section", [ANY_SECTION, *sections], key="draft_flt_section")
+        sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]  # cached by the Chat page's helper
+        section = st.selectbox("Section", sections, key="draft_flt_section")
         as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key="draft_flt_as_of")
         st.caption("The filters apply to drafts and topic summaries.")
     picked = list(dates) if isinstance(dates, tuple | list) else ([dates] if dates else [])

@@ -132,7 +132,10 @@ def test_an_edit_reaches_the_export_marked_unverified(settings: Settings, texts:
     area.set_value("\n".join(lines)).run()
     assert not at.exception, at.exception
     assert at.session_state[page.EDITS] == {i: "\n".join(lines)}
-    assert any("1 edited line(s)" in str(c.value) for c in at.caption)
+    assert any("1 edited line(s)" in str(c.value) for c in at.caption) and not at.warning
+    at.switch_page("pages/chat.py").run()
+    at.switch_page("pages/draft.py").run()
+    assert at.text_area(key=f"draft_edit_1_{i}").value == "\n".join(lines)  # edits outlive a page switch
 
     md = at.session_state[page.DRAFT_FILES][f"{file_stem(TITLE)}.md"].decode()
     assert f"{changed} {EDITED} " in md  # no footnote marker follows the edited sentence
