@@ -15,9 +15,10 @@ from app.ui.markup import CSS
 from retrieval.errors import BriefLensError
 
 PAGES = Path(__file__).with_name("pages")
-# (script, title, icon): a new page (the Draft desk of issue 5) is one module, one script and one line here.
+# (script, title, icon): a new page is one module, one script and one line here.
 NAV = (
     ("chat.py", "Chat", ":material/forum:"),
+    ("draft.py", "Draft", ":material/edit_document:"),
     ("library.py", "Library", ":material/library_books:"),
     ("evaluate.py", "Evaluate", ":material/fact_check:"),
 )

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 QUESTION = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
+DRAFT_TITLE = "Model distillation and export controls"
 
 pytestmark = pytest.mark.slow
 
@@ -124,3 +125,32 @@ def test_chat_citation_opens_highlighted_quote_in_browser(server: str, tmp_path:
         finally:
             browser.close()
     assert os.path.getsize(tmp_path / "chat-citation.png") > 10_000
+
+
+def test_draft_page_outlines_and_drafts_in_browser(server: str, tmp_path: Path) -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1500})
+            page.goto(server, timeout=60_000)
+            page.get_by_test_id("stChatInputTextArea").wait_for(timeout=120_000)  # the app's own navigation is up
+            page.get_by_role("link", name="Draft", exact=True).click()
+            page.get_by_label("Section title").fill(DRAFT_TITLE)
+            page.get_by_label("Guidance (optional)").fill("focus on enforcement")
+            page.locator(".st-key-draft_outline_btn button").click()
+            expect(page.locator(".st-key-outline-3")).to_be_visible(timeout=120_000)
+            page.locator(".st-key-draft_btn button").click()
+            marker = page.locator(".st-key-draft-cite-1 button").first
+            marker.wait_for(timeout=120_000)
+            expect(page.locator(".st-key-draft-sub-0 h4")).to_be_visible()
+            expect(page.get_by_text("single source").first).to_be_visible()
+            expect(page.get_by_role("button", name="Download .docx")).to_be_visible()
+            marker.click()
+            expect(page.locator(".st-key-draft-viewer-1 mark.bl-quote").first).to_be_visible(timeout=60_000)
+            page.locator(".st-key-draft-close-1 button").click()
+            expect(page.locator(".st-key-draft-viewer-1")).to_have_count(0, timeout=60_000)
+            page.get_by_label("Section title").scroll_into_view_if_needed()
+            shot(page, tmp_path, "draft.png")
+        finally:
+            browser.close()
+    assert os.path.getsize(tmp_path / "draft.png") > 10_000
