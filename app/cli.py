@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-if TYPE_CHECKING:
-    from retrieval.filters import FilterSpec
-    from retrieval.service import BriefLens
-    from retrieval.settings import Settings
+from app.cli_common import (
+    AsOf,
+    DataDir,
+    Docs,
+    JsonOut,
+    Section,
+    Since,
+    Sources,
+    TopK,
+    Until,
+    _filters,
+    _lens,
+    _print_json,
+    err,
+    out,
+)
+from app.draft_cli import register as register_drafting
+from app.eval_cli import check_command, eval_app
+from app.serve_cli import serve_command
+from app.ui.launch import ui_command  # importing the web UI's launcher does not import streamlit
 
 app = typer.Typer(
     help="BriefLens: ask a corpus of analytical briefs and get answers whose every sentence cites an exact quote.",
@@ -25,104 +37,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
-]
-JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
-TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Passages to retrieve [default: 5].")]
-Docs = Annotated[
-    list[str] | None,
-    typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
-]
-Sources = Annotated[
-    list[str] | None, typer.Option("--source", help="Only briefs whose path matches this glob; repeatable.")
-]
-Section = Annotated[str | None, typer.Option("--section", help="Only sections whose heading path contains this text.")]
-Since = Annotated[str | None, typer.Option("--since", help="Only briefs published on or after DATE (YYYY-MM-DD).")]
-Until = Annotated[str | None, typer.Option("--until", help="Only briefs published on or before DATE (YYYY-MM-DD).")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
-
-
-def _settings(data_dir: Path | None) -> Settings:
-    """Build Settings once, from the environment and the command line."""
-    from retrieval.settings import Settings
-
-    overrides: dict[str, Any] = {}
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    settings = Settings(**overrides)
-    logging.basicConfig(
-        level=settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
-    return settings
-
-
-@contextmanager
-def _guard() -> Iterator[None]:
-    """Turn a BriefLens error into one clear line, its help, and exit code 2."""
-    from retrieval.errors import BriefLensError
-
-    try:
-        yield
-    except BriefLensError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
-        if e.help:
-            err.print(f"[dim]{e.help}[/dim]", highlight=False)
-        raise typer.Exit(2) from e
-
-
-@contextmanager
-def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
-    """Open BriefLens under the error guard, and close it afterwards."""
-    from retrieval.service import BriefLens
-
-    with _guard():
-        lens = BriefLens(_settings(data_dir))
-        try:
-            yield lens
-        finally:
-            lens.close()
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    """Parse a YYYY-MM-DD option value, or exit with a clear message."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as e:
-        err.print(f"[red]error:[/red] {option} expects a date as YYYY-MM-DD, got {value!r}", highlight=False)
-        raise typer.Exit(2) from e
-
-
-def _filters(
-    doc: list[str] | None,
-    source: list[str] | None,
-    section: str | None,
-    since: str | None,
-    until: str | None,
-    as_of: str | None,
-) -> FilterSpec:
-    """The filters given on the command line."""
-    from retrieval.filters import FilterSpec
-
-    return FilterSpec(
-        docs=tuple(doc or ()),
-        sources=tuple(source or ()),
-        section=section,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
-        as_of=_date(as_of, "--as-of"),
-    )
-
-
-def _print_json(data: Any) -> None:
-    """Write JSON to stdout, unwrapped and unstyled."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
 @app.command()
@@ -366,20 +280,10 @@ def show(
         out.print(doc.text, highlight=False, markup=False)
 
 
-from app.eval_cli import check_command, eval_app  # noqa: E402  (eval_cli imports this module's helpers)
-
 app.add_typer(eval_app, name="eval")
 app.command("check")(check_command)
-from app.draft_cli import register as register_drafting  # noqa: E402
-
 register_drafting(app)
-
-from app.ui.launch import ui_command  # noqa: E402  (the web UI's launcher; importing it does not import streamlit)
-
 app.command("ui")(ui_command)
-
-from app.serve_cli import serve_command  # noqa: E402
-
 app.command("serve")(serve_command)
 
 

@@ -9,7 +9,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from app.cli import AsOf, DataDir, Docs, JsonOut, Section, Since, Sources, Until, _filters, _lens, _print_json, err, out
+from app.cli_common import (
+    AsOf,
+    DataDir,
+    Docs,
+    JsonOut,
+    Section,
+    Since,
+    Sources,
+    Until,
+    _filters,
+    _lens,
+    _print_json,
+    err,
+    out,
+)
 
 if TYPE_CHECKING:
     from retrieval.answer import AnswerSentence

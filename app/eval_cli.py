@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from app.cli import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _settings, err, out
+from app.cli_common import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _settings, err, out
 
 if TYPE_CHECKING:
     from eval.datasets import SummaryCase

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from app.cli import DataDir, _guard, _settings, err
+from app.cli_common import DataDir, _guard, _settings, err
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from pydantic import SecretStr
 
+from app.cli_common import DataDir, _settings, out
+
 if TYPE_CHECKING:
     from retrieval.settings import Settings
 
@@ -19,11 +21,6 @@ MAIN = Path(__file__).with_name("main.py")
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
-# Own copy of the CLI's option: importing app.cli here would make `import app.ui.launch` circular.
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
-]
 
 
 def _env_value(value: Any) -> str:
@@ -90,8 +87,6 @@ def ui_command(
     data_dir: DataDir = None,
 ) -> None:
     """Open the web UI (chat with clickable citations, library, evaluation) on 127.0.0.1; Ctrl-C stops it."""
-    from app.cli import _settings, out
-
     settings = _settings(data_dir)
     out.print(f"BriefLens UI: http://{HOST}:{port}  (Ctrl-C to stop)", highlight=False)
     sys.stdout.flush()

@@ -166,3 +166,16 @@ def test_console_script_end_to_end(tmp_path: Path, corpus_copy: Path) -> None:
     answer = json.loads(ask.stdout)
     c = answer["sentences"][0]["citations"][0]
     assert (tmp_path / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+
+
+@pytest.mark.parametrize("module", ["app.cli", "app.eval_cli", "app.draft_cli", "app.serve_cli", "app.ui.launch"])
+def test_module_entry_and_command_modules_import_cleanly(module: str) -> None:
+    # `python -m app.cli` runs cli.py as __main__, so a command module importing app.cli would load it twice.
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    args = ["-m", "app.cli", "--help"] if module == "app.cli" else ["-c", f"import {module}"]
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    if module == "app.cli":
+        for command in ("ingest", "ask", "eval", "check", "summarize", "draft", "compare", "ui", "serve"):
+            assert command in done.stdout

@@ -1,0 +1,123 @@
+"""Helpers every command module shares: consoles, option types, Settings, the error guard, filters, JSON output.
+
+They live apart from app.cli so the command modules (eval_cli, draft_cli, serve_cli, ui.launch) can import them
+while app.cli imports those modules, also when it runs as `python -m app.cli`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from retrieval.filters import FilterSpec
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
+]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
+TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Passages to retrieve [default: 5].")]
+Docs = Annotated[
+    list[str] | None,
+    typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
+]
+Sources = Annotated[
+    list[str] | None, typer.Option("--source", help="Only briefs whose path matches this glob; repeatable.")
+]
+Section = Annotated[str | None, typer.Option("--section", help="Only sections whose heading path contains this text.")]
+Since = Annotated[str | None, typer.Option("--since", help="Only briefs published on or after DATE (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option("--until", help="Only briefs published on or before DATE (YYYY-MM-DD).")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    """Build Settings once, from the environment and the command line."""
+    from retrieval.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    settings = Settings(**overrides)
+    logging.basicConfig(
+        level=settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    return settings
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn a BriefLens error into one clear line, its help, and exit code 2."""
+    from retrieval.errors import BriefLensError
+
+    try:
+        yield
+    except BriefLensError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        if e.help:
+            err.print(f"[dim]{e.help}[/dim]", highlight=False)
+        raise typer.Exit(2) from e
+
+
+@contextmanager
+def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
+    """Open BriefLens under the error guard, and close it afterwards."""
+    from retrieval.service import BriefLens
+
+    with _guard():
+        lens = BriefLens(_settings(data_dir))
+        try:
+            yield lens
+        finally:
+            lens.close()
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    """Parse a YYYY-MM-DD option value, or exit with a clear message."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        err.print(f"[red]error:[/red] {option} expects a date as YYYY-MM-DD, got {value!r}", highlight=False)
+        raise typer.Exit(2) from e
+
+
+def _filters(
+    doc: list[str] | None,
+    source: list[str] | None,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+) -> FilterSpec:
+    """The filters given on the command line."""
+    from retrieval.filters import FilterSpec
+
+    return FilterSpec(
+        docs=tuple(doc or ()),
+        sources=tuple(source or ()),
+        section=section,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        as_of=_date(as_of, "--as-of"),
+    )
+
+
+def _print_json(data: Any) -> None:
+    """Write JSON to stdout, unwrapped and unstyled."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
