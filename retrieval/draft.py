@@ -82,19 +82,42 @@ def _flag(doc_ids: Sequence[str]) -> Flag | None:
     return "no source" if not doc_ids else "single source" if len(doc_ids) == 1 else None
 
 
-def _paragraph(
-    cluster: Cluster, scored: Scored, rel: np.ndarray, used: set[tuple[str, int]], params: DraftParams
-) -> list[AnswerSentence]:
-    """The cluster's most salient relevant sentences not used elsewhere, in brief and text order."""
-    idx = [j for j in cluster.members if rel[j] >= params.floor and scored.candidates[j].key not in used]
+def fit(scored: Scored, members: Sequence[int]) -> np.ndarray:
+    """Relevance of each member to its subsection: the mean of relevance to the title and cosine to the centroid."""
+    rows = list(members)
+    centroid = scored.vectors[rows].mean(axis=0)
+    centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+    cosine = np.clip(scored.vectors[rows] @ centroid, 0.0, None)
+    return np.asarray(0.5 * scored.relevance[rows] + 0.5 * cosine, dtype=np.float32)
+
+
+def reading_order(briefs: Sequence[str], starts: Sequence[int], fits: Sequence[float]) -> list[int]:
+    """Positions ordered by brief, the brief holding the most relevant sentence first, then text order within it."""
+    best: dict[str, float] = {}
+    for brief, value in zip(briefs, fits, strict=True):
+        best[brief] = max(best.get(brief, -np.inf), float(value))
+    return sorted(range(len(briefs)), key=lambda i: (-best[briefs[i]], briefs[i], starts[i]))
+
+
+def _paragraph(cluster: Cluster, scored: Scored, used: set[tuple[str, int]], limit: int, diversity: float) -> list[int]:
+    """The cluster's most salient sentences not used elsewhere, each brief's best among them, in reading order."""
+    idx = [j for j in cluster.members if scored.candidates[j].key not in used]
     if not idx:
         return []
-    picked = [
-        idx[i] for i in mmr(scored.salience[idx], scored.vectors[idx], params.sentences, params.weights.diversity)
-    ]
+    # The best sentence of every brief behind the subsection goes in first, so a two-brief subsection cites both.
+    best: dict[str, int] = {}
+    for i, j in enumerate(idx):
+        doc_id = scored.candidates[j].doc.doc_id
+        if doc_id not in best or scored.salience[j] > scored.salience[idx[best[doc_id]]]:
+            best[doc_id] = i
+    seed = sorted(best.values(), key=lambda i: -float(scored.salience[idx[i]]))
+    picked = [idx[i] for i in mmr(scored.salience[idx], scored.vectors[idx], limit, diversity, seed=seed)]
     used.update(scored.candidates[j].key for j in picked)
-    picked.sort(key=lambda j: (scored.candidates[j].doc.doc_id, scored.candidates[j].start))
-    return [scored.candidates[j].sentence(float(scored.salience[j])) for j in picked]
+    fits = fit(scored, cluster.members)
+    at = {j: k for k, j in enumerate(cluster.members)}
+    briefs = [scored.candidates[j].doc.doc_id for j in picked]
+    starts = [scored.candidates[j].start for j in picked]
+    return [picked[i] for i in reading_order(briefs, starts, [float(fits[at[j]]) for j in picked])]
 
 
 def sources(sentences: Iterable[AnswerSentence]) -> tuple[Source, ...]:
@@ -126,20 +149,27 @@ def build_draft(
     report = progress or (lambda phase, done, total: None)
     report("read", 0, 1)
     candidates = topic_candidates(hits, fetch, infos)
-    scored = score(candidates, embedder, params.weights, query)
-    rel = scored.relevance
+    everything = score(candidates, embedder, params.weights, query)
     report("read", 1, 1)
+    # Outline only the sentences a paragraph may quote, so every subsection listed can be written; when nothing
+    # reaches the floor, outline them all and let each subsection carry the "no source" flag.
+    quotable = [j for j in range(len(candidates)) if everything.relevance[j] >= params.floor]
+    scored = everything.subset(quotable) if quotable else everything
     rank = {h.chunk.id: i for i, h in enumerate(hits)}
-    clusters = outline(candidates, scored.vectors, params.merge_at, query, rank) if candidates else []
+    clusters = (
+        outline(scored.candidates, scored.vectors, scored.relevance.tolist(), params.merge_at, query, rank)
+        if scored.candidates
+        else []
+    )
     subsections: list[Subsection] = []
     used: set[tuple[str, int]] = set()
     for n, cluster in enumerate(clusters):
         report("write", n, len(clusters))
-        relevant = [candidates[j] for j in cluster.members if rel[j] >= params.floor]
-        doc_ids = tuple(dict.fromkeys(c.doc.doc_id for c in relevant))
+        doc_ids = tuple(dict.fromkeys(scored.candidates[j].doc.doc_id for j in cluster.members)) if quotable else ()
         sentences: tuple[AnswerSentence, ...] = ()
-        if not outline_only:
-            evidence = _paragraph(cluster, scored, rel, used, params)
+        if not outline_only and quotable:
+            picked = _paragraph(cluster, scored, used, params.sentences, params.weights.diversity)
+            evidence = [scored.candidates[j].sentence(float(scored.salience[j])) for j in picked]
             composed = composer.compose(f"{title}: {cluster.heading}", evidence, params.sentences)
             sentences = tuple(s for s in verify_sentences(composed, fetch) if s.citations)
             doc_ids = tuple(dict.fromkeys(c.doc_id for s in sentences for c in s.citations))

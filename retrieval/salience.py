@@ -130,10 +130,14 @@ def mmr(
     diversity: float,
     groups: Sequence[str] | None = None,
     group_decay: float = 1.0,
+    seed: Sequence[int] = (),
 ) -> list[int]:
-    """Maximal marginal relevance: salient sentences unlike those already chosen, spread over groups."""
-    chosen: list[int] = []
+    """Maximal marginal relevance: salient sentences unlike those already chosen (`seed` first), spread over groups."""
+    chosen: list[int] = list(seed)[:limit]
     used: dict[str, int] = {}
+    for i in chosen:
+        if groups is not None:
+            used[groups[i]] = used.get(groups[i], 0) + 1
     while len(chosen) < min(limit, len(salience)):
         best, best_value = -1, -np.inf
         for i in range(len(salience)):
