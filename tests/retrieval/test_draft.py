@@ -115,3 +115,92 @@ def test_summary_exports_and_bad_paths(lens: BriefLens, tmp_path: Path) -> None:
         export(from_summary(summary, "Summary"), tmp_path / "s.pdf")
     with pytest.raises(ExportError):
         export(from_summary(summary, "Summary"), tmp_path / "missing" / "s.docx")
+
+
+TITLES = (TITLE, "Hardware sovereignty: implications for export controls", "Military wargames and strategic stability")
+
+
+@pytest.fixture(scope="module")
+def drafts(lens: BriefLens) -> dict[str, tuple[ReportDraft, ReportDraft]]:
+    """Outline and full draft of a few section titles over the seed corpus."""
+    return {t: (lens.draft(t, outline_only=True), lens.draft(t)) for t in TITLES}
+
+
+def _owner(lens: BriefLens) -> dict[str, str]:
+    """The brief each chunk belongs to."""
+    return {cid: d.doc_id for d in lens.documents() for cid, _, _ in lens.index.catalog.chunk_spans(d.doc_id)}
+
+
+def test_every_outlined_subsection_is_written_from_its_passages(
+    lens: BriefLens, drafts: dict[str, tuple[ReportDraft, ReportDraft]]
+) -> None:
+    owner = _owner(lens)
+    for title, (outline, draft) in drafts.items():
+        assert [(s.heading, s.passages, set(s.doc_ids), s.flag) for s in outline.subsections] == [
+            (s.heading, s.passages, set(s.doc_ids), s.flag) for s in draft.subsections
+        ], title
+        for sub in draft.subsections:
+            assert sub.passages and sub.sentences, f"{title}: {sub.heading} is outlined but not written"
+            assert all(s.citations[0].chunk_id in sub.passages for s in sub.sentences)
+            behind = {owner[p] for p in sub.passages}
+            # Passages of two briefs: both are quoted (each brief's best sentence is kept).
+            assert set(sub.doc_ids) == behind, f"{title}: {sub.heading}"
+
+
+def test_headings_are_names_not_term_lists_and_distinct(
+    lens: BriefLens, drafts: dict[str, tuple[ReportDraft, ReportDraft]]
+) -> None:
+    section_titles = {
+        s.title for d in lens.documents() if (doc := lens.index.catalog.document(d.doc_id)) for s in doc.sections
+    }
+    for title, (_, draft) in drafts.items():
+        headings = [s.heading for s in draft.subsections]
+        assert len({h.lower() for h in headings}) == len(headings), title
+        for h in headings:
+            assert h in section_titles or ("," not in h and 2 <= len(h.split()) <= 4 and h[0].isupper()), h
+            assert h not in {"Top Line", "Conclusion"}, "a structural heading names nothing"
+
+
+def test_paragraphs_put_the_most_relevant_brief_first_then_text_order(
+    drafts: dict[str, tuple[ReportDraft, ReportDraft]],
+) -> None:
+    for _, draft in drafts.values():
+        for sub in draft.subsections:
+            cites = [s.citations[0] for s in sub.sentences]
+            blocks = list(dict.fromkeys(c.doc_id for c in cites))
+            # One block per brief, each in the brief's text order.
+            assert [c.doc_id for c in cites] == [d for d in blocks for c in cites if c.doc_id == d]
+            for d in blocks:
+                starts = [c.start for c in cites if c.doc_id == d]
+                assert starts == sorted(starts)
+
+
+def test_reading_order_follows_relevance_not_brief_ids() -> None:
+    from retrieval.draft import reading_order
+
+    # Brief "b" holds the most relevant sentence, so it opens the paragraph although "a" sorts first.
+    order = reading_order(["a", "b", "a", "b"], [10, 50, 5, 20], [0.4, 0.9, 0.5, 0.3])
+    assert order == [3, 1, 2, 0]
+
+
+def test_headings_from_sections_only_when_they_name_the_content() -> None:
+    from retrieval.outline import phrase
+
+    texts = [
+        "Western export controls target chips and model weights, not deployed models.",
+        "Export controls on model weights are hard to enforce once weights are public.",
+    ]
+    weights = {"model": 1.0, "weights": 1.0, "western": 0.5, "chips": 0.5, "target": 0.5, "deployed": 0.5}
+    name = phrase(texts, [1.0, 1.0], weights, set())
+    assert name == "Model weights"
+    other = phrase(texts, [1.0, 1.0], weights, {"model weights"})
+    assert other and other.lower() != "model weights" and "," not in other
+
+
+def test_mmr_keeps_the_seed_first() -> None:
+    import numpy as np
+
+    from retrieval.salience import mmr
+
+    vectors = np.eye(3, dtype=np.float32)
+    assert mmr(np.array([0.9, 0.8, 0.1]), vectors, 2, 0.3, seed=[2]) == [2, 0]
