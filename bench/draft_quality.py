@@ -2,7 +2,8 @@
 
 Per section title: subsections; flags (single source / no source); subsections the outline lists with passages
 that the draft leaves without a cited sentence; subsections whose passages come from two or more briefs but
-cite only one; the briefs cited per subsection; headings that are comma lists; duplicate headings.
+cite only one; the briefs cited per subsection; headings that are comma lists; repeated headings (a "(…)" suffix
+ignored).
 Run: .venv/bin/python bench/draft_quality.py [--data-dir DIR] [TITLE ...]
 """
 
@@ -63,7 +64,7 @@ def main() -> None:
         owner = {cid: d.doc_id for d in lens.documents() for cid, _, _ in lens.index.catalog.chunk_spans(d.doc_id)}
         print(
             "| title | subsections | flagged single / none | outlined but uncited | multi-brief citing one | "
-            "briefs cited per subsection | outline = draft | comma-list headings | duplicate headings |"
+            "briefs cited per subsection | outline = draft | comma-list headings | repeated headings |"
         )
         print("|---|---|---|---|---|---|---|---|---|")
         for title in args.titles:
