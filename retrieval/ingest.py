@@ -19,9 +19,6 @@ log = logging.getLogger(__name__)
 
 # Progress callback: (phase, done, total).
 Progress = Callable[[str, int, int], None]
-# How many chunks to embed and commit at a time: bounds memory and the work a crash can lose;
-# large enough that length-sorted batches pad little and the manifest syncs to disk rarely.
-COMMIT_CHUNKS = 2048
 
 
 @dataclass
@@ -227,7 +224,7 @@ def _index_documents(
     for entry in chunked:
         batch.append(entry)
         size += len(entry[2])
-        if size >= COMMIT_CHUNKS:
+        if size >= settings.ingest_commit_chunks:
             _commit(index, batch, report, progress, total)
             batch, size = [], 0
     if batch:

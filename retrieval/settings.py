@@ -65,3 +65,8 @@ class Settings(BaseSettings):
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")
+
+    # --- performance (issue 9) ---
+    ingest_commit_chunks: int = Field(
+        default=2048, ge=1, description="chunks embedded and committed together: sort width vs work a crash loses"
+    )
