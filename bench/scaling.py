@@ -79,6 +79,22 @@ def pad(lens: BriefLens, target: int, rng: np.random.Generator) -> None:
         serial += 1
 
 
+def grow(
+    lens: BriefLens, folder: Path, texts: list[str], written: int, target: int, rng: np.random.Generator
+) -> tuple[int, int]:
+    """Ingest real articles (50 at a time) until the index holds `target` chunks or the texts run out,
+    then pad to `target`; returns the articles written so far and the real (unpadded) chunk count."""
+    while lens.index.store.count() < target and written < len(texts):
+        batch = texts[written : written + 50]
+        for j, text in enumerate(batch):
+            (folder / f"a{written + j:05d}.txt").write_text(f"Article {written + j}\n{text}\n", encoding="utf-8")
+        written += len(batch)
+        lens.ingest([ROOT / "corpus", folder])
+    real = lens.index.store.count()
+    pad(lens, target, rng)
+    return written, real
+
+
 def timed(fn: object, queries: list[str]) -> tuple[float, float]:
     """Median and p95 milliseconds of calling fn on each query (three rounds)."""
     times = []
@@ -109,18 +125,9 @@ def main() -> int:
         folder.mkdir()
         lens = BriefLens(Settings(data_dir=Path(tmp) / "data"))
         lens.ingest([ROOT / "corpus"])
+        written = 0
         for target in sizes:
-            written = 0
-            while lens.index.store.count() < target and written < len(texts):
-                batch = texts[written : written + 50]
-                for j, text in enumerate(batch):
-                    (folder / f"a{written + j:05d}.txt").write_text(
-                        f"Article {written + j}\n{text}\n", encoding="utf-8"
-                    )
-                written += len(batch)
-                lens.ingest([ROOT / "corpus", folder])
-            real = lens.index.store.count()
-            pad(lens, target, rng)
+            written, real = grow(lens, folder, texts, written, target, rng)
             search = timed(lambda q: lens.search(q, 5), QUERIES)
             ask = timed(lambda q: lens.ask(q), QUERIES)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

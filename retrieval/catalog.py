@@ -180,32 +180,41 @@ class Catalog:
 
     def commit_document(self, row: FileRow, doc: Document, chunks: Sequence[Chunk]) -> None:
         """Atomically make `doc` the indexed content of `row.path`, replacing what was there."""
+        self.commit_documents([(row, doc, chunks)])
+
+    def commit_documents(self, items: Sequence[tuple[FileRow, Document, Sequence[Chunk]]]) -> None:
+        """Commit several documents in one transaction: one fsync per ingest batch, not per file."""
         with self.db:
-            self._drop_path(row.path)
-            self.db.execute(
-                "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
-                (row.path, row.source, row.doc_id, row.size, row.mtime_ns),
+            for row, doc, chunks in items:
+                self._insert_document(row, doc, chunks)
+
+    def _insert_document(self, row: FileRow, doc: Document, chunks: Sequence[Chunk]) -> None:
+        """Replace what `row.path` held with `doc` and its chunks (inside the caller's transaction)."""
+        self._drop_path(row.path)
+        self.db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+            (row.path, row.source, row.doc_id, row.size, row.mtime_ns),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.title,
+                doc.date.isoformat() if doc.date else None,
+                row.source,
+                len(chunks),
+                doc.model_dump_json(),
+            ),
+        )
+        for c in chunks:
+            cursor = self.db.execute(
+                'INSERT INTO chunks (chunk_id, doc_id, start, "end", section) VALUES (?, ?, ?, ?, ?)',
+                (c.id, doc.id, c.start, c.end, c.section),
             )
+            meta = " ".join(part for part in (doc.title, doc.origin or "", c.section) if part)
             self.db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    doc.id,
-                    doc.title,
-                    doc.date.isoformat() if doc.date else None,
-                    row.source,
-                    len(chunks),
-                    doc.model_dump_json(),
-                ),
+                "INSERT INTO chunk_fts (rowid, text, meta) VALUES (?, ?, ?)", (cursor.lastrowid, c.text, meta)
             )
-            for c in chunks:
-                cursor = self.db.execute(
-                    'INSERT INTO chunks (chunk_id, doc_id, start, "end", section) VALUES (?, ?, ?, ?, ?)',
-                    (c.id, doc.id, c.start, c.end, c.section),
-                )
-                meta = " ".join(part for part in (doc.title, doc.origin or "", c.section) if part)
-                self.db.execute(
-                    "INSERT INTO chunk_fts (rowid, text, meta) VALUES (?, ?, ?)", (cursor.lastrowid, c.text, meta)
-                )
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""

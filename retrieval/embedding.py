@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrieval.errors import ModelError
+from retrieval.numpy_bert import NumpyBert
 
 Vectors = NDArray[np.float32]
 Progress = Callable[[int], None]
@@ -69,7 +70,12 @@ def resolve_model_path(model: str) -> Path:
 
 
 class SentenceTransformerEmbedder:
-    """sentence-transformers on the CPU, loaded lazily from a local directory."""
+    """sentence-transformers on the CPU for bulk encoding; small calls run the same weights in NumPy.
+
+    Queries and answer sentences go through `NumpyBert` (same vectors to float32 rounding) so a
+    command that only searches never imports torch: that import is most of a CLI cold start. Once
+    torch is loaded anyway (an ingest in this process), small calls use it: it is faster per text.
+    """
 
     def __init__(self, model: str, batch_size: int = 32, threads: int = 0) -> None:
         self.name = model
@@ -77,6 +83,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.threads = threads
         self._model: Any = None
+        self._numpy: NumpyBert | None = None
 
     def _load(self) -> Any:
         """Import and load the model once; offline flags are set before the import reads them."""
@@ -100,43 +107,59 @@ class SentenceTransformerEmbedder:
             _LOADED[str(self.path)] = self._model
         return self._model
 
+    def _light(self) -> NumpyBert:
+        """The NumPy encoder and tokenizer (no torch), loaded once per process."""
+        if self._numpy is None:
+            key = f"numpy:{self.path}"
+            if key not in _LOADED:
+                _LOADED[key] = NumpyBert(self.path)
+            self._numpy = _LOADED[key]
+        return self._numpy
+
     @property
     def dimension(self) -> int:
-        """Vector size (loads the model)."""
-        return int(self._load().get_embedding_dimension())
+        """Vector size (from the model's config, without torch)."""
+        return self._light().dimension
 
     @property
     def max_tokens(self) -> int:
-        """Longest input in word pieces before the model truncates (loads the model)."""
-        return int(self._load().max_seq_length)
+        """Longest input in word pieces before the model truncates."""
+        return self._light().max_tokens
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Count word pieces with the model's own tokenizer."""
-        if not texts:
-            return []
-        encoded = self._load().tokenizer(list(texts), add_special_tokens=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+        """Count word pieces with the model's own tokenizer (the tokenizers library, no torch)."""
+        return self._light().count_tokens(texts) if texts else []
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
-        """Encode in batches (sentence-transformers sorts each call by length), normalised."""
-        model = self._load()
+        """Encode normalised vectors in input order; big calls in globally length-sorted batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if len(texts) <= SMALL_CALL:
-            return self._embed_small(model, texts)
-        outer = self.batch_size * 8
-        parts: list[Vectors] = []
-        for i in range(0, len(texts), outer):
-            batch = list(texts[i : i + outer])
-            vectors = model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
-            parts.append(np.asarray(vectors, dtype=np.float32))
+            return self._embed_small(texts)
+        model = self._load()
+        # Sorted over the whole call (sentence-transformers sorts only within one encode call), so
+        # each batch pads to a near-equal length; slices keep progress reports coming.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        step = self.batch_size * 8
+        for i in range(0, len(texts), step):
+            idx = order[i : i + step]
+            out[idx] = model.encode(
+                [texts[j] for j in idx], batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+            )
             if progress:
-                progress(len(batch))
-        return np.vstack(parts)
+                progress(len(idx))
+        return out
 
-    def _embed_small(self, model: Any, texts: Sequence[str]) -> Vectors:
+    def _embed_small(self, texts: Sequence[str]) -> Vectors:
         """Encode a few texts on one thread: on a busy 2-core machine a second thread makes a
         single query ~10x slower (measured: 1 s vs 70 ms), and small inputs gain nothing from it."""
+        model = self._model or _LOADED.get(str(self.path))
+        if model is None:
+            from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+            with threadpool_limits(1):
+                return self._light().encode(texts)
         import torch
 
         threads = torch.get_num_threads()

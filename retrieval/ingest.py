@@ -14,14 +14,11 @@ from retrieval.chunking import chunk_document, embedding_text
 from retrieval.document import Document
 from retrieval.errors import LoadError
 from retrieval.index import Index
-from retrieval.loaders import load_document, supported
 
 log = logging.getLogger(__name__)
 
 # Progress callback: (phase, done, total).
 Progress = Callable[[str, int, int], None]
-# How many chunks to embed and commit at a time: bounds memory and the work a crash can lose.
-COMMIT_CHUNKS = 512
 
 
 @dataclass
@@ -57,6 +54,9 @@ class _Found:
 
 def _walk(root: Path, shown: str, problems: list[str]) -> Iterator[_Found]:
     """Yield supported files under `root` (a file or folder), skipping hidden entries; no symlink loops."""
+    # Imported here: the loaders pull in HTML/PDF/DOCX parsers that a query never needs.
+    from retrieval.loaders import supported
+
     if root.is_file():
         st = root.stat()
         yield _Found(str(root.resolve()), shown, st.st_size, st.st_mtime_ns)
@@ -141,14 +141,15 @@ def _commit(
     index.catalog.mark_pending([c.id for c in chunks] + old_ids)
     dates = {doc.id: int(doc.date.strftime("%Y%m%d")) for _, doc, _ in batch if doc.date}
     index.store.upsert(chunks, vectors, dates)
-    for row, doc, doc_chunks in batch:
-        index.catalog.commit_document(row, doc, doc_chunks)
+    index.catalog.commit_documents(batch)
     recover(index)
     report.chunks_embedded += len(chunks)
 
 
 def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
     """Make the index hold exactly the supported files under `paths` (other indexed folders are kept)."""
+    from retrieval.loaders import load_document
+
     report = IngestReport()
     report.recovered = recover(index)
     settings = index.settings
@@ -223,7 +224,7 @@ def _index_documents(
     for entry in chunked:
         batch.append(entry)
         size += len(entry[2])
-        if size >= COMMIT_CHUNKS:
+        if size >= settings.ingest_commit_chunks:
             _commit(index, batch, report, progress, total)
             batch, size = [], 0
     if batch:

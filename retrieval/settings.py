@@ -92,3 +92,8 @@ class Settings(BaseSettings):
     api_max_conversations: int = Field(default=1000, ge=1, description="chat histories kept (least recent dropped)")
     api_chat_max_turns: int = Field(default=20, ge=1, description="turns kept per chat history")
     api_max_eval_cases: int = Field(default=500, ge=1, description="cases per POST /evaluate")
+
+    # --- performance (issue 9) ---
+    ingest_commit_chunks: int = Field(
+        default=2048, ge=1, description="chunks embedded and committed together: sort width vs work a crash loses"
+    )

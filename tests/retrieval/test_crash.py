@@ -49,6 +49,7 @@ def test_sigkill_mid_ingest_then_rerun_is_consistent(tmp_path: Path, embedder: S
     exe = Path(sys.executable).parent / "brieflens"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFLENS_")}
     env["BRIEFLENS_EMBED_BATCH_SIZE"] = "8"  # smaller batches: more commit points to land between
+    env["BRIEFLENS_INGEST_COMMIT_CHUNKS"] = "128"
     for attempt in range(2):
         proc = subprocess.Popen(
             [str(exe), "ingest", str(corpus), "--data-dir", str(data)], env=env, stderr=subprocess.DEVNULL
