@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -160,15 +162,35 @@ class SentenceTransformerEmbedder:
 
             with threadpool_limits(1):
                 return self._light().encode(texts)
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with _one_torch_thread():
             vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True)
-        finally:
-            torch.set_num_threads(threads)
         return np.asarray(vectors, dtype=np.float32)
+
+
+_THREADS_LOCK = threading.Lock()
+_single_thread_calls = 0
+_saved_threads = 0
+
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """Run torch on one thread while any small call is inside; torch's thread count is process-global,
+    so concurrent callers (API worker threads) count in and out instead of each restoring what it saw."""
+    import torch
+
+    global _single_thread_calls, _saved_threads
+    with _THREADS_LOCK:
+        if _single_thread_calls == 0:
+            _saved_threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _single_thread_calls += 1
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _single_thread_calls -= 1
+            if _single_thread_calls == 0:
+                torch.set_num_threads(_saved_threads)
 
 
 EMBEDDERS: dict[str, Callable[[str, int, int], Embedder]] = {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.embedding import SMALL_CALL, SentenceTransformerEmbedder
 from retrieval.numpy_bert import NumpyBert
 from retrieval.sentences import split_sentences
 from tests.conftest import CORPUS, ROOT
@@ -33,3 +34,14 @@ def test_a_query_embedding_never_imports_torch() -> None:
         "assert v.shape == (1, 384) and 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_concurrent_small_calls_leave_torch_threads_as_they_were(embedder: SentenceTransformerEmbedder) -> None:
+    import torch
+
+    embedder.embed([f"passage number {i}" for i in range(SMALL_CALL + 1)])  # loads the torch model
+    before = torch.get_num_threads()
+    with ThreadPoolExecutor(4) as pool:
+        vectors = list(pool.map(lambda i: embedder.embed([f"question {i}"]), range(40)))
+    assert all(v.shape == (1, embedder.dimension) for v in vectors)
+    assert torch.get_num_threads() == before
