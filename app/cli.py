@@ -45,16 +45,28 @@ Section = Annotated[str | None, typer.Option("--section", help="Only sections wh
 Since = Annotated[str | None, typer.Option("--since", help="Only briefs published on or after DATE (YYYY-MM-DD).")]
 Until = Annotated[str | None, typer.Option("--until", help="Only briefs published on or before DATE (YYYY-MM-DD).")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
+GeneratorOpt = Annotated[
+    str | None,
+    typer.Option("--generator", help="extractive, openai or local [default: $BRIEFLENS_GENERATOR or extractive]."),
+]
 
 
-def _settings(data_dir: Path | None) -> Settings:
+def _settings(data_dir: Path | None, generator: str | None = None) -> Settings:
     """Build Settings once, from the environment and the command line."""
+    from pydantic import ValidationError
+
+    from retrieval.errors import ConfigError
     from retrieval.settings import Settings
 
     overrides: dict[str, Any] = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
-    settings = Settings(**overrides)
+    if generator is not None:
+        overrides["generator"] = generator
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as e:
+        raise ConfigError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from e
     logging.basicConfig(
         level=settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -76,12 +88,12 @@ def _guard() -> Iterator[None]:
 
 
 @contextmanager
-def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
+def _lens(data_dir: Path | None, generator: str | None = None) -> Iterator[BriefLens]:
     """Open BriefLens under the error guard, and close it afterwards."""
     from retrieval.service import BriefLens
 
     with _guard():
-        lens = BriefLens(_settings(data_dir))
+        lens = BriefLens(_settings(data_dir, generator))
         try:
             yield lens
         finally:
@@ -255,6 +267,8 @@ def ask(
     since: Since = None,
     until: Until = None,
     as_of: AsOf = None,
+    generator: GeneratorOpt = None,
+    stream: Annotated[bool, typer.Option("--stream", help="Print the model's tokens as they arrive.")] = False,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
@@ -262,12 +276,59 @@ def ask(
     from retrieval import contract
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
+        if stream:
+            _stream_answer(lens, question, top_k, filters, as_json)
+            return
         result = lens.ask(question, top_k, filters)
         if as_json:
             _print_json(contract.answer(result))
         else:
+            _show_notes(result)
             _show_answer(result)
+
+
+def _show_notes(result: Any) -> None:
+    """Fallback notes and what the faithfulness gate removed or flagged, on stderr."""
+    for note in result.notes:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    gate = []
+    if result.removed_sentences:
+        gate.append(f"removed {result.removed_sentences} unsupported sentence(s)")
+    if result.flagged_sentences:
+        gate.append(f"flagged {result.flagged_sentences} unsupported sentence(s)")
+    if result.dropped_citations:
+        gate.append(f"dropped {result.dropped_citations} citation(s) to sources not given")
+    if gate:
+        err.print(f"[dim](faithfulness gate: {', '.join(gate)})[/dim]", highlight=False)
+
+
+def _stream_answer(lens: BriefLens, question: str, top_k: int | None, filters: FilterSpec, as_json: bool) -> Any:
+    """Print events as they come (JSON lines with --json), then the verified answer; return the Answer."""
+    from dataclasses import asdict
+
+    from retrieval import contract
+    from retrieval.streaming import AnswerEvent, TokenEvent
+
+    result: Any = None
+    for event in lens.ask_stream(question, top_k, filters):
+        if isinstance(event, AnswerEvent):
+            result = event.answer
+            if as_json:
+                _print_json({"kind": "answer", "answer": contract.answer(result)})
+            continue
+        if as_json:
+            data = asdict(event)
+            if "sentence" in data:
+                data["sentence"] = event.sentence.model_dump(mode="json")  # type: ignore[union-attr]
+            _print_json(data)
+        elif isinstance(event, TokenEvent):
+            err.print(event.text, end="", style="dim", highlight=False, markup=False)
+    if not as_json and result is not None:
+        err.print()
+        _show_notes(result)
+        _show_answer(result)
+    return result
 
 
 @app.command()
@@ -279,6 +340,7 @@ def chat(
     since: Since = None,
     until: Until = None,
     as_of: AsOf = None,
+    generator: GeneratorOpt = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
@@ -288,14 +350,15 @@ def chat(
     from retrieval.errors import QueryError
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
         if not as_json:
             err.print(
                 f"BriefLens chat over {len(lens.documents())} briefs. Ask a question; 'exit' or Ctrl-D to quit.",
                 highlight=False,
             )
         read: Callable[[], str] = (lambda: input("you> ")) if sys.stdin.isatty() else sys.stdin.readline
-        conversation = Conversation()
+        conversation = Conversation(rewrite=lens.condenser())
+        streaming = lens.settings.generator != "extractive" and not as_json
         while True:
             try:
                 line = read()
@@ -306,7 +369,13 @@ def chat(
             if not line.strip():
                 continue
             query = conversation.standalone(line)
+            if query != line.strip() and not as_json:
+                err.print(f"[dim](searching: {query})[/dim]", highlight=False)
             try:
+                if streaming:
+                    _stream_answer(lens, query, top_k, filters, as_json=False)
+                    out.print()
+                    continue
                 result = lens.ask(query, top_k, filters)
             except QueryError as e:
                 err.print(f"[red]error:[/red] {e}", highlight=False)
@@ -314,8 +383,7 @@ def chat(
             if as_json:
                 _print_json(contract.answer(result))
                 continue
-            if query != line.strip():
-                err.print(f"[dim](searching: {query})[/dim]", highlight=False)
+            _show_notes(result)
             _show_answer(result)
             out.print()
 
