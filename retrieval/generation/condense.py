@@ -10,6 +10,8 @@ from retrieval.prompts import Prompt
 
 # A rewrite longer than this is the model rambling, not a question.
 MAX_REWRITE_CHARS = 400
+# A question needs few tokens; the cap keeps a rambling model from delaying the turn.
+MAX_REWRITE_TOKENS = 64
 _PREFIXES = ("standalone question:", "question:", "rewritten question:")
 
 
@@ -24,7 +26,7 @@ class LLMCondenser:
         """The standalone question, or None when the model fails or answers with something unusable."""
         messages = self.prompt.render(history="\n".join(f"- {h}" for h in history), question=question.strip())
         try:
-            reply = self.client.complete(messages)
+            reply = self.client.complete(messages, max_tokens=MAX_REWRITE_TOKENS)
         except GenerationError:
             return None
         lines = [line.strip() for line in reply.splitlines() if line.strip()]

@@ -49,14 +49,14 @@ class ChatClient:
             base_url=config.base_url, api_key=config.api_key, timeout=config.timeout, max_retries=config.retries
         )
 
-    def complete(self, messages: Messages) -> str:
-        """The model's whole reply."""
+    def complete(self, messages: Messages, max_tokens: int | None = None) -> str:
+        """The model's whole reply (at most max_tokens, default the configured limit)."""
         try:
             response = self.client.chat.completions.create(
                 model=self.config.model,
                 messages=messages,  # type: ignore[arg-type]
                 temperature=self.config.temperature,
-                max_tokens=self.config.max_tokens,
+                max_tokens=max_tokens or self.config.max_tokens,
             )
             content = response.choices[0].message.content
         except openai.OpenAIError as e:
