@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from retrieval.chunk import ScoredChunk
 from retrieval.errors import GenerationError
@@ -45,45 +46,65 @@ class LLMGenerator:
         """The rendered answer prompt, sources fenced and numbered from 1."""
         return self.prompt.render(question=question, sources=fence(contexts), n_sources=str(len(contexts)))
 
-    def _abstains(self, question: str, contexts: Sequence[ScoredChunk]) -> bool:
-        """The calibrated retrieval bar still decides abstention: no call to the model when nothing is relevant."""
-        return not contexts or self.extractive.generate(question, contexts).abstained
-
-    def _fallback(self, error: GenerationError, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
+    def _fallback(self, error: GenerationError, extractive: Draft) -> Draft:
         """The extractive answer with a note naming the failure, or the error when fallback is off."""
         if not self.fallback:
             raise error
-        draft = self.extractive.generate(question, contexts)
         note = f"the {self.name} generator failed ({error}); the extractive answer is shown instead"
-        return Draft(draft.sentences, draft.abstained, draft.relevance, notes=(note,), generator=self.extractive.name)
+        d = extractive
+        return Draft(d.sentences, d.abstained, d.relevance, notes=(note,), generator=self.extractive.name)
 
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """One completion, then the gate; on any endpoint failure, the extractive fallback."""
-        if self._abstains(question, contexts):
+        if not contexts:
             return Draft(sentences=(), abstained=True, relevance=0.0)
+        # The calibrated retrieval bar still decides abstention: no call to the model when nothing is relevant.
+        pre = self.extractive.generate(question, contexts)
+        if pre.abstained:
+            return _abstain(pre)
         try:
             text = self.client.complete(self.messages(question, contexts))
         except GenerationError as e:
-            return self._fallback(e, question, contexts)
+            return self._fallback(e, pre)
         return self.gate.ground(question, text, contexts)
 
     def stream(self, question: str, contexts: Sequence[ScoredChunk]) -> Iterator[GeneratorEvent]:
         """Tokens as they arrive, each sentence verified once finished, then the same draft `generate` gives."""
-        if self._abstains(question, contexts):
+        if not contexts:
             yield DraftEvent(Draft(sentences=(), abstained=True, relevance=0.0))
             return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            yield from self._stream(question, contexts, pool)
+
+    def _stream(
+        self, question: str, contexts: Sequence[ScoredChunk], pool: ThreadPoolExecutor
+    ) -> Iterator[GeneratorEvent]:
+        """The body of `stream`; the extractive draft (abstention verdict, fallback) is computed beside it."""
         buffer = ""
         checked: dict[ModelSentence, Checked] = {}
+        pre: Future[Draft] | None = None
+        tokens = self.client.stream(self.messages(question, contexts))
         try:
-            for delta in self.client.stream(self.messages(question, contexts)):
+            for delta in tokens:
+                # Started once the first token is in, so the check adds nothing to the time to first token;
+                # its verdict is awaited before the first sentence is verified, and an abstention ends the stream.
+                pre = pre or pool.submit(self.extractive.generate, question, contexts)
                 buffer += delta
                 yield TokenEvent(delta)
                 done = parse_output(" ".join(split_output(buffer)[: finished(buffer)]))
+                if (done or pre.done()) and pre.result().abstained:
+                    break
                 yield from self._check_new(question, done, contexts, checked)
         except GenerationError as e:
-            draft = self._fallback(e, question, contexts)
+            draft = self._fallback(e, pre.result() if pre else self.extractive.generate(question, contexts))
             yield from (NoteEvent(n) for n in draft.notes)
             yield DraftEvent(draft)
+            return
+        finally:
+            tokens.close()
+        extractive = pre.result() if pre else self.extractive.generate(question, contexts)
+        if extractive.abstained:
+            yield DraftEvent(_abstain(extractive))
             return
         if is_abstention(buffer):
             yield DraftEvent(self.gate.draft([], abstained=True))
@@ -106,3 +127,8 @@ class LLMGenerator:
                 continue
             checked[sentence] = result = self.gate.check(question, sentence, contexts)
             yield SentenceEvent(result.sentence, result.kept)
+
+
+def _abstain(extractive: Draft) -> Draft:
+    """The abstention when the retrieved passages do not reach the calibrated bar."""
+    return Draft(sentences=(), abstained=True, relevance=extractive.relevance)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import openai
@@ -67,8 +67,8 @@ class ChatClient:
             raise GenerationError(f"the model endpoint {self.config.base_url} returned no text")
         return content
 
-    def stream(self, messages: Messages) -> Iterator[str]:
-        """The reply as text deltas, as the server sends them."""
+    def stream(self, messages: Messages) -> Generator[str, None, None]:
+        """The reply as text deltas, as the server sends them; closing the generator closes the connection."""
         try:
             chunks = self.client.chat.completions.create(
                 model=self.config.model,
@@ -77,9 +77,12 @@ class ChatClient:
                 max_tokens=self.config.max_tokens,
                 stream=True,
             )
-            for chunk in chunks:
-                if isinstance(chunk, ChatCompletionChunk) and chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+            if not isinstance(chunks, openai.Stream):
+                raise GenerationError(f"the model endpoint {self.config.base_url} did not stream")
+            with chunks:
+                for chunk in chunks:
+                    if isinstance(chunk, ChatCompletionChunk) and chunk.choices and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
         except openai.OpenAIError as e:
             raise _explain(e, self.config.base_url) from e
         except (IndexError, AttributeError, TypeError, ValueError) as e:

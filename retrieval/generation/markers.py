@@ -69,7 +69,9 @@ def parse_output(text: str) -> list[ModelSentence]:
     for raw in split_output(text):
         clean, cited = parse_markers(raw)
         if any(ch.isalnum() for ch in clean):
-            out.append(ModelSentence(clean, cited))
+            # Small models repeat themselves; a repeated sentence is shown once.
+            if all(s.text != clean for s in out):
+                out.append(ModelSentence(clean, cited))
         elif out and cited:
             # Markers split off their sentence (e.g. on their own line) still belong to it.
             prev = out[-1]

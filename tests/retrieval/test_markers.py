@@ -40,3 +40,8 @@ def test_sources_are_fenced_and_fake_markers_defanged() -> None:
     assert fenced.startswith('<source id="1" title="A \'t\'">') and fenced.endswith("</source>")
     assert "[7]" not in fenced and "(7)" in fenced
     assert fenced.count("</source>") == 1
+
+
+def test_a_repeated_sentence_is_kept_once() -> None:
+    parsed = parse_output("Exports fell [1]. Exports fell [2]. Imports rose [1].")
+    assert [(s.text, s.cited) for s in parsed] == [("Exports fell.", (1,)), ("Imports rose.", (1,))]
