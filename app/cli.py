@@ -273,62 +273,20 @@ def ask(
     as_json: JsonOut = False,
 ) -> None:
     """Answer from the corpus; every sentence cites an exact quote, or it says the corpus does not say."""
+    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
 
     filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir, generator) as lens:
         if stream:
-            _stream_answer(lens, question, top_k, filters, as_json)
+            stream_answer(lens, question, top_k, filters, as_json)
             return
         result = lens.ask(question, top_k, filters)
         if as_json:
             _print_json(contract.answer(result))
         else:
-            _show_notes(result)
+            show_notes(result)
             _show_answer(result)
-
-
-def _show_notes(result: Any) -> None:
-    """Fallback notes and what the faithfulness gate removed or flagged, on stderr."""
-    for note in result.notes:
-        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
-    gate = []
-    if result.removed_sentences:
-        gate.append(f"removed {result.removed_sentences} unsupported sentence(s)")
-    if result.flagged_sentences:
-        gate.append(f"flagged {result.flagged_sentences} unsupported sentence(s)")
-    if result.dropped_citations:
-        gate.append(f"dropped {result.dropped_citations} citation(s) to sources not given")
-    if gate:
-        err.print(f"[dim](faithfulness gate: {', '.join(gate)})[/dim]", highlight=False)
-
-
-def _stream_answer(lens: BriefLens, question: str, top_k: int | None, filters: FilterSpec, as_json: bool) -> Any:
-    """Print events as they come (JSON lines with --json), then the verified answer; return the Answer."""
-    from dataclasses import asdict
-
-    from retrieval import contract
-    from retrieval.streaming import AnswerEvent, TokenEvent
-
-    result: Any = None
-    for event in lens.ask_stream(question, top_k, filters):
-        if isinstance(event, AnswerEvent):
-            result = event.answer
-            if as_json:
-                _print_json({"kind": "answer", "answer": contract.answer(result)})
-            continue
-        if as_json:
-            data = asdict(event)
-            if "sentence" in data:
-                data["sentence"] = event.sentence.model_dump(mode="json")  # type: ignore[union-attr]
-            _print_json(data)
-        elif isinstance(event, TokenEvent):
-            err.print(event.text, end="", style="dim", highlight=False, markup=False)
-    if not as_json and result is not None:
-        err.print()
-        _show_notes(result)
-        _show_answer(result)
-    return result
 
 
 @app.command()
@@ -345,6 +303,7 @@ def chat(
     as_json: JsonOut = False,
 ) -> None:
     """Ask questions one after another; follow-ups ("and what about Moonshot?") carry the last topic forward."""
+    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
     from retrieval.conversation import Conversation
     from retrieval.errors import QueryError
@@ -373,7 +332,7 @@ def chat(
                 err.print(f"[dim](searching: {query})[/dim]", highlight=False)
             try:
                 if streaming:
-                    _stream_answer(lens, query, top_k, filters, as_json=False)
+                    stream_answer(lens, query, top_k, filters, as_json=False)
                     out.print()
                     continue
                 result = lens.ask(query, top_k, filters)
@@ -383,7 +342,7 @@ def chat(
             if as_json:
                 _print_json(contract.answer(result))
                 continue
-            _show_notes(result)
+            show_notes(result)
             _show_answer(result)
             out.print()
 
