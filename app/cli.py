@@ -14,6 +14,7 @@ from app.cli_common import (
     AsOf,
     DataDir,
     Docs,
+    GeneratorOpt,
     JsonOut,
     Section,
     Since,
@@ -169,18 +170,25 @@ def ask(
     since: Since = None,
     until: Until = None,
     as_of: AsOf = None,
+    generator: GeneratorOpt = None,
+    stream: Annotated[bool, typer.Option("--stream", help="Print the model's tokens as they arrive.")] = False,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """Answer from the corpus; every sentence cites an exact quote, or it says the corpus does not say."""
+    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
+        if stream:
+            stream_answer(lens, question, top_k, filters, as_json)
+            return
         result = lens.ask(question, top_k, filters)
         if as_json:
             _print_json(contract.answer(result))
         else:
+            show_notes(result)
             _show_answer(result)
 
 
@@ -193,23 +201,26 @@ def chat(
     since: Since = None,
     until: Until = None,
     as_of: AsOf = None,
+    generator: GeneratorOpt = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """Ask questions one after another; follow-ups ("and what about Moonshot?") carry the last topic forward."""
+    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
     from retrieval.conversation import Conversation
     from retrieval.errors import QueryError
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
         if not as_json:
             err.print(
                 f"BriefLens chat over {len(lens.documents())} briefs. Ask a question; 'exit' or Ctrl-D to quit.",
                 highlight=False,
             )
         read: Callable[[], str] = (lambda: input("you> ")) if sys.stdin.isatty() else sys.stdin.readline
-        conversation = Conversation()
+        conversation = Conversation(rewrite=lens.condenser())
+        streaming = lens.settings.generator != "extractive" and not as_json
         while True:
             try:
                 line = read()
@@ -220,7 +231,13 @@ def chat(
             if not line.strip():
                 continue
             query = conversation.standalone(line)
+            if query != line.strip() and not as_json:
+                err.print(f"[dim](searching: {query})[/dim]", highlight=False)
             try:
+                if streaming:
+                    stream_answer(lens, query, top_k, filters, as_json=False)
+                    out.print()
+                    continue
                 result = lens.ask(query, top_k, filters)
             except QueryError as e:
                 err.print(f"[red]error:[/red] {e}", highlight=False)
@@ -228,8 +245,7 @@ def chat(
             if as_json:
                 _print_json(contract.answer(result))
                 continue
-            if query != line.strip():
-                err.print(f"[dim](searching: {query})[/dim]", highlight=False)
+            show_notes(result)
             _show_answer(result)
             out.print()
 

@@ -43,16 +43,28 @@ Section = Annotated[str | None, typer.Option("--section", help="Only sections wh
 Since = Annotated[str | None, typer.Option("--since", help="Only briefs published on or after DATE (YYYY-MM-DD).")]
 Until = Annotated[str | None, typer.Option("--until", help="Only briefs published on or before DATE (YYYY-MM-DD).")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
+GeneratorOpt = Annotated[
+    str | None,
+    typer.Option("--generator", help="extractive, openai or local [default: $BRIEFLENS_GENERATOR or extractive]."),
+]
 
 
-def _settings(data_dir: Path | None) -> Settings:
+def _settings(data_dir: Path | None, generator: str | None = None) -> Settings:
     """Build Settings once, from the environment and the command line."""
+    from pydantic import ValidationError
+
+    from retrieval.errors import ConfigError
     from retrieval.settings import Settings
 
     overrides: dict[str, Any] = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
-    settings = Settings(**overrides)
+    if generator is not None:
+        overrides["generator"] = generator
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as e:
+        raise ConfigError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from e
     logging.basicConfig(
         level=settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -74,12 +86,12 @@ def _guard() -> Iterator[None]:
 
 
 @contextmanager
-def _lens(data_dir: Path | None) -> Iterator[BriefLens]:
+def _lens(data_dir: Path | None, generator: str | None = None) -> Iterator[BriefLens]:
     """Open BriefLens under the error guard, and close it afterwards."""
     from retrieval.service import BriefLens
 
     with _guard():
-        lens = BriefLens(_settings(data_dir))
+        lens = BriefLens(_settings(data_dir, generator))
         try:
             yield lens
         finally:

@@ -48,6 +48,11 @@ class Answer(BaseModel):
     contexts: tuple[Context, ...] = ()
     relevance: float = 0.0
     generator: str = "extractive"
+    # The faithfulness gate's counts (model back-ends) and notes such as a fallback to the extractive answer.
+    removed_sentences: int = 0
+    flagged_sentences: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def citations(self) -> list[Citation]:

@@ -1,9 +1,10 @@
-"""Follow-up questions: condense a conversation turn into a standalone query, without an LLM."""
+"""Follow-up questions: condense a conversation turn into a standalone query (by the model when one is set)."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.terms import content_terms, query_words, tokens
@@ -39,10 +40,16 @@ class Conversation:
 
     max_turns: int = 20
     turns: deque[str] = field(default_factory=deque)
+    # A model rewrite (history, follow-up) -> standalone question or None; the word carry-over is the fallback.
+    rewrite: Callable[[Sequence[str], str], str | None] | None = None
+    history_for_rewrite: int = 3
 
     def standalone(self, question: str) -> str:
         """The query to retrieve with for this turn, recorded as the newest turn."""
-        query = condense(self.turns[-1] if self.turns else None, question)
+        query = None
+        if self.rewrite is not None and self.turns and is_follow_up(question):
+            query = self.rewrite(list(self.turns)[-self.history_for_rewrite :], question)
+        query = query or condense(self.turns[-1] if self.turns else None, question)
         self.turns.append(query)
         while len(self.turns) > self.max_turns:
             self.turns.popleft()

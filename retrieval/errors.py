@@ -57,3 +57,18 @@ class ExportError(BriefLensError):
     """A summary or draft could not be written to the requested file."""
 
     help = "Give --out a writable path ending in .md or .docx."
+
+
+class PromptError(BriefLensError):
+    """A prompt template is missing, malformed or rendered with the wrong variables."""
+
+    help = "Fix the template in prompts/ (or BRIEFLENS_PROMPTS_DIR): declare every {variable} it uses."
+
+
+class GenerationError(BriefLensError):
+    """The language-model endpoint failed: down, too slow, rate-limited or returned malformed output."""
+
+    help = (
+        "Check BRIEFLENS_LLM_BASE_URL / BRIEFLENS_LLM_MODEL and that the server is running, or use "
+        "--generator extractive. With BRIEFLENS_LLM_FALLBACK=true (the default) the extractive answer is shown."
+    )

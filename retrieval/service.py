@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer import ABSTAIN_TEXT, Answer, Context
@@ -15,13 +15,17 @@ from retrieval.draft import DraftParams, ReportDraft, build_draft
 from retrieval.embedding import Embedder
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
 from retrieval.filters import FilterSpec, resolve, resolve_refs
-from retrieval.generation import Generator
-from retrieval.generation.extractive import Abstention, ExtractiveGenerator
+from retrieval.generation import Draft, Generator
+from retrieval.generation.backends import GENERATORS
+from retrieval.generation.condense import LLMCondenser
+from retrieval.generation.llm import LLMGenerator
 from retrieval.index import open_index
 from retrieval.ingest import IngestReport, Progress, ingest
+from retrieval.prompts import load_prompt
 from retrieval.rerank import CrossEncoderReranker, Reranker
 from retrieval.retriever import RETRIEVERS
 from retrieval.settings import Settings
+from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
 from retrieval.summarize import Summary, summarize_document, summarize_topic, weights_from
 from retrieval.verify import verify_sentences
 
@@ -36,13 +40,20 @@ class BriefLens:
         self.reranker: Reranker | None = (
             CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
         )
-        abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
-        self.generator: Generator = ExtractiveGenerator(self.index.embedder, abstention, settings.answer_max_sentences)
+        self.generator: Generator = GENERATORS[settings.generator](settings, self.index.embedder)
         self.composer: Composer = make_composer(settings.summary_generator)
 
     def close(self) -> None:
-        """Release the index."""
+        """Release the index and stop anything the generator started."""
+        if isinstance(self.generator, LLMGenerator):
+            self.generator.close()
         self.index.close()
+
+    def condenser(self) -> Callable[[Sequence[str], str], str | None] | None:
+        """A model rewrite of chat follow-ups when a model back-end is configured (None: the word carry-over)."""
+        if not isinstance(self.generator, LLMGenerator):
+            return None
+        return LLMCondenser(self.generator.client, load_prompt("condense", self.settings.prompts_dir))
 
     def ingest(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IngestReport:
         """Sync the index with the given files and folders (default: the corpus folder)."""
@@ -88,9 +99,28 @@ class BriefLens:
     def ask(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> Answer:
         """Answer from the corpus with verified citations, or say the corpus does not say."""
         hits = self.search(question, k, filters)
-        draft = self.generator.generate(question.strip(), hits)
+        return self._answer(question, hits, self.generator.generate(question.strip(), hits))
+
+    def ask_stream(
+        self, question: str, k: int | None = None, filters: FilterSpec | None = None
+    ) -> Iterator[StreamEvent]:
+        """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
+        hits = self.search(question, k, filters)
+        if not isinstance(self.generator, LLMGenerator):
+            answer = self._answer(question, hits, self.generator.generate(question.strip(), hits))
+            yield from (SentenceEvent(s, kept=True) for s in answer.sentences)
+            yield AnswerEvent(answer)
+            return
+        for event in self.generator.stream(question.strip(), hits):
+            if isinstance(event, DraftEvent):
+                yield AnswerEvent(self._answer(question, hits, event.draft))
+            else:
+                yield event
+
+    def _answer(self, question: str, hits: list[ScoredChunk], draft: Draft) -> Answer:
+        """Verify the draft's quotes at their offsets and assemble the Answer."""
         sentences = verify_sentences(draft.sentences, self.index.catalog.document)
-        kept = tuple(s for s in sentences if s.citations)
+        kept = tuple(s for s in sentences if s.citations or (draft.keep_unsupported and not s.supported))
         abstained = draft.abstained or not kept
         return Answer(
             question=question.strip(),
@@ -99,7 +129,11 @@ class BriefLens:
             sentences=() if abstained else kept,
             contexts=tuple(_context(h) for h in hits),
             relevance=round(draft.relevance, 4),
-            generator=self.generator.name,
+            generator=draft.generator or self.generator.name,
+            removed_sentences=draft.removed,
+            flagged_sentences=draft.flagged,
+            dropped_citations=draft.dropped_citations,
+            notes=draft.notes,
         )
 
     # --- summaries, drafts and comparisons (issue 5) ---

@@ -52,8 +52,26 @@ class Settings(BaseSettings):
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=10)
 
-    # The only back-end so far; OpenAI-compatible ones (and their SecretStr key) arrive with issue 10.
-    generator: Literal["extractive"] = "extractive"
+    generator: Literal["extractive", "openai", "local"] = "extractive"
+    # --- generation (issue 10) ---
+    llm_base_url: str = Field(default="http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint")
+    llm_model: str = Field(default="local-model", description="model name sent to the endpoint")
+    llm_api_key: SecretStr = Field(default=SecretStr("not-needed"), description="sent as a bearer token")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_timeout: float = Field(default=60.0, gt=0, description="seconds per request before giving up")
+    llm_max_tokens: int = Field(default=256, ge=16, le=8192)
+    llm_retries: int = Field(
+        default=2, ge=0, le=10, description="retries with backoff on 429, 5xx and dropped connections"
+    )
+    llm_fallback: bool = Field(default=True, description="on a failed call, answer extractively with a note")
+    faithfulness_gate: Literal["off", "flag", "remove"] = "remove"
+    prompts_dir: Path | None = Field(default=None, description="prompt templates; the packaged prompts/ when unset")
+    local_model: str = Field(default="smollm2", description="'smollm2', 'qwen2.5-coder-1.5b' or a .gguf path")
+    local_model_sha256: str | None = Field(default=None, description="expected sha256 of an assembled model")
+    local_threads: int = Field(default=1, ge=1, le=64, description="llama.cpp threads; 1 on a busy small machine")
+    local_ctx: int = Field(default=4096, ge=512, le=32768)
+    local_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port")
+    local_cache_dir: Path = Field(default=Path(".brieflens/models"), description="where assembled models are cached")
 
     log_level: str = "WARNING"
 

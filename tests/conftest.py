@@ -17,6 +17,8 @@ from retrieval.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+# The real llama.cpp server fixture for the generation tests (one per session, shared by every module).
+pytest_plugins = ["tests.llm_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,11 @@ from retrieval.service import BriefLens
 
 TURNS, CONVERSATION, VIEWER = "chat_turns", "chat_conversation", "chat_viewer"
 # Counts the generator's faithfulness gate may put on an Answer (issue 10); absent fields are simply not shown.
-GATE_FIELDS = (("removed", "removed"), ("flagged", "flagged"), ("dropped_citations", "citations dropped"))
+GATE_FIELDS = (
+    ("removed_sentences", "removed"),
+    ("flagged_sentences", "flagged"),
+    ("dropped_citations", "citations dropped"),
+)
 ANY_SECTION = "(any section)"
 
 

@@ -17,6 +17,14 @@ class Draft:
     sentences: tuple[AnswerSentence, ...]
     abstained: bool
     relevance: float
+    # What the faithfulness gate did (model back-ends only) and any notes for the user.
+    removed: int = 0
+    flagged: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
+    keep_unsupported: bool = False
+    # Set when another back-end produced the draft (the extractive fallback); empty means the generator itself.
+    generator: str = ""
 
 
 class Generator(Protocol):

@@ -219,7 +219,7 @@ def test_filter_spec_from_sidebar_choices() -> None:
 def test_gate_counts_read_whatever_the_answer_carries() -> None:
     plain = Answer(question="q", answer="a", abstained=False)
     assert chat.gate_counts(plain) == {}
-    gated = SimpleNamespace(removed=2, flagged=1, dropped_citations=["[7]"])
+    gated = SimpleNamespace(removed_sentences=2, flagged_sentences=1, dropped_citations=["[7]"])
     assert chat.gate_counts(gated) == {"removed": 2, "flagged": 1, "citations dropped": 1}
 
 

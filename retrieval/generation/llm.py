@@ -1,0 +1,134 @@
+"""The model back-end: prompt an OpenAI-compatible server, then gate every sentence it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from retrieval.chunk import ScoredChunk
+from retrieval.errors import GenerationError
+from retrieval.generation import Draft
+from retrieval.generation.extractive import ExtractiveGenerator
+from retrieval.generation.grounding import Checked, Gate, is_abstention
+from retrieval.generation.llm_client import ChatClient, Messages
+from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
+from retrieval.generation.markers import fence_sources as fence
+from retrieval.prompts import Prompt
+from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
+
+
+class LLMGenerator:
+    """Answers with a language model; the gate verifies each sentence and the extractive answer is the fallback."""
+
+    def __init__(
+        self,
+        name: str,
+        client: ChatClient,
+        prompt: Prompt,
+        gate: Gate,
+        extractive: ExtractiveGenerator,
+        fallback: bool = True,
+    ) -> None:
+        self.name = name
+        self.client = client
+        self.prompt = prompt
+        self.gate = gate
+        self.extractive = extractive
+        self.fallback = fallback
+        self.on_close: list[Callable[[], None]] = []
+
+    def close(self) -> None:
+        """Stop anything the back-end started (a local server)."""
+        for stop in self.on_close:
+            stop()
+
+    def messages(self, question: str, contexts: Sequence[ScoredChunk]) -> Messages:
+        """The rendered answer prompt, sources fenced and numbered from 1."""
+        return self.prompt.render(question=question, sources=fence(contexts), n_sources=str(len(contexts)))
+
+    def _fallback(self, error: GenerationError, extractive: Draft) -> Draft:
+        """The extractive answer with a note naming the failure, or the error when fallback is off."""
+        if not self.fallback:
+            raise error
+        note = f"the {self.name} generator failed ({error}); the extractive answer is shown instead"
+        d = extractive
+        return Draft(d.sentences, d.abstained, d.relevance, notes=(note,), generator=self.extractive.name)
+
+    def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
+        """One completion, then the gate; on any endpoint failure, the extractive fallback."""
+        if not contexts:
+            return Draft(sentences=(), abstained=True, relevance=0.0)
+        # The calibrated retrieval bar still decides abstention: no call to the model when nothing is relevant.
+        pre = self.extractive.generate(question, contexts)
+        if pre.abstained:
+            return _abstain(pre)
+        try:
+            text = self.client.complete(self.messages(question, contexts))
+        except GenerationError as e:
+            return self._fallback(e, pre)
+        return self.gate.ground(question, text, contexts)
+
+    def stream(self, question: str, contexts: Sequence[ScoredChunk]) -> Iterator[GeneratorEvent]:
+        """Tokens as they arrive, each sentence verified once finished, then the same draft `generate` gives."""
+        if not contexts:
+            yield DraftEvent(Draft(sentences=(), abstained=True, relevance=0.0))
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            yield from self._stream(question, contexts, pool)
+
+    def _stream(
+        self, question: str, contexts: Sequence[ScoredChunk], pool: ThreadPoolExecutor
+    ) -> Iterator[GeneratorEvent]:
+        """The body of `stream`; the extractive draft (abstention verdict, fallback) is computed beside it."""
+        buffer = ""
+        checked: dict[ModelSentence, Checked] = {}
+        pre: Future[Draft] | None = None
+        tokens = self.client.stream(self.messages(question, contexts))
+        try:
+            for delta in tokens:
+                # Started once the first token is in, so the check adds nothing to the time to first token;
+                # its verdict is awaited before the first sentence is verified, and an abstention ends the stream.
+                pre = pre or pool.submit(self.extractive.generate, question, contexts)
+                buffer += delta
+                yield TokenEvent(delta)
+                done = parse_output(" ".join(split_output(buffer)[: finished(buffer)]))
+                if (done or pre.done()) and pre.result().abstained:
+                    break
+                yield from self._check_new(question, done, contexts, checked)
+        except GenerationError as e:
+            draft = self._fallback(e, pre.result() if pre else self.extractive.generate(question, contexts))
+            yield from (NoteEvent(n) for n in draft.notes)
+            yield DraftEvent(draft)
+            return
+        finally:
+            tokens.close()
+        extractive = pre.result() if pre else self.extractive.generate(question, contexts)
+        if extractive.abstained:
+            yield DraftEvent(_abstain(extractive))
+            return
+        if is_abstention(buffer):
+            yield DraftEvent(self.gate.draft([], abstained=True))
+            return
+        final = parse_output(buffer)
+        yield from self._check_new(question, final, contexts, checked)
+        # Re-assembled from the full text so the draft equals the non-streaming one whatever the chunking.
+        yield DraftEvent(self.gate.draft([checked[s] for s in final if s in checked]))
+
+    def _check_new(
+        self,
+        question: str,
+        sentences: Sequence[ModelSentence],
+        contexts: Sequence[ScoredChunk],
+        checked: dict[ModelSentence, Checked],
+    ) -> Iterator[SentenceEvent]:
+        """Verify the sentences not seen yet, and announce each verdict."""
+        for sentence in sentences:
+            if sentence in checked or is_abstention(sentence.text):
+                continue
+            checked[sentence] = result = self.gate.check(question, sentence, contexts)
+            yield SentenceEvent(result.sentence, result.kept)
+
+
+def _abstain(extractive: Draft) -> Draft:
+    """The abstention when the retrieved passages do not reach the calibrated bar."""
+    return Draft(sentences=(), abstained=True, relevance=extractive.relevance)

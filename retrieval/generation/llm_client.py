@@ -1,0 +1,89 @@
+"""A thin OpenAI-compatible chat client: timeouts, retries with backoff, and one clear error type."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import openai
+from openai.types.chat import ChatCompletionChunk
+
+from retrieval.errors import GenerationError
+
+Messages = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """Where and how to call the model; built from Settings by the back-end factory."""
+
+    base_url: str
+    model: str
+    api_key: str
+    temperature: float = 0.0
+    timeout: float = 60.0
+    max_tokens: int = 256
+    retries: int = 2
+
+
+def _explain(e: Exception, url: str) -> GenerationError:
+    """One line a user can act on, for each way the endpoint can fail."""
+    if isinstance(e, openai.APITimeoutError):
+        return GenerationError(f"the model endpoint {url} did not answer in time")
+    if isinstance(e, openai.APIConnectionError):
+        return GenerationError(f"cannot reach the model endpoint {url}")
+    if isinstance(e, openai.RateLimitError):
+        return GenerationError(f"the model endpoint {url} is rate-limiting (429) and retries ran out")
+    if isinstance(e, openai.APIStatusError):
+        return GenerationError(f"the model endpoint {url} answered HTTP {e.status_code}")
+    return GenerationError(f"the model endpoint {url} returned malformed output ({type(e).__name__})")
+
+
+class ChatClient:
+    """Chat completions against one OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        self.config = config
+        # The openai client retries 408/409/429/5xx and dropped connections with exponential backoff.
+        self.client = openai.OpenAI(
+            base_url=config.base_url, api_key=config.api_key, timeout=config.timeout, max_retries=config.retries
+        )
+
+    def complete(self, messages: Messages, max_tokens: int | None = None) -> str:
+        """The model's whole reply (at most max_tokens, default the configured limit)."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.config.model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=max_tokens or self.config.max_tokens,
+            )
+            content = response.choices[0].message.content
+        except openai.OpenAIError as e:
+            raise _explain(e, self.config.base_url) from e
+        except (IndexError, AttributeError, TypeError, ValueError) as e:
+            raise _explain(e, self.config.base_url) from e
+        if not isinstance(content, str):
+            raise GenerationError(f"the model endpoint {self.config.base_url} returned no text")
+        return content
+
+    def stream(self, messages: Messages) -> Generator[str, None, None]:
+        """The reply as text deltas, as the server sends them; closing the generator closes the connection."""
+        try:
+            chunks = self.client.chat.completions.create(
+                model=self.config.model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+                stream=True,
+            )
+            if not isinstance(chunks, openai.Stream):
+                raise GenerationError(f"the model endpoint {self.config.base_url} did not stream")
+            with chunks:
+                for chunk in chunks:
+                    if isinstance(chunk, ChatCompletionChunk) and chunk.choices and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
+        except openai.OpenAIError as e:
+            raise _explain(e, self.config.base_url) from e
+        except (IndexError, AttributeError, TypeError, ValueError) as e:
+            raise _explain(e, self.config.base_url) from e

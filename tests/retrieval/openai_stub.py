@@ -1,0 +1,78 @@
+"""A tiny real HTTP server speaking the OpenAI chat wire protocol, for failure-mode tests only."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class Script:
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text)."""
+
+    def __init__(self, replies: list[tuple[str, str]]) -> None:
+        self.replies = replies
+        self.calls = 0
+
+
+def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            kind, text = script.replies[min(script.calls, len(script.replies) - 1)]
+            script.calls += 1
+            if kind == "429":
+                self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
+            elif kind == "hang":
+                time.sleep(5)
+            elif kind == "malformed":
+                self._send(200, {"unexpected": True})
+            elif body.get("stream"):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for word in text.split(" "):
+                    delta = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
+                    self.wfile.write(
+                        f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', **delta})}\n\n".encode()
+                    )
+                self.wfile.write(b"data: [DONE]\n\n")
+            else:
+                message = {"role": "assistant", "content": text}
+                choice = {"index": 0, "message": message, "finish_reason": "stop"}
+                self._send(
+                    200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]}
+                )
+
+        def _send(self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+@contextmanager
+def serve(script: Script) -> Iterator[str]:
+    """Run the stub on a free port; yields its /v1 base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
