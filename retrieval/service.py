@@ -98,16 +98,22 @@ class BriefLens:
 
     def ask(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> Answer:
         """Answer from the corpus with verified citations, or say the corpus does not say."""
-        hits = self.search(question, k, filters)
-        return self._answer(question, hits, self.generator.generate(question.strip(), hits))
+        return self.answer(question, self.search(question, k, filters))
 
     def ask_stream(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        hits = self.search(question, k, filters)
+        return self.answer_stream(question, self.search(question, k, filters))
+
+    def answer(self, question: str, hits: list[ScoredChunk]) -> Answer:
+        """Answer from passages already retrieved (the generation half of `ask`)."""
+        return self._answer(question, hits, self.generator.generate(question.strip(), hits))
+
+    def answer_stream(self, question: str, hits: list[ScoredChunk]) -> Iterator[StreamEvent]:
+        """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
         if not isinstance(self.generator, LLMGenerator):
-            answer = self._answer(question, hits, self.generator.generate(question.strip(), hits))
+            answer = self.answer(question, hits)
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)
             yield AnswerEvent(answer)
             return
