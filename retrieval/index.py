@@ -10,7 +10,7 @@ from retrieval.settings import Settings
 from retrieval.store import ChunkStore, open_client
 
 # Bump when chunking changes in a way that changes chunk spans, so old indexes re-embed.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 
 @dataclass
