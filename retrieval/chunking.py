@@ -43,8 +43,9 @@ def _segments(doc: Document) -> list[tuple[int, int, str]]:
         if cut in heading_ends:
             start = line_end + 1 if 0 <= line_end < end else end
         body = doc.text[start:end].strip()
-        # The title line alone before the first heading is metadata, not a passage.
-        if body and body != doc.title:
+        # The title line alone before the first heading is metadata, not a passage; a section
+        # whose text happens to equal the title is still a passage.
+        if body and not (cut not in heading_ends and body == doc.title):
             segments.append((start, end, doc.section_at(cut)))
     return segments
 

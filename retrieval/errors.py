@@ -41,6 +41,15 @@ class IndexStateError(BriefLensError):
     help = "Run `brieflens ingest` (add --rebuild after changing the embedding model)."
 
 
+class StoreError(BriefLensError):
+    """The vector store (a Chroma server) cannot be reached or failed."""
+
+    help = (
+        "Start the Chroma server (`chroma run --path DIR --port PORT`) and check BRIEFLENS_CHROMA_URL, "
+        "or unset BRIEFLENS_CHROMA_URL to use the embedded store."
+    )
+
+
 class DocumentNotFound(BriefLensError):
     """No indexed document matches the given id or file name."""
 

@@ -10,7 +10,7 @@ from retrieval.settings import Settings
 from retrieval.store import ChunkStore, open_client
 
 # Bump when chunking changes in a way that changes chunk spans, so old indexes re-embed.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 
 @dataclass
@@ -41,7 +41,7 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     embedder = embedder or EMBEDDERS[settings.embedder](
         settings.embedding_model, settings.embed_batch_size, settings.embed_threads
     )
-    client = open_client(settings.data_dir, settings.chroma_url)
+    client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout_s)
     store = ChunkStore(client, settings.collection, settings.embedding_model)
     catalog = Catalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
     return Index(settings=settings, catalog=catalog, store=store, embedder=embedder)

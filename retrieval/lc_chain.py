@@ -58,11 +58,16 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
         answer: Answer = generate.invoke({"question": question, "hits": hits}, child)
         return answer
 
-    def stream(
+    # The stream's items are our events, not partial Answers: LangChain types stream() as Iterator[Output].
+    def stream(  # type: ignore[override]
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any | None
-    ) -> Iterator[StreamEvent]:  # type: ignore[override]
+    ) -> Iterator[StreamEvent]:
         """Token events as the model writes, each verified sentence, notes, then one AnswerEvent (the Answer)."""
-        yield from self._transform_stream_with_config(iter([input]), self._stream, config, run_type="chain")
+        transform: Any = self._stream
+        events: Iterator[Any] = self._transform_stream_with_config(
+            iter([input]), transform, config, run_type="chain"
+        )
+        yield from events
 
     def _stream(
         self, inputs: Iterator[ChainInput], run_manager: CallbackManagerForChainRun, config: RunnableConfig
@@ -80,15 +85,14 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
         for x in inputs:
             yield from self.lens.answer_stream(x["question"], x["hits"])
 
-    async def astream(
+    async def astream(  # type: ignore[override]
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any | None
-    ) -> AsyncIterator[StreamEvent]:  # type: ignore[override]
+    ) -> AsyncIterator[StreamEvent]:
         """The events of `stream`, each fetched off the event loop (the model and the judge block)."""
         events = self.stream(input, config, **kwargs)
-        done = object()
         while True:
-            event = await run_in_executor(config, next, events, done)
-            if event is done:
+            event: StreamEvent | None = await run_in_executor(config, next, events, None)
+            if event is None:
                 return
             yield event
 
@@ -104,7 +108,6 @@ def _question(input: ChainInput) -> str:
 def from_lc_document(doc: LCDocument) -> ScoredChunk:
     """The ScoredChunk a BriefLensRetriever document was made from (its metadata carries every field)."""
     m = doc.metadata
-    chunk = Chunk(
-        id=m["chunk_id"], doc_id=m["doc_id"], text=doc.page_content, start=m["start"], end=m["end"], section=m["section"]
-    )
+    text = doc.page_content
+    chunk = Chunk(id=m["chunk_id"], doc_id=m["doc_id"], text=text, start=m["start"], end=m["end"], section=m["section"])
     return ScoredChunk(chunk=chunk, score=m["score"], source=m["source"], title=m["title"], date=m["date"])

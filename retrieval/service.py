@@ -29,6 +29,9 @@ from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEv
 from retrieval.summarize import Summary, summarize_document, summarize_topic, weights_from
 from retrieval.verify import verify_sentences
 
+# The most passages one request may ask for (the CLI's -k and Settings.top_k share this bound).
+MAX_K = 100
+
 
 class BriefLens:
     """Ingest, search, ask and browse one index, configured once from Settings."""
@@ -80,6 +83,10 @@ class BriefLens:
         text = text.strip()
         if not text:
             raise QueryError("the question is empty")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:  # lone surrogates: undecodable bytes in argv, or bad JSON escapes
+            raise QueryError("the question is not valid UTF-8 text (it holds undecodable bytes)") from e
         if len(text) > self.settings.max_question_chars:
             raise QueryError(f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars}")
         if not self.index.catalog.documents():
@@ -89,6 +96,8 @@ class BriefLens:
     def search(self, query: str, k: int | None = None, filters: FilterSpec | None = None) -> list[ScoredChunk]:
         """The k chunks most relevant to the query, within the filters."""
         query = self._check_query(query)
+        if k is not None and not 1 <= k <= MAX_K:
+            raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
         resolved = resolve(filters, self.index.catalog) if filters else None
         k = k or self.settings.top_k
         if self.reranker is None:

