@@ -1,5 +1,9 @@
 """Structure-aware chunking: section, then paragraph, then sentence, with sentence overlap."""
 
+# Not LangChain's text splitters: they strip whitespace and recover start offsets with str.find, which
+# picks the wrong span when a passage repeats; citations need text[start:end] == chunk.text by construction
+# (property-tested), and cuts on our sentence and section boundaries.
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence

@@ -1,5 +1,8 @@
 """Prompt templates as files: declared variables, validated when loaded and when rendered."""
 
+# Not LangChain's PromptTemplate: it infers variables from the text, so a typo in a template becomes a new
+# variable silently left empty; ours checks the file's declared variables against both parts at load time.
+
 from __future__ import annotations
 
 import string

@@ -1,5 +1,8 @@
 """A thin OpenAI-compatible chat client: timeouts, retries with backoff, and one clear error type."""
 
+# The openai package directly rather than LangChain's ChatOpenAI: the same client underneath, without the
+# langchain-openai dependency, and its exceptions map one-to-one onto the clear messages below.
+
 from __future__ import annotations
 
 from collections.abc import Generator
