@@ -85,15 +85,13 @@ def citation(answer: Answer, n: int) -> Citation | None:
     return cites[n - 1] if 0 < n <= len(cites) else None
 
 
-def gate_counts(answer: Any) -> dict[str, int]:
-    """The faithfulness gate's counts on this answer, for the fields it has (none before issue 10)."""
+def gate_counts(answer: Answer) -> dict[str, int]:
+    """The faithfulness gate's counts on a model-written answer; none for extractive ones (no gate ran)."""
     counts: dict[str, int] = {}
+    if answer.generator == "extractive":
+        return counts
     for field, label in GATE_FIELDS:
-        value = getattr(answer, field, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            counts[label] = value
-        elif isinstance(value, list | tuple):
-            counts[label] = len(value)
+        counts[label] = int(getattr(answer, field))
     return counts
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -216,10 +215,11 @@ def test_filter_spec_from_sidebar_choices() -> None:
     assert chat.filter_spec([], [], chat.ANY_SECTION, None).empty
 
 
-def test_gate_counts_read_whatever_the_answer_carries() -> None:
+def test_gate_counts_shown_for_model_answers_only() -> None:
     plain = Answer(question="q", answer="a", abstained=False)
     assert chat.gate_counts(plain) == {}
-    gated = SimpleNamespace(removed_sentences=2, flagged_sentences=1, dropped_citations=["[7]"])
+    gated = Answer(question="q", answer="a", abstained=False, generator="local", removed_sentences=2,
+                   flagged_sentences=1, dropped_citations=1)  # fmt: skip
     assert chat.gate_counts(gated) == {"removed": 2, "flagged": 1, "citations dropped": 1}
 
 
