@@ -76,7 +76,8 @@ def test_down_endpoint_falls_back_to_extractive_with_a_note(
     with with_model(lens, embedder, f"http://127.0.0.1:{free_port()}/v1", llm_retries=0) as m:
         summary = m.summarize(ref=BRIEF, bullets=4)
     assert summary.generator == "extractive" and summary.sentences == extractive.sentences
-    assert len(summary.notes) == 1 and "openai generator failed" in summary.notes[0] and "cannot reach" in summary.notes[0]
+    (note,) = summary.notes
+    assert "openai generator failed" in note and "cannot reach" in note
 
 
 def test_draft_stops_calling_a_failed_model(lens: BriefLens, embedder: SentenceTransformerEmbedder) -> None:
