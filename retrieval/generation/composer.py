@@ -99,7 +99,20 @@ class LLMComposer:
             note = f"the {self.name} generator wrote nothing the sources support; extractive text is shown"
             return self._fallback(extractive, note, gated)
         # The gate may keep more sentences than asked for; the prompt's limit is a request, this one is kept.
-        return replace(gated, sentences=gated.sentences[:limit], generator=self.name)
+        return replace(gated, sentences=distinct(gated.sentences)[:limit], generator=self.name)
+
+
+def distinct(sentences: Sequence[AnswerSentence]) -> tuple[AnswerSentence, ...]:
+    """Drop a sentence resting on exactly the quotes of one already kept: small models restate their evidence."""
+    seen: set[frozenset[tuple[str, int, int]]] = set()
+    out: list[AnswerSentence] = []
+    for sentence in sentences:
+        spans = frozenset((c.doc_id, c.start, c.end) for c in sentence.citations)
+        if spans and spans in seen:
+            continue
+        seen.add(spans)
+        out.append(sentence)
+    return tuple(out)
 
 
 def from_generator(generator: LLMGenerator, prompts_dir: Path | None = None) -> LLMComposer:
