@@ -13,6 +13,7 @@ from app.cli_common import (
     AsOf,
     DataDir,
     Docs,
+    GeneratorOpt,
     JsonOut,
     Section,
     Since,
@@ -79,7 +80,21 @@ def _print_sentences(sentences: tuple[AnswerSentence, ...], notes: list[Any], bu
         for citation in sentence.citations:
             notes.append(citation)
             marks += f"[{len(notes)}]"
+        if not sentence.supported:
+            marks += "[yellow]⚠ unsupported[/yellow]"
         out.print(f"  {bullet} {sentence.text} [cyan]{marks}[/cyan]", highlight=False)
+
+
+def _print_gate(removed: int, flagged: int, dropped: int, notes: tuple[str, ...]) -> None:
+    """What the faithfulness gate did to model-written text, and any fallback notes, on stderr."""
+    if removed or flagged or dropped:
+        err.print(
+            f"[dim]gate: {removed} unsupported sentences removed, {flagged} flagged, "
+            f"{dropped} citations to sources not given dropped[/dim]",
+            highlight=False,
+        )
+    for note in notes:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
 
 
 def _print_notes(notes: list[Any]) -> None:
@@ -107,6 +122,7 @@ def summarize(
     until: Until = None,
     as_of: AsOf = None,
     out_file: OutFile = None,
+    generator: GeneratorOpt = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
@@ -115,7 +131,7 @@ def summarize(
     from retrieval.export import from_summary
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
         if (doc_ref is None) == (topic is None):
             raise QueryError("give a DOC or --topic TEXT (exactly one)")
         _check_out(out_file)
@@ -134,6 +150,7 @@ def summarize(
             out.print(f"[bold]{block.title}[/bold] — {block.section or '(no section)'}", highlight=False)
             _print_sentences(block.sentences, notes)
         _print_notes(notes)
+        _print_gate(result.removed_sentences, result.flagged_sentences, result.dropped_citations, result.notes)
 
 
 def draft(
@@ -149,6 +166,7 @@ def draft(
     until: Until = None,
     as_of: AsOf = None,
     out_file: OutFile = None,
+    generator: GeneratorOpt = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
@@ -158,7 +176,7 @@ def draft(
     from retrieval.export import from_draft
 
     filters = _filters(doc, source, section, since, until, as_of)
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, generator) as lens:
         _check_out(out_file)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
@@ -184,6 +202,7 @@ def draft(
             )
             _print_sentences(sub.sentences, notes, bullet="")
         _print_notes(notes)
+        _print_gate(result.removed_sentences, result.flagged_sentences, result.dropped_citations, result.notes)
 
 
 def compare(

@@ -1,25 +1,46 @@
 """Composers: turn selected evidence sentences into the sentences of a summary or a draft paragraph.
 
-This is the seam for abstractive writing: an LLM composer (issue 10) implements `Composer`, cites
-the evidence it rewrites, and its output passes the same citation verification as the extractive one.
+`ExtractiveComposer` returns the evidence itself; the model composer (retrieval.generation.composer) rewrites it
+from fenced, numbered evidence and passes its text through the same faithfulness gate as answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 from retrieval.answer import AnswerSentence
 from retrieval.errors import ConfigError
+from retrieval.generation import Draft
+from retrieval.settings import Settings
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to write: a summary of `title`, or the subsection `heading` of the report section `title`."""
+
+    kind: Literal["summary", "draft"]
+    title: str
+    heading: str = ""
+    outline: tuple[str, ...] = ()
+    guidance: str = ""
+
+    @property
+    def instruction(self) -> str:
+        """One line saying what is written (the judge's question when the gate checks a sentence)."""
+        if self.kind == "summary":
+            return f"Summarise {self.title}"
+        return f"{self.title}: {self.heading}"
 
 
 class Composer(Protocol):
-    """Writes from evidence only: every output sentence carries citations drawn from the evidence."""
+    """Writes from evidence only: every output sentence carries citations drawn from the evidence, or is flagged."""
 
     name: str
 
-    def compose(self, instruction: str, evidence: Sequence[AnswerSentence], limit: int) -> tuple[AnswerSentence, ...]:
-        """At most `limit` sentences serving `instruction`, each citing quotes of `evidence`."""
+    def compose(self, task: Task, evidence: Sequence[AnswerSentence], limit: int) -> Draft:
+        """At most `limit` sentences serving `task`, each citing quotes of `evidence`, with the gate's counts."""
         ...
 
 
@@ -28,16 +49,23 @@ class ExtractiveComposer:
 
     name = "extractive"
 
-    def compose(self, instruction: str, evidence: Sequence[AnswerSentence], limit: int) -> tuple[AnswerSentence, ...]:
+    def compose(self, task: Task, evidence: Sequence[AnswerSentence], limit: int) -> Draft:
         """Return the first `limit` evidence sentences unchanged."""
-        return tuple(evidence[:limit])
+        kept = tuple(evidence[:limit])
+        relevance = max((s.support for s in kept), default=0.0)
+        return Draft(kept, abstained=not kept, relevance=relevance, generator=self.name)
 
 
 COMPOSERS: dict[str, Callable[[], Composer]] = {"extractive": ExtractiveComposer}
 
 
+def composer_backend(settings: Settings) -> str:
+    """The back-end that writes summaries and drafts: `summary_generator`, or `generator` when that is "auto"."""
+    return settings.generator if settings.summary_generator == "auto" else settings.summary_generator
+
+
 def make_composer(name: str) -> Composer:
-    """The composer registered under `name`."""
+    """The model-free composer registered under `name` (model composers are built from a generator)."""
     try:
         return COMPOSERS[name]()
     except KeyError as e:

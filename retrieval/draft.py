@@ -13,13 +13,13 @@ from retrieval.answer import AnswerSentence
 from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.compose import Composer
+from retrieval.compose import Composer, ExtractiveComposer, Task
 from retrieval.embedding import Embedder
+from retrieval.generation import Draft
 from retrieval.ingest import Progress
 from retrieval.outline import Cluster, outline
 from retrieval.salience import mmr
-from retrieval.summarize import Fetch, SalienceWeights, Scored, score, topic_candidates
-from retrieval.verify import verify_sentences
+from retrieval.summarize import Fetch, SalienceWeights, Scored, score, shown, topic_candidates
 
 Flag = Literal["single source", "no source"]
 
@@ -60,6 +60,11 @@ class ReportDraft(BaseModel):
     subsections: tuple[Subsection, ...] = ()
     sources: tuple[Source, ...] = ()
     generator: str = "extractive"
+    # What the faithfulness gate did to model-written paragraphs, summed over subsections, and any notes.
+    removed_sentences: int = 0
+    flagged_sentences: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def citations(self) -> list[Citation]:
@@ -147,6 +152,7 @@ def build_draft(
     """Outline the evidence for `title`, then write each subsection from its own passages."""
     query = f"{title}. {guidance}".strip(" .") if guidance else title
     report = progress or (lambda phase, done, total: None)
+    name = composer.name
     report("read", 0, 1)
     candidates = topic_candidates(hits, fetch, infos)
     everything = score(candidates, embedder, params.weights, query)
@@ -163,6 +169,8 @@ def build_draft(
     )
     subsections: list[Subsection] = []
     used: set[tuple[str, int]] = set()
+    drafts: list[Draft] = []
+    headings = tuple(c.heading for c in clusters)
     for n, cluster in enumerate(clusters):
         report("write", n, len(clusters))
         doc_ids = tuple(dict.fromkeys(scored.candidates[j].doc.doc_id for j in cluster.members)) if quotable else ()
@@ -170,8 +178,12 @@ def build_draft(
         if not outline_only and quotable:
             picked = _paragraph(cluster, scored, used, params.sentences, params.weights.diversity)
             evidence = [scored.candidates[j].sentence(float(scored.salience[j])) for j in picked]
-            composed = composer.compose(f"{title}: {cluster.heading}", evidence, params.sentences)
-            sentences = tuple(s for s in verify_sentences(composed, fetch) if s.citations)
+            task = Task("draft", title, cluster.heading, headings, guidance)
+            drafts.append(composer.compose(task, evidence, params.sentences))
+            if drafts[-1].failed:
+                # The model failed once: the other subsections are written without it rather than fail again.
+                composer = ExtractiveComposer()
+            sentences = shown(drafts[-1], fetch)
             doc_ids = tuple(dict.fromkeys(c.doc_id for s in sentences for c in s.citations))
         subsections.append(
             Subsection(
@@ -184,11 +196,16 @@ def build_draft(
             )
         )
     report("write", len(clusters), len(clusters))
+    writers = [d.generator or name for d in drafts]  # every composer names itself; "or" guards a bare Draft
     return ReportDraft(
         title=title,
         guidance=guidance,
         outline_only=outline_only,
         subsections=tuple(subsections),
         sources=sources(s for sub in subsections for s in sub.sentences),
-        generator=composer.name,
+        generator=next((w for w in writers if w != "extractive"), writers[0] if writers else name),
+        removed_sentences=sum(d.removed for d in drafts),
+        flagged_sentences=sum(d.flagged for d in drafts),
+        dropped_citations=sum(d.dropped_citations for d in drafts),
+        notes=tuple(dict.fromkeys(note for d in drafts for note in d.notes)),
     )

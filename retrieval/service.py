@@ -9,7 +9,7 @@ from retrieval.answer import ABSTAIN_TEXT, Answer, Context
 from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
 from retrieval.compare import Comparison, compare
-from retrieval.compose import Composer, make_composer
+from retrieval.compose import Composer, composer_backend, make_composer
 from retrieval.document import Document
 from retrieval.draft import DraftParams, ReportDraft, build_draft
 from retrieval.embedding import Embedder
@@ -17,6 +17,7 @@ from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
 from retrieval.filters import FilterSpec, resolve, resolve_refs
 from retrieval.generation import Draft, Generator
 from retrieval.generation.backends import GENERATORS
+from retrieval.generation.composer import from_generator
 from retrieval.generation.condense import LLMCondenser
 from retrieval.generation.llm import LLMGenerator
 from retrieval.index import open_index
@@ -44,12 +45,28 @@ class BriefLens:
             CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
         )
         self.generator: Generator = GENERATORS[settings.generator](settings, self.index.embedder)
-        self.composer: Composer = make_composer(settings.summary_generator)
+        self._writers: list[LLMGenerator] = []
+        self.composer: Composer = self._composer()
+
+    def _composer(self) -> Composer:
+        """Who writes summaries and drafts: the answer generator's model when it is the one named, else its own."""
+        name = composer_backend(self.settings)
+        if name == "extractive":
+            return make_composer(name)
+        generator = self.generator
+        if not (isinstance(generator, LLMGenerator) and generator.name == name):
+            built = GENERATORS[name](self.settings, self.index.embedder)
+            if not isinstance(built, LLMGenerator):
+                return make_composer("extractive")
+            self._writers.append(built)
+            generator = built
+        return from_generator(generator, self.settings.prompts_dir)
 
     def close(self) -> None:
-        """Release the index and stop anything the generator started."""
-        if isinstance(self.generator, LLMGenerator):
-            self.generator.close()
+        """Release the index and stop anything the generators started."""
+        for generator in (self.generator, *self._writers):
+            if isinstance(generator, LLMGenerator):
+                generator.close()
         self.index.close()
 
     def condenser(self) -> Callable[[Sequence[str], str], str | None] | None:

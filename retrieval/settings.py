@@ -87,7 +87,8 @@ class Settings(BaseSettings):
 
     # --- summaries and drafting (issue 5) ---
     # Weights chosen on brief 000 (bench/summary_coverage.py); the method has no topic-specific terms.
-    summary_generator: Literal["extractive"] = "extractive"
+    # "auto" writes summaries and drafts with the `generator` back-end; a name picks one for them alone.
+    summary_generator: Literal["auto", "extractive", "openai", "local"] = "auto"
     summary_bullets: int = Field(default=8, ge=1, le=50)
     summary_position_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="weight of section-lead cues")
     summary_relevance_weight: float = Field(default=0.6, ge=0.0, le=1.0, description="weight of topic relevance")

@@ -12,9 +12,10 @@ from retrieval.answer import AnswerSentence
 from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.compose import Composer
+from retrieval.compose import Composer, Task
 from retrieval.document import Document
 from retrieval.embedding import Embedder, Vectors
+from retrieval.generation import Draft
 from retrieval.salience import Candidate, centrality, document_candidates, embed_candidates, mmr
 from retrieval.settings import Settings
 from retrieval.terms import content_terms, coverage, idf_weights
@@ -45,6 +46,11 @@ class Summary(BaseModel):
     abstained: bool = False
     sections: tuple[SummarySection, ...] = ()
     generator: str = "extractive"
+    # What the faithfulness gate did to model-written text, and notes such as a fallback to extractive text.
+    removed_sentences: int = 0
+    flagged_sentences: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def sentences(self) -> list[AnswerSentence]:
@@ -120,15 +126,24 @@ def select(scored: Scored, limit: int, weights: SalienceWeights) -> list[Candida
     return [scored.candidates[i] for i in picked]
 
 
+def _anchors(sentences: Sequence[AnswerSentence]) -> list[Citation | None]:
+    """Each sentence's first citation; a flagged (uncited) sentence borrows its neighbour's, the previous first."""
+    own = [s.citations[0] if s.citations else None for s in sentences]
+    out: list[Citation | None] = []
+    for i, c in enumerate(own):
+        before = next((a for a in reversed(own[:i]) if a is not None), None)
+        out.append(c or before or next((a for a in own[i + 1 :] if a is not None), None))
+    return out
+
+
 def group(sentences: Sequence[AnswerSentence]) -> tuple[SummarySection, ...]:
     """Group by brief (first-cited brief first), then by top-level section, each in text order."""
-    cited = [s for s in sentences if s.citations]
+    placed = [(s, a, i) for i, (s, a) in enumerate(zip(sentences, _anchors(sentences), strict=True)) if a is not None]
     first: dict[str, int] = {}
-    for rank, s in enumerate(cited):
-        first.setdefault(s.citations[0].doc_id, rank)
+    for rank, (_, a, _) in enumerate(placed):
+        first.setdefault(a.doc_id, rank)
     out: list[SummarySection] = []
-    for sentence in sorted(cited, key=lambda s: (first[s.citations[0].doc_id], s.citations[0].start)):
-        c = sentence.citations[0]
+    for sentence, c, _ in sorted(placed, key=lambda p: (first[p[1].doc_id], p[1].start, p[2])):
         top = c.section.split(" > ")[0]
         last = out[-1] if out else None
         if last is not None and last.doc_id == c.doc_id and last.section == top:
@@ -138,13 +153,37 @@ def group(sentences: Sequence[AnswerSentence]) -> tuple[SummarySection, ...]:
     return tuple(out)
 
 
+def shown(draft: Draft, fetch: Fetch) -> tuple[AnswerSentence, ...]:
+    """Re-verify every quote at its offsets; keep cited sentences, and flagged ones when the gate flags."""
+    checked = verify_sentences(draft.sentences, fetch)
+    return tuple(s for s in checked if s.citations or (draft.keep_unsupported and not s.supported))
+
+
 def _finish(
-    picked: list[Candidate], scored: Scored, composer: Composer, instruction: str, limit: int, fetch: Fetch
-) -> tuple[SummarySection, ...]:
+    picked: list[Candidate], scored: Scored, composer: Composer, task: Task, limit: int, fetch: Fetch
+) -> tuple[tuple[SummarySection, ...], Draft]:
     """Compose, verify every citation against its brief, and group; sentences left uncited are dropped."""
     by_key = {c.key: i for i, c in enumerate(scored.candidates)}
     evidence = [c.sentence(float(scored.salience[by_key[c.key]])) for c in picked]
-    return group(verify_sentences(composer.compose(instruction, evidence, limit), fetch))
+    draft = composer.compose(task, evidence, limit)
+    return group(shown(draft, fetch)), draft
+
+
+def _summary(
+    doc_ids: tuple[str, ...], topic: str | None, found: tuple[SummarySection, ...], draft: Draft, composer: Composer
+) -> Summary:
+    """The Summary with the gate's counts and notes."""
+    return Summary(
+        doc_ids=doc_ids,
+        topic=topic,
+        sections=found,
+        abstained=not found,
+        generator=draft.generator or composer.name,
+        removed_sentences=draft.removed,
+        flagged_sentences=draft.flagged,
+        dropped_citations=draft.dropped_citations,
+        notes=draft.notes,
+    )
 
 
 def summarize_document(
@@ -163,8 +202,8 @@ def summarize_document(
         return Summary(doc_ids=(doc.id,), abstained=True, generator=composer.name)
     scored = score(candidates, embedder, weights)
     picked = select(scored, bullets, weights)
-    found = _finish(picked, scored, composer, f"Summarise {doc.title}", bullets, lambda _: doc)
-    return Summary(doc_ids=(doc.id,), sections=found, abstained=not found, generator=composer.name)
+    found, draft = _finish(picked, scored, composer, Task("summary", doc.title), bullets, lambda _: doc)
+    return _summary((doc.id,), None, found, draft, composer)
 
 
 def topic_candidates(hits: Sequence[ScoredChunk], fetch: Fetch, infos: dict[str, DocInfo]) -> list[Candidate]:
@@ -203,9 +242,10 @@ def summarize_topic(
     if not relevant.candidates:
         return Summary(doc_ids=doc_ids, topic=topic, abstained=True, generator=composer.name)
     picked = select(relevant, bullets, weights)
-    found = _finish(picked, relevant, composer, f"Summarise what the briefs say about: {topic}", bullets, fetch)
+    task = Task("summary", f"what the briefs say about: {topic}")
+    found, draft = _finish(picked, relevant, composer, task, bullets, fetch)
     used = tuple(dict.fromkeys(s.doc_id for s in found))
-    return Summary(doc_ids=used or doc_ids, topic=topic, sections=found, abstained=not found, generator=composer.name)
+    return _summary(used or doc_ids, topic, found, draft, composer)
 
 
 def weights_from(settings: Settings) -> SalienceWeights:

@@ -25,6 +25,8 @@ class Draft:
     keep_unsupported: bool = False
     # Set when another back-end produced the draft (the extractive fallback); empty means the generator itself.
     generator: str = ""
+    # The model endpoint failed (as opposed to writing nothing the gate let through).
+    failed: bool = False
 
 
 class Generator(Protocol):

@@ -1,22 +1,30 @@
-"""A tiny real HTTP server speaking the OpenAI chat wire protocol, for failure-mode tests only."""
+"""A tiny real HTTP server speaking the OpenAI chat wire protocol, for failure modes and deterministic replies."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+Respond = Callable[[list[dict[str, str]]], str]
+
 
 class Script:
-    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text)."""
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text).
 
-    def __init__(self, replies: list[tuple[str, str]]) -> None:
+    With `respond`, an "ok" reply's text is computed from the request's messages instead (a deterministic
+    stand-in for a model that reads its prompt); every request body is kept in `requests`.
+    """
+
+    def __init__(self, replies: list[tuple[str, str]], respond: Respond | None = None) -> None:
         self.replies = replies
+        self.respond = respond
         self.calls = 0
+        self.requests: list[dict[str, Any]] = []
 
 
 def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
@@ -28,6 +36,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             kind, text = script.replies[min(script.calls, len(script.replies) - 1)]
             script.calls += 1
+            script.requests.append(body)
+            if kind == "ok" and script.respond is not None:
+                text = script.respond(body["messages"])
             if kind == "429":
                 self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
             elif kind == "hang":
