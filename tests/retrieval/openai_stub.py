@@ -12,7 +12,10 @@ from typing import Any
 
 
 class Script:
-    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text)."""
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"cut"|"ok", text).
+
+    "cut" streams `text`, then an error chunk instead of [DONE].
+    """
 
     def __init__(self, replies: list[tuple[str, str]]) -> None:
         self.replies = replies
@@ -43,6 +46,10 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(
                         f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', **delta})}\n\n".encode()
                     )
+                if kind == "cut":
+                    # An error after some tokens, as servers report a failure mid-stream.
+                    self.wfile.write(b'data: {"error": {"message": "the model crashed"}}\n\n')
+                    return
                 self.wfile.write(b"data: [DONE]\n\n")
             else:
                 message = {"role": "assistant", "content": text}
