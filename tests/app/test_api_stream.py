@@ -42,7 +42,9 @@ def test_extractive_stream_ends_with_the_json_answer(
         final = chat[-2][1]
         assert final.keys() == {"conversation_id", "turn", "query", "answer"} and final["turn"] == 1
         assert final["answer"]["answer"] == plain["answer"]
-        follow = c.post("/chat", json={"message": "And what about Moonshot?", "conversation_id": final["conversation_id"]})
+        follow = c.post(
+            "/chat", json={"message": "And what about Moonshot?", "conversation_id": final["conversation_id"]}
+        )
         assert follow.status_code == 200 and follow.json()["turn"] == 2
 
 
@@ -83,7 +85,8 @@ def test_health_probes_the_model_endpoint(
     make_settings: Callable[..., Settings], embedder: SentenceTransformerEmbedder
 ) -> None:
     with serve(Script([("ok", MODEL_REPLY)])) as url:
-        with api_client(make_settings(corpus_dir=CORPUS, generator="openai", llm_base_url=url), embedder, False) as c:
+        up = make_settings(corpus_dir=CORPUS, generator="openai", llm_base_url=url)
+        with api_client(up, embedder, ingest=False) as c:
             assert c.get("/health").json()["generator"] == {"name": "openai", "reachable": True}
     down = make_settings(corpus_dir=CORPUS, generator="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1")
     with api_client(down, embedder, ingest=False) as c:
