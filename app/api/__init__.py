@@ -1,7 +1,7 @@
 """The HTTP API: `create_app(settings)` builds the FastAPI app; `brieflens serve` runs it with uvicorn.
 
-One router module per area. Later areas (POST /summarize, POST /draft, streamed /ask) add a module
-with an `APIRouter` and one line in ROUTERS; streaming is `sse_response(iterator of pydantic events)`.
+One router module per area: a new area adds a module with an `APIRouter` and one line in ROUTERS;
+streaming is `sse_response(iterator of pydantic events)` (app/api/events.py has the answer's frames).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import errors, routes_admin, routes_documents, routes_query
+from app.api import errors, routes_admin, routes_documents, routes_query, routes_writing
 from app.api.security import API_KEY_HEADER, BodyLimit, api_key_check
 from app.api.state import ApiState
 from retrieval.settings import Settings
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from retrieval.embedding import Embedder
 
 # Routers behind the API key; /health (routes_admin.health_router) stays open for probes.
-ROUTERS: list[APIRouter] = [routes_query.router, routes_documents.router, routes_admin.router]
+ROUTERS: list[APIRouter] = [routes_query.router, routes_writing.router, routes_documents.router, routes_admin.router]
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.api.events import ChatAnswerFrame, frames, started
 from app.api.schemas import AskRequest, ChatRequest, ChatResponse, SearchRequest, SearchResult
 from app.api.sse import sse_response
 from app.api.state import ApiState
@@ -24,6 +25,11 @@ def state(request: Request) -> ApiState:
     return api
 
 
+STREAMED: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE with `stream: true`"}
+}
+
+
 class ResultEvent(SearchResult):
     """A search result as a server-sent event."""
 
@@ -33,7 +39,7 @@ class ResultEvent(SearchResult):
 @router.post(
     "/search",
     response_model=list[SearchResult],
-    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE with `stream: true`"}},
+    responses=STREAMED,
 )
 def search(body: SearchRequest, request: Request) -> Any:
     """The passages most relevant to a query; with `stream: true`, one `result` event per passage."""
@@ -55,16 +61,26 @@ def _stream_results(results: list[dict[str, Any]]) -> StreamingResponse:
     return sse_response(events())
 
 
-@router.post("/ask", response_model=Answer)
+@router.post("/ask", response_model=Answer, responses=STREAMED)
 def ask(body: AskRequest, request: Request) -> Any:
-    """An extractive answer whose every sentence quotes a brief, or "The corpus does not say."."""
-    return contract.answer(state(request).reader.ask(body.question, body.k, body.filters.spec()))
+    """A cited answer, or "The corpus does not say."; with `stream: true`, server-sent events ending in `answer`."""
+    lens = state(request).reader
+    if body.stream:
+        return sse_response(frames(started(lens.ask_stream(body.question, body.k, body.filters.spec()))))
+    return contract.answer(lens.ask(body.question, body.k, body.filters.spec()))
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, responses=STREAMED)
 def chat(body: ChatRequest, request: Request) -> Any:
     """One chat turn: a follow-up is condensed with the previous query of the conversation, then answered."""
     api = state(request)
     conversation_id, query, turn = api.conversations.standalone(body.conversation_id, body.message)
+    if body.stream:
+
+        def final(answer: Answer) -> ChatAnswerFrame:
+            return ChatAnswerFrame(ChatResponse(conversation_id=conversation_id, turn=turn, query=query, answer=answer))
+
+        events = started(api.reader.ask_stream(query, body.k, body.filters.spec()))
+        return sse_response(frames(events, final))
     result = api.reader.ask(query, body.k, body.filters.spec())
     return {"conversation_id": conversation_id, "turn": turn, "query": query, "answer": contract.answer(result)}

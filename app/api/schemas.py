@@ -51,6 +51,9 @@ class AskRequest(Request):
     question: str = Query
     k: int | None = TopK
     filters: Filters = Filters()
+    stream: bool = Field(
+        default=False, description="server-sent events: `token`s, each verified `sentence`, `note`s, then `answer`"
+    )
 
 
 class ChatRequest(Request):
@@ -59,6 +62,44 @@ class ChatRequest(Request):
     message: str = Query
     conversation_id: str | None = Field(default=None, max_length=64)
     k: int | None = TopK
+    filters: Filters = Filters()
+    stream: bool = Field(default=False, description="server-sent events as for /ask; the `answer` is this turn's JSON")
+
+
+Format: Any = Field(
+    default="json", description="`json`, or a download: `md` (footnotes) or `docx` (numbered references)"
+)
+
+
+class SummarizeRequest(Request):
+    """POST /summarize: exactly one of `doc` and `topic`."""
+
+    doc: str | None = Field(default=None, max_length=500, description="a brief: id, id prefix or file name")
+    topic: str | None = Field(default=None, max_length=10_000, description="summarise a topic across briefs")
+    bullets: int | None = Field(
+        default=None, ge=1, le=50, description="sentences [default: the summary_bullets setting]"
+    )
+    sections: list[str] = Field(
+        default=[], max_length=50, description="with `doc`: keep sections whose heading path has one"
+    )
+    filters: Filters = Filters()
+    format: Literal["json", "md", "docx"] = Format
+
+
+class DraftRequest(Request):
+    """POST /draft: a report section drafted from the evidence."""
+
+    title: str = Field(min_length=1, max_length=1000, description='e.g. "Hardware sovereignty and export controls"')
+    guidance: str = Field(default="", max_length=10_000, description="what the section should cover")
+    outline_only: bool = False
+    filters: Filters = Filters()
+    format: Literal["json", "md", "docx"] = Format
+
+
+class CompareRequest(Request):
+    """POST /compare."""
+
+    topic: str = Field(min_length=1, max_length=10_000, description="what to compare the briefs on")
     filters: Filters = Filters()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,9 @@ from retrieval.conversation import Conversation
 from retrieval.document import Document
 from retrieval.errors import BriefLensError
 from retrieval.filters import FilterSpec
+from retrieval.generation.llm import LLMGenerator
 from retrieval.service import BriefLens
+from retrieval.streaming import AnswerEvent, NoteEvent, StreamEvent, TokenEvent
 
 TURNS, CONVERSATION, VIEWER = "chat_turns", "chat_conversation", "chat_viewer"
 # Counts the generator's faithfulness gate may put on an Answer (issue 10); absent fields are simply not shown.
@@ -95,10 +97,19 @@ def gate_counts(answer: Answer) -> dict[str, int]:
     return counts
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def _reachable(name: str, url: str, _generator: LLMGenerator) -> bool:
+    """The model endpoint's probe, cached briefly: the sidebar is drawn on every rerun."""
+    return _generator.reachable()
+
+
 def generator_label(lens: BriefLens) -> str:
     """The generator back-end's name and status line."""
     generator = lens.generator
     name = str(getattr(generator, "name", type(generator).__name__))
+    if isinstance(generator, LLMGenerator):
+        up = _reachable(name, generator.client.config.base_url, generator)
+        return f"{name} — {'reachable' if up else 'not reachable'} at {generator.client.config.base_url}"
     status = getattr(generator, "status", None)
     if callable(status):
         status = status()
@@ -123,13 +134,46 @@ def source_view(doc: Document, cite: Citation, context: int | None = 600) -> Sou
     )
 
 
-def ask_turn(lens: BriefLens, conversation: Conversation, question: str, filters: FilterSpec | None) -> Turn:
-    """Ask one chat question (a follow-up is condensed with the previous turn first); errors become the turn's."""
+def streams(lens: BriefLens) -> bool:
+    """True for a model back-end: its tokens are worth showing while the answer is verified."""
+    return isinstance(lens.generator, LLMGenerator)
+
+
+def stream_text(events: Iterator[StreamEvent], done: list[Answer]) -> Iterator[str]:
+    """The text to show while streaming (tokens, notes in italics); the final Answer goes into `done`."""
+    for event in events:
+        if isinstance(event, TokenEvent):
+            yield event.text
+        elif isinstance(event, NoteEvent):
+            yield f"\n\n*{event.text}*\n\n"
+        elif isinstance(event, AnswerEvent):
+            done.append(event.answer)
+
+
+def ask_turn(
+    lens: BriefLens,
+    conversation: Conversation,
+    question: str,
+    filters: FilterSpec | None,
+    show_stream: Callable[[Iterator[str]], object] | None = None,
+) -> Turn:
+    """Ask one chat question (a follow-up is condensed with the previous turn first); errors become the turn's.
+
+    With `show_stream` and a model back-end, the raw text is handed to it as it arrives; the turn keeps
+    the verified Answer that ends the stream.
+    """
     query = conversation.standalone(question)
     try:
         with state.exclusive():
-            # Streaming (issue 10) plugs in here: stream tokens into the message, then keep its final Answer.
-            answer = lens.ask(query, None, filters)
+            if show_stream is None or not streams(lens):
+                answer = lens.ask(query, None, filters)
+            else:
+                done: list[Answer] = []
+                text = stream_text(lens.ask_stream(query, None, filters), done)
+                show_stream(text)
+                for _ in text:  # a display that stopped early must not lose the answer
+                    pass
+                answer = done[-1]
     except BriefLensError as e:
         return Turn(question, query, error=f"{e} {e.help}".strip())
     return Turn(question, query, answer=answer)
@@ -234,17 +278,40 @@ def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
                 st.markdown(f'<div class="bl-source">{text_html(ctx.text)}</div>', unsafe_allow_html=True)
 
 
+def show_reply(lens: BriefLens, i: int, turn: Turn) -> None:
+    """The assistant's side of an exchange: the standalone query searched, then the answer or the error."""
+    if turn.query != turn.question.strip():
+        st.caption(text_html(f"searching: {turn.query}"), unsafe_allow_html=True)
+    if turn.error:
+        st.error(turn.error)
+    elif turn.answer is not None:
+        show_answer(lens, i, turn.answer)
+
+
 def show_turn(lens: BriefLens, i: int, turn: Turn) -> None:
     """One exchange as two chat messages."""
     with st.chat_message("user"):
         st.markdown(text_html(turn.question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
-        if turn.query != turn.question.strip():
-            st.caption(text_html(f"searching: {turn.query}"), unsafe_allow_html=True)
-        if turn.error:
-            st.error(turn.error)
-        elif turn.answer is not None:
-            show_answer(lens, i, turn.answer)
+        show_reply(lens, i, turn)
+
+
+def live_turn(lens: BriefLens, i: int, conversation: Conversation, question: str, filters: FilterSpec | None) -> Turn:
+    """Ask and show a new exchange; a model back-end's text streams in, then gives way to the verified answer."""
+    with st.chat_message("user"):
+        st.markdown(text_html(question), unsafe_allow_html=True)
+    with st.chat_message("assistant"):
+        if streams(lens):
+            live = st.empty()
+            with live.container():
+                turn = ask_turn(lens, conversation, question, filters, st.write_stream)
+            # The raw text may hold sentences the gate removed: only the verified answer stays on screen.
+            live.empty()
+        else:
+            with st.spinner("Searching the briefs…"):
+                turn = ask_turn(lens, conversation, question, filters)
+        show_reply(lens, i, turn)
+    return turn
 
 
 def render() -> None:
@@ -254,12 +321,12 @@ def render() -> None:
     filters = sidebar(lens)
     turns: list[Turn] = st.session_state.setdefault(TURNS, [])
     conversation: Conversation = st.session_state.setdefault(CONVERSATION, Conversation())
-    if not turns:
-        st.caption(f"{len(lens.documents())} briefs indexed. Every sentence of an answer is an exact, cited quote.")
     question = st.chat_input("Ask a question about the briefs")
+    if not turns and not question:
+        st.caption(f"{len(lens.documents())} briefs indexed. Every sentence of an answer is an exact, cited quote.")
     if question:
-        with st.spinner("Searching the briefs…"):
-            turns.append(ask_turn(lens, conversation, question, None if filters.empty else filters))
         st.session_state[VIEWER] = None
     for i, turn in enumerate(turns):
         show_turn(lens, i, turn)
+    if question:
+        turns.append(live_turn(lens, len(turns), conversation, question, None if filters.empty else filters))

@@ -30,7 +30,7 @@ def _env_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple | dict):
-        return json.dumps(value)
+        return json.dumps(value, default=str)  # Paths inside a tuple setting travel as strings
     return str(value)
 
 

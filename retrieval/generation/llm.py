@@ -42,6 +42,10 @@ class LLMGenerator:
         for stop in self.on_close:
             stop()
 
+    def reachable(self) -> bool:
+        """Whether the model endpoint answers now (a cheap probe with a short timeout, for health checks)."""
+        return self.client.reachable()
+
     def messages(self, question: str, contexts: Sequence[ScoredChunk]) -> Messages:
         """The rendered answer prompt, sources fenced and numbered from 1."""
         return self.prompt.render(question=question, sources=fence(contexts), n_sources=str(len(contexts)))

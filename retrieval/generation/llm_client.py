@@ -52,6 +52,16 @@ class ChatClient:
             base_url=config.base_url, api_key=config.api_key, timeout=config.timeout, max_retries=config.retries
         )
 
+    def reachable(self, timeout: float = 2.0) -> bool:
+        """True when the server answers GET /models within `timeout` seconds, whatever the status (no retries)."""
+        try:
+            self.client.with_options(timeout=timeout, max_retries=0).models.list()
+        except (openai.APIStatusError, openai.APIResponseValidationError):
+            return True  # it answered: a 401, a 404 or an odd body still means the endpoint is up
+        except openai.OpenAIError:
+            return False
+        return True
+
     def complete(self, messages: Messages, max_tokens: int | None = None) -> str:
         """The model's whole reply (at most max_tokens, default the configured limit)."""
         try:

@@ -17,6 +17,7 @@ from retrieval.answer import Answer
 from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.ui_support import EVIL_NAME, EVIL_QUESTION, EVIL_TEXT, build_index, export
+from tests.retrieval.openai_stub import Script, serve
 
 MAIN = Path(launch.MAIN)
 DEV_QUESTION = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
@@ -122,6 +123,29 @@ def test_follow_up_is_condensed_and_shown(settings: Settings) -> None:
     assert any("searching:" in str(c.value) for c in at.caption)
 
 
+def test_model_fallback_note_is_visible(
+    make_settings: Callable[..., Settings],
+    corpus_copy: Path,
+    embedder: SentenceTransformerEmbedder,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # The stub streams a few tokens, then fails: the extractive answer follows, with the note saying why.
+    with serve(Script([("cut", "Huawei's Ascend chips")])) as url:
+        built = make_settings(generator="openai", llm_base_url=url, llm_retries=0)
+        build_index(built, corpus_copy, embedder)
+        export(built, monkeypatch)
+        monkeypatch.chdir(tmp_path)
+        at = ask(open_app(), DEV_QUESTION)
+    answer = at.session_state[chat.TURNS][0].answer
+    assert answer is not None and answer.generator == "extractive" and not answer.abstained
+    assert answer.notes and "the openai generator failed" in answer.notes[0]
+    assert any(answer.notes[0] in str(c.value) for c in at.caption)
+    assert f"Generator: openai — reachable at {url}" in " ".join(str(c.value) for c in at.sidebar.caption)
+    at.button(key="cite-0-1").click().run()  # the streamed turn's markers work like any other
+    assert '<mark class="bl-quote">' in html_of(at)
+
+
 # --- Library ---
 
 
@@ -223,10 +247,13 @@ def test_gate_counts_shown_for_model_answers_only() -> None:
     assert chat.gate_counts(gated) == {"removed": 2, "flagged": 1, "citations dropped": 1}
 
 
-def test_settings_reach_the_ui_process_unchanged(make_settings: Callable[..., Settings]) -> None:
-    original = make_settings(top_k=7, section_decay=0.5, retriever="lexical")
-    env = launch.settings_env(original)
-    rebuilt = Settings(_env_file=None, **{k.removeprefix("BRIEFLENS_").lower(): v for k, v in env.items()})  # type: ignore[arg-type]
+def test_settings_reach_the_ui_process_unchanged(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    original = make_settings(top_k=7, section_decay=0.5, retriever="lexical", api_ingest_roots=(tmp_path,))
+    for name, value in launch.settings_env(original).items():
+        monkeypatch.setenv(name, value)  # the UI process reads them from its environment
+    rebuilt = Settings(_env_file=None)  # type: ignore[call-arg]
     assert rebuilt == original
     command = launch.streamlit_command(8599)
     assert command[command.index("--server.address") + 1] == "127.0.0.1" and str(launch.MAIN) in command

@@ -73,13 +73,16 @@ def server(
 
 
 def shot(page: Page, tmp_path: Path, name: str) -> None:
-    """Screenshot into the test's tmp dir, copied to docs/screenshots/."""
+    """Screenshot into the test's tmp dir; copied to docs/screenshots/ when BRIEFLENS_UPDATE_SCREENSHOTS=1."""
     page.mouse.move(1, 1)  # no hover tooltip in the picture
     page.wait_for_timeout(500)
     path = tmp_path / name
     page.screenshot(path=str(path))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, SCREENSHOTS / name)
+    assert path.stat().st_size > 10_000  # a real rendering, not a blank page
+    # Only on request: a test run must not leave the checkout modified.
+    if os.environ.get("BRIEFLENS_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, SCREENSHOTS / name)
 
 
 def ask(page: Page, question: str) -> None:

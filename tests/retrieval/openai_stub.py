@@ -14,7 +14,9 @@ Respond = Callable[[list[dict[str, str]]], str]
 
 
 class Script:
-    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text).
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"cut"|"ok", text).
+
+    "cut" streams `text`, then an error chunk instead of [DONE].
 
     With `respond`, an "ok" reply's text is computed from the request's messages instead (a deterministic
     stand-in for a model that reads its prompt); every request body is kept in `requests`.
@@ -54,6 +56,10 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(
                         f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', **delta})}\n\n".encode()
                     )
+                if kind == "cut":
+                    # An error after some tokens, as servers report a failure mid-stream.
+                    self.wfile.write(b'data: {"error": {"message": "the model crashed"}}\n\n')
+                    return
                 self.wfile.write(b"data: [DONE]\n\n")
             else:
                 message = {"role": "assistant", "content": text}
