@@ -6,7 +6,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from rich.table import Table
 
@@ -27,10 +26,9 @@ eval_app = typer.Typer(
 )
 JudgeOpt = Annotated[
     str | None,
+    # A name outside the registry is refused by make_judge with the list of known judges.
     typer.Option(
-        "--judge",
-        click_type=click.Choice(["offline", "llm"]),
-        help="offline or llm (the BRIEFLENS_LLM_* endpoint) [default: $BRIEFLENS_JUDGE or offline].",
+        "--judge", help="offline or llm (the BRIEFLENS_LLM_* endpoint) [default: $BRIEFLENS_JUDGE or offline]."
     ),
 ]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]

@@ -10,13 +10,22 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# Per reply token: its text and its top alternatives as (token, logprob).
+Logprobs = list[tuple[str, list[tuple[str, float]]]]
+
 
 class Script:
-    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"ok", text)."""
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"no-logprobs"|"ok", text).
 
-    def __init__(self, replies: list[tuple[str, str]]) -> None:
+    "no-logprobs" answers HTTP 400 to a request asking for logprobs (as some servers do), else like "ok".
+    With `logprobs`, a request asking for them gets these in its choice. Request bodies are kept in `bodies`.
+    """
+
+    def __init__(self, replies: list[tuple[str, str]], logprobs: Logprobs | None = None) -> None:
         self.replies = replies
+        self.logprobs = logprobs
         self.calls = 0
+        self.bodies: list[dict[str, Any]] = []
 
 
 def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
@@ -28,10 +37,13 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             kind, text = script.replies[min(script.calls, len(script.replies) - 1)]
             script.calls += 1
+            script.bodies.append(body)
             if kind == "429":
                 self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
             elif kind == "hang":
                 time.sleep(5)
+            elif kind == "no-logprobs" and body.get("logprobs"):
+                self._send(400, {"error": {"message": "logprobs is not supported"}})
             elif kind == "malformed":
                 self._send(200, {"unexpected": True})
             elif body.get("stream"):
@@ -46,7 +58,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"data: [DONE]\n\n")
             else:
                 message = {"role": "assistant", "content": text}
-                choice = {"index": 0, "message": message, "finish_reason": "stop"}
+                choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": "stop"}
+                if body.get("logprobs") and script.logprobs is not None:
+                    choice["logprobs"] = {"content": [_token(t, alts) for t, alts in script.logprobs]}
                 self._send(
                     200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]}
                 )
@@ -62,6 +76,13 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+def _token(token: str, alternatives: list[tuple[str, float]]) -> dict[str, Any]:
+    """One token of an OpenAI logprobs.content list."""
+    top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in alternatives]
+    logprob = next((lp for t, lp in alternatives if t == token), 0.0)
+    return {"token": token, "logprob": logprob, "bytes": None, "top_logprobs": top}
 
 
 @contextmanager
