@@ -72,7 +72,7 @@ def test_verdict_quote_and_request(embedder: SentenceTransformerEmbedder) -> Non
     (s,) = verdict.sentences
     assert verdict.judge == "llm" and verdict.faithful and s.supported and s.score == 1.0 and s.reason is None
     assert GEO[s.start : s.end] == s.quote and "6.8 billion yuan" in s.quote
-    body = script.bodies[0]
+    body = script.requests[0]
     assert body["temperature"] == 0.0 and "logprobs" not in body
     sent = body["messages"][1]["content"]
     # The model sees the top-aligned sentences within the budget, never the whole brief.
@@ -94,7 +94,7 @@ def test_logprobs_give_the_score(embedder: SentenceTransformerEmbedder) -> None:
     script = Script([("ok", "UNSUPPORTED")], logprobs=tokens)
     with serve(script) as url:
         s = judge_at(embedder, url).judge(GEO, GOOD).sentences[0]
-    assert script.bodies[0]["logprobs"] is True
+    assert script.requests[0]["logprobs"] is True
     assert s.score == pytest.approx(round(0.6 / 0.9, 4)) and s.supported  # the score decides, at threshold 0.5
     with serve(Script([("ok", "UNSUPPORTED")], logprobs=tokens)) as url:
         strict = judge_at(embedder, url, judge_llm_threshold=0.7).judge(GEO, GOOD).sentences[0]
@@ -105,7 +105,7 @@ def test_server_without_logprobs_is_asked_again(embedder: SentenceTransformerEmb
     script = Script([("no-logprobs", "SUPPORTED")])
     with serve(script) as url:
         s = judge_at(embedder, url).judge(GEO, GOOD).sentences[0]
-    assert script.calls == 2 and "logprobs" not in script.bodies[1]
+    assert script.calls == 2 and "logprobs" not in script.requests[1]
     assert s.supported and s.score == 1.0
 
 

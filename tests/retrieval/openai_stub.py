@@ -1,31 +1,40 @@
-"""A tiny real HTTP server speaking the OpenAI chat wire protocol, for failure-mode tests only."""
+"""A tiny real HTTP server speaking the OpenAI chat wire protocol, for failure modes and deterministic replies."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+Respond = Callable[[list[dict[str, str]]], str]
 # Per reply token: its text and its top alternatives as (token, logprob).
 Logprobs = list[tuple[str, list[tuple[str, float]]]]
 
 
 class Script:
-    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"no-logprobs"|"ok", text).
+    """What the server answers, one entry per request: ("429"|"hang"|"malformed"|"cut"|"ok", text).
+
+    "cut" streams `text`, then an error chunk instead of [DONE].
+
+    With `respond`, an "ok" reply's text is computed from the request's messages instead (a deterministic
+    stand-in for a model that reads its prompt); every request body is kept in `requests`.
 
     "no-logprobs" answers HTTP 400 to a request asking for logprobs (as some servers do), else like "ok".
-    With `logprobs`, a request asking for them gets these in its choice. Request bodies are kept in `bodies`.
+    With `logprobs`, a non-streamed request asking for them gets these in its choice.
     """
 
-    def __init__(self, replies: list[tuple[str, str]], logprobs: Logprobs | None = None) -> None:
+    def __init__(
+        self, replies: list[tuple[str, str]], respond: Respond | None = None, logprobs: Logprobs | None = None
+    ) -> None:
         self.replies = replies
+        self.respond = respond
         self.logprobs = logprobs
         self.calls = 0
-        self.bodies: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
 
 
 def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
@@ -37,7 +46,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             kind, text = script.replies[min(script.calls, len(script.replies) - 1)]
             script.calls += 1
-            script.bodies.append(body)
+            script.requests.append(body)
+            if kind == "ok" and script.respond is not None:
+                text = script.respond(body["messages"])
             if kind == "429":
                 self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
             elif kind == "hang":
@@ -55,6 +66,10 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(
                         f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', **delta})}\n\n".encode()
                     )
+                if kind == "cut":
+                    # An error after some tokens, as servers report a failure mid-stream.
+                    self.wfile.write(b'data: {"error": {"message": "the model crashed"}}\n\n')
+                    return
                 self.wfile.write(b"data: [DONE]\n\n")
             else:
                 message = {"role": "assistant", "content": text}
