@@ -24,15 +24,24 @@ eval_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+JudgeOpt = Annotated[
+    str | None,
+    # A name outside the registry is refused by make_judge with the list of known judges.
+    typer.Option(
+        "--judge", help="offline or llm (the BRIEFLENS_LLM_* endpoint) [default: $BRIEFLENS_JUDGE or offline]."
+    ),
+]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]
 InFile = Annotated[Path, typer.Argument(help="A JSON-lines file of cases.", exists=True, dir_okay=False)]
 
 
-def _judge(settings: Settings, lens: BriefLens | None) -> Judge:
-    """The configured judge, sharing the index's embedder when an index is open."""
+def _judge(settings: Settings, lens: BriefLens | None, name: str | None = None) -> Judge:
+    """The configured judge (or the one --judge names), sharing the index's embedder when an index is open."""
     from eval.judge import make_judge
     from retrieval.embedding import SentenceTransformerEmbedder
 
+    if name is not None:
+        settings = settings.model_copy(update={"judge": name})
     if lens is not None:
         return make_judge(settings, lens.index.embedder)
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_threads)
@@ -43,12 +52,16 @@ def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
     """Write the report files when asked, then print JSON or a readable summary."""
     from eval.report import write_report
 
+    for note in report.notes:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     if out_dir is not None:
         json_path, html_path = write_report(report, out_dir)
         err.print(f"wrote {json_path} and {html_path}", highlight=False)
     if as_json:
-        _print_json({"items": list(report.items), "metrics": report.metrics})
+        data = {"items": list(report.items), "metrics": report.metrics}
+        _print_json({**data, "judge": report.judge, "notes": list(report.notes)})
         return
+    out.print(f"judge: {report.judge} (threshold {report.threshold:.3f})", highlight=False)
     table = Table("metric", "value")
     for name, value in report.metrics.items():
         if not isinstance(value, dict):
@@ -77,6 +90,7 @@ def questions(
     data_dir: DataDir = None,
     out_dir: OutDir = None,
     as_json: JsonOut = False,
+    judge: JudgeOpt = None,
 ) -> None:
     """Ask each question; score evidence recall@k, citations, keywords, abstention, faithfulness, latency."""
     from eval.datasets import load_questions
@@ -85,7 +99,7 @@ def questions(
     with _guard():
         cases = load_questions(file)
     with _lens(data_dir) as lens:
-        report = evaluate_questions(cases, lens, _judge(lens.settings, lens), top_k)
+        report = evaluate_questions(cases, lens, _judge(lens.settings, lens, judge), top_k)
     _finish(report, out_dir, as_json)
 
 
@@ -96,6 +110,7 @@ def summaries(
     data_dir: DataDir = None,
     out_dir: OutDir = None,
     as_json: JsonOut = False,
+    judge: JudgeOpt = None,
 ) -> None:
     """Judge each summary against its source text or indexed brief; -k passages serve as the source of
     an item that gives only a question."""
@@ -109,7 +124,7 @@ def summaries(
         lens = stack.enter_context(_lens(data_dir)) if needs_index else None
         with _guard():
             settings = lens.settings if lens is not None else _settings(data_dir)
-            report = evaluate_summaries(cases, _judge(settings, lens), _resolver(lens, top_k))
+            report = evaluate_summaries(cases, _judge(settings, lens, judge), _resolver(lens, top_k))
     _finish(report, out_dir, as_json)
 
 
@@ -142,24 +157,39 @@ def check_command(
     question: Annotated[str | None, typer.Option("--question", help="Judge the text as an answer to this.")] = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
+    judge_name: JudgeOpt = None,
 ) -> None:
     """Check one summary or answer against one source file; exit code 1 when a claim is unsupported."""
-    from eval.harness import sentence_dicts
+    from eval.harness import failure_note, fallback_of, sentence_dicts
+    from retrieval.errors import GenerationError
 
+    notes: list[str] = []
     with _guard():
         settings = _settings(data_dir)
-        judge = _judge(settings, None)
-        verdict = judge.judge(source.read_text(encoding="utf-8"), _read_text(summary), question)
+        judge = _judge(settings, None, judge_name)
+        texts = (source.read_text(encoding="utf-8"), _read_text(summary), question)
+        try:
+            verdict = judge.judge(*texts)
+        except GenerationError as e:
+            fallback = fallback_of(judge)
+            if fallback is None:
+                raise
+            notes.append(failure_note(judge, fallback, e))
+            err.print(f"[yellow]note:[/yellow] {notes[-1]}", highlight=False)
+            judge = fallback
+            verdict = judge.judge(*texts)
     item = {"id": "check", "faithful": verdict.faithful, "score": verdict.score, "sentences": sentence_dicts(verdict)}
     if as_json:
-        _print_json({"items": [item], "metrics": {}})
+        _print_json({"items": [item], "metrics": {}, "judge": judge.name, "notes": notes})
     else:
         for s in verdict.sentences:
             mark = "[green]✓[/green]" if s.supported else f"[red]✗ {s.reason}[/red]"
             out.print(f"{mark} ({s.score:.2f}) {s.text}", highlight=False)
             out.print(f"  [dim]best quote [{s.start}:{s.end}]: {s.quote}[/dim]", highlight=False)
         verdict_word = "faithful" if verdict.faithful else "NOT faithful"
-        out.print(f"{verdict_word} (score {verdict.score:.2f}, threshold {judge_threshold(judge):.2f})")
+        out.print(
+            f"{verdict_word} (score {verdict.score:.2f}, judge {judge.name}, threshold {judge_threshold(judge):.2f})"
+        )
     if not verdict.faithful:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ splits. The default threshold is then fitted on all sets at once (mean balanced 
 weighing the same) and each set's balanced accuracy at that one threshold is shown beside it.
 Seconds per item are measured on a sample with an empty cache (the source is embedded fresh).
 Run: .venv/bin/python bench/judge.py
+With `--judge llm` (bench/judge_llm.py): the LLM judge beside the offline judge on a bounded sample.
 """
 
 from __future__ import annotations
@@ -199,4 +200,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:3] == ["--judge", "llm"]:
+        from bench.judge_llm import main as main_llm
+
+        raise SystemExit(main_llm(sys.argv[3:]))
     raise SystemExit(main())

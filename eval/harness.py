@@ -14,6 +14,7 @@ from eval.judge import Judge
 from eval.verdict import Verdict
 from retrieval.answer import Answer
 from retrieval.document import Document
+from retrieval.errors import GenerationError
 from retrieval.service import BriefLens
 from retrieval.textnorm import locate
 
@@ -33,6 +34,7 @@ class Report(BaseModel):
     threshold: float
     items: tuple[dict[str, Any], ...]
     metrics: dict[str, Any]
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The contract shape: {"items": [...], "metrics": {...}} plus the judge that produced it."""
@@ -42,12 +44,24 @@ class Report(BaseModel):
             "kind": self.kind,
             "judge": self.judge,
             "threshold": self.threshold,
+            "notes": list(self.notes),
         }
 
 
 def _threshold(judge: Judge) -> float:
     """The judge's decision threshold, when it exposes one."""
     return float(getattr(judge, "threshold", 0.5))
+
+
+def fallback_of(judge: Judge) -> Judge | None:
+    """The judge to use instead when this one's model fails (the LLM judge keeps its offline judge)."""
+    fallback = getattr(judge, "fallback", None)
+    return fallback if fallback is not None and fallback is not judge else None
+
+
+def failure_note(judge: Judge, fallback: Judge, error: GenerationError) -> str:
+    """The report's note when a judge's model failed and the fallback judged every item instead."""
+    return f"the {judge.name} judge failed ({error}); the {fallback.name} judge judged every item instead"
 
 
 def sentence_dicts(verdict: Verdict, labels: Sequence[bool | None] = ()) -> list[dict[str, Any]]:
@@ -102,10 +116,20 @@ def summary_metrics(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def evaluate_summaries(
     cases: Sequence[SummaryCase], judge: Judge, resolve: SourceResolver, progress: EvalProgress | None = None
 ) -> Report:
-    """Judge every summary case and compute the metrics."""
+    """Judge every summary case and compute the metrics; a failed model judge gives way to its fallback."""
+    notes: list[str] = []
     items: list[dict[str, Any]] = []
     for case in cases:
-        items.append(judge_summary(case, judge, resolve))
+        try:
+            items.append(judge_summary(case, judge, resolve))
+        except GenerationError as e:
+            fallback = fallback_of(judge)
+            if fallback is None:
+                raise
+            # One judge per report: the items already judged are judged again, so metrics never mix thresholds.
+            notes.append(failure_note(judge, fallback, e))
+            judge = fallback
+            items = [judge_summary(c, judge, resolve) for c in cases[: len(items) + 1]]
         if progress:
             progress(len(items), len(cases))
     return Report(
@@ -114,6 +138,7 @@ def evaluate_summaries(
         threshold=_threshold(judge),
         items=tuple(items),
         metrics=summary_metrics(items),
+        notes=tuple(notes),
     )
 
 
@@ -195,14 +220,24 @@ def evaluate_questions(
     k: int | None = None,
     progress: EvalProgress | None = None,
 ) -> Report:
-    """Ask every question through BriefLens (timed), then score retrieval, citations and the answer."""
+    """Ask every question through BriefLens (timed), then score retrieval, citations and the answer; a
+    failed model judge gives way to its fallback for the whole run."""
+    notes: list[str] = []
+    answers: list[tuple[QuestionCase, Answer, float]] = []
     items: list[dict[str, Any]] = []
     for case in cases:
         started = time.perf_counter()
         answer = lens.ask(case.question, k)
-        elapsed = time.perf_counter() - started
-        item = score_answer(case, answer, judge, lens.document)
-        items.append({**item, "latency_s": round(elapsed, 4)})
+        answers.append((case, answer, time.perf_counter() - started))
+        try:
+            items.append(_scored(case, answer, answers[-1][2], judge, lens))
+        except GenerationError as e:
+            fallback = fallback_of(judge)
+            if fallback is None:
+                raise
+            notes.append(failure_note(judge, fallback, e))
+            judge = fallback
+            items = [_scored(c, a, t, judge, lens) for c, a, t in answers]
         if progress:
             progress(len(items), len(cases))
     return Report(
@@ -211,4 +246,10 @@ def evaluate_questions(
         threshold=_threshold(judge),
         items=tuple(items),
         metrics=question_metrics(items),
+        notes=tuple(notes),
     )
+
+
+def _scored(case: QuestionCase, answer: Answer, elapsed: float, judge: Judge, lens: BriefLens) -> dict[str, Any]:
+    """One question's item: the answer's scores and the time the question took."""
+    return {**score_answer(case, answer, judge, lens.document), "latency_s": round(elapsed, 4)}

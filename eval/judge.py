@@ -140,7 +140,14 @@ def _offline(embedder: Embedder, settings: Settings) -> Judge:
     return OfflineJudge(embedder, settings.judge_threshold, settings.judge_cosine_weight, settings.judge_source_cache)
 
 
-JUDGES: dict[str, JudgeFactory] = {"offline": _offline}
+def _llm(embedder: Embedder, settings: Settings) -> Judge:
+    """The LLM judge on the configured OpenAI-compatible endpoint, the offline judge's checks as vetoes."""
+    from eval.llm_judge import make_llm_judge  # eval.llm_judge imports this module
+
+    return make_llm_judge(embedder, settings)
+
+
+JUDGES: dict[str, JudgeFactory] = {"offline": _offline, "llm": _llm}
 
 
 def make_judge(settings: Settings, embedder: Embedder) -> Judge:

@@ -78,12 +78,18 @@ class Settings(BaseSettings):
 
     # --- evaluation (issue 4) ---
     # Fitted by bench/judge.py (out-of-sample numbers in its table); one threshold per judge, never per item.
-    judge: Literal["offline"] = "offline"
+    judge: Literal["offline", "llm"] = "offline"
     judge_threshold: float = Field(default=0.695, ge=0.0, le=1.0, description="claim score a supported claim reaches")
     judge_cosine_weight: float = Field(
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")
+    # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
+    # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
+    judge_llm_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="P(SUPPORTED) a claim needs")
+    judge_llm_context_sentences: int = Field(default=5, ge=1, le=50, description="top-aligned sentences sent")
+    judge_llm_context_chars: int = Field(default=2000, ge=200, le=50000, description="source characters sent")
+    judge_llm_logprobs: bool = Field(default=True, description="score by the verdict's logprobs when served")
 
     # --- summaries and drafting (issue 5) ---
     # Weights chosen on brief 000 (bench/summary_coverage.py); the method has no topic-specific terms.

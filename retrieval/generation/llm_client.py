@@ -14,6 +14,8 @@ from openai.types.chat import ChatCompletionChunk
 from retrieval.errors import GenerationError
 
 Messages = list[dict[str, str]]
+# Per generated token: its text and the top alternatives as (token, logprob), most likely first.
+TokenLogprobs = list[tuple[str, list[tuple[str, float]]]]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,39 @@ class ChatClient:
         if not isinstance(content, str):
             raise GenerationError(f"the model endpoint {self.config.base_url} returned no text")
         return content
+
+    def complete_logprobs(
+        self, messages: Messages, max_tokens: int, top_logprobs: int = 10
+    ) -> tuple[str, TokenLogprobs | None]:
+        """The reply and, when the server gives them, each token's top alternatives with logprobs."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.config.model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=max_tokens,
+                logprobs=True,
+                top_logprobs=top_logprobs,
+            )
+        except openai.BadRequestError:
+            # Some OpenAI-compatible servers reject the logprobs fields: ask again without them.
+            return self.complete(messages, max_tokens), None
+        except openai.OpenAIError as e:
+            raise _explain(e, self.config.base_url) from e
+        try:
+            choice = response.choices[0]
+            content = choice.message.content
+            tokens = None
+            if choice.logprobs is not None and choice.logprobs.content:
+                tokens = [
+                    (t.token, [(a.token, a.logprob) for a in t.top_logprobs] or [(t.token, t.logprob)])
+                    for t in choice.logprobs.content
+                ]
+        except (IndexError, AttributeError, TypeError, ValueError) as e:
+            raise _explain(e, self.config.base_url) from e
+        if not isinstance(content, str):
+            raise GenerationError(f"the model endpoint {self.config.base_url} returned no text")
+        return content, tokens
 
     def stream(self, messages: Messages) -> Generator[str, None, None]:
         """The reply as text deltas, as the server sends them; closing the generator closes the connection."""

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Respond = Callable[[list[dict[str, str]]], str]
+# Per reply token: its text and its top alternatives as (token, logprob).
+Logprobs = list[tuple[str, list[tuple[str, float]]]]
 
 
 class Script:
@@ -20,11 +22,17 @@ class Script:
 
     With `respond`, an "ok" reply's text is computed from the request's messages instead (a deterministic
     stand-in for a model that reads its prompt); every request body is kept in `requests`.
+
+    "no-logprobs" answers HTTP 400 to a request asking for logprobs (as some servers do), else like "ok".
+    With `logprobs`, a non-streamed request asking for them gets these in its choice.
     """
 
-    def __init__(self, replies: list[tuple[str, str]], respond: Respond | None = None) -> None:
+    def __init__(
+        self, replies: list[tuple[str, str]], respond: Respond | None = None, logprobs: Logprobs | None = None
+    ) -> None:
         self.replies = replies
         self.respond = respond
+        self.logprobs = logprobs
         self.calls = 0
         self.requests: list[dict[str, Any]] = []
 
@@ -45,6 +53,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self._send(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
             elif kind == "hang":
                 time.sleep(5)
+            elif kind == "no-logprobs" and body.get("logprobs"):
+                self._send(400, {"error": {"message": "logprobs is not supported"}})
             elif kind == "malformed":
                 self._send(200, {"unexpected": True})
             elif body.get("stream"):
@@ -63,7 +73,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"data: [DONE]\n\n")
             else:
                 message = {"role": "assistant", "content": text}
-                choice = {"index": 0, "message": message, "finish_reason": "stop"}
+                choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": "stop"}
+                if body.get("logprobs") and script.logprobs is not None:
+                    choice["logprobs"] = {"content": [_token(t, alts) for t, alts in script.logprobs]}
                 self._send(
                     200, {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": [choice]}
                 )
@@ -79,6 +91,13 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+def _token(token: str, alternatives: list[tuple[str, float]]) -> dict[str, Any]:
+    """One token of an OpenAI logprobs.content list."""
+    top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in alternatives]
+    logprob = next((lp for t, lp in alternatives if t == token), 0.0)
+    return {"token": token, "logprob": logprob, "bytes": None, "top_logprobs": top}
 
 
 @contextmanager
