@@ -64,9 +64,7 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
     ) -> Iterator[StreamEvent]:
         """Token events as the model writes, each verified sentence, notes, then one AnswerEvent (the Answer)."""
         transform: Any = self._stream
-        events: Iterator[Any] = self._transform_stream_with_config(
-            iter([input]), transform, config, run_type="chain"
-        )
+        events: Iterator[Any] = self._transform_stream_with_config(iter([input]), transform, config, run_type="chain")
         yield from events
 
     def _stream(
