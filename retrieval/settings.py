@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     api_max_eval_cases: int = Field(default=500, ge=1, description="cases per POST /evaluate")
 
     # --- performance (issue 9) ---
+    # 20,000 sentence vectors are ~31 MB; a served corpus's popular passages then cost no model time.
+    sentence_cache_size: int = Field(default=20000, ge=0, description="answer-sentence vectors kept; 0 turns it off")
     ingest_commit_chunks: int = Field(
         default=2048, ge=1, description="chunks embedded and committed together: sort width vs work a crash loses"
     )

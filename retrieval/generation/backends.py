@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retrieval.embedding import Embedder
+from retrieval.embedding_cache import CachedEmbedder
 from retrieval.generation import Generator
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
 from retrieval.generation.grounding import Gate
@@ -17,6 +18,8 @@ from retrieval.settings import Settings
 def extractive(settings: Settings, embedder: Embedder) -> ExtractiveGenerator:
     """The default: no model, every sentence a verbatim quote."""
     abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
+    if settings.sentence_cache_size:
+        embedder = CachedEmbedder(embedder, settings.sentence_cache_size)
     return ExtractiveGenerator(embedder, abstention, settings.answer_max_sentences)
 
 
