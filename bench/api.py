@@ -61,10 +61,12 @@ def _run(clients: int, per_client: int, call: Callable[[int], bool]) -> tuple[fl
     return time.perf_counter() - started, latencies, errors
 
 
-def _start_server(data: Path, corpus: Path, port: int) -> subprocess.Popen[bytes]:
-    """`brieflens serve` on the given index, waiting until /health answers."""
+def _start_server(
+    data: Path, corpus: Path, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`brieflens serve` on the given index (with any extra BRIEFLENS_* settings), waiting until /health answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFLENS_")}
-    env.update(PYTHONPATH=str(ROOT), BRIEFLENS_CORPUS_DIR=str(corpus), HF_HUB_OFFLINE="1")
+    env.update(PYTHONPATH=str(ROOT), BRIEFLENS_CORPUS_DIR=str(corpus), HF_HUB_OFFLINE="1", **(extra_env or {}))
     cmd = [
         sys.executable,
         "-c",

@@ -92,48 +92,61 @@ def run_load(base: str, questions: list[str], clients: int, seconds: float) -> t
     return time.perf_counter() - started, tally
 
 
+def serve_and_load(
+    data: Path, questions: list[str], clients: int, seconds: float, cache: int
+) -> tuple[float, Tally, float, float, float]:
+    """(wall, tally, load before, load after, server peak RSS) of one server with the given sentence cache."""
+    port = _free_port()
+    server = _start_server(data, ROOT / "corpus", port, {"BRIEFLENS_SENTENCE_CACHE_SIZE": str(cache)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        run_load(base, questions, 1, 2)  # warm up: first calls load the tokenizer and weights
+        load_before = os.getloadavg()[0]
+        wall, tally = run_load(base, questions, clients, seconds)
+        load_after = os.getloadavg()[0]
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return wall, tally, load_before, load_after, rss
+
+
 def main() -> None:
-    """Ingest, serve, load, print the table."""
+    """Ingest, serve, load, print the table (one row per sentence-cache size, all in this run)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--cache-sizes", default="0,20000", help="BRIEFLENS_SENTENCE_CACHE_SIZE values to compare (0 = off)"
+    )
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 1 <= args.seconds <= 600):
         parser.error("--clients must be 1..200 and --seconds 1..600 (a bounded, loopback-only load)")
+    caches = [int(x) for x in args.cache_sizes.split(",")]
     questions = [q["question"] for q in read_jsonl(ROOT / "tests" / "data" / "questions.jsonl")]
+    print(f"/ask, {args.clients} clients, {args.seconds:.0f} s each, {os.cpu_count()} CPUs")
+    print("| sentence cache | clients | seconds | requests | req/s | p50 ms | p95 ms | max ms | errors "
+          "| server peak RSS MiB | load avg before/after |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         data = Path(tmp) / "data"
         lens = BriefLens(Settings(_env_file=None, data_dir=data, corpus_dir=ROOT / "corpus"))  # type: ignore[call-arg]
         lens.ingest()
         lens.close()
-        port = _free_port()
-        server = _start_server(data, ROOT / "corpus", port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            run_load(base, questions, 1, 2)  # warm up: first calls load the tokenizer and weights
-            load_before = os.getloadavg()[0]
-            wall, tally = run_load(base, questions, args.clients, args.seconds)
-            load_after = os.getloadavg()[0]
-            rss = peak_rss_mb(server.pid)
-        finally:
-            server.terminate()
-            server.wait(30)
-    lat = sorted(tally.latencies)
-    p50 = statistics.median(lat)
-    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
-    errors = sum(tally.errors.values())
-    print(
-        f"/ask, {args.clients} clients, {args.seconds:.0f} s, {os.cpu_count()} CPUs, load average (1 min) "
-        f"{load_before:.1f} before / {load_after:.1f} after"
-    )
-    print("| clients | seconds | requests | req/s | p50 ms | p95 ms | max ms | errors | server peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(
-        f"| {args.clients} | {wall:.1f} | {len(lat)} | {len(lat) / wall:.2f} | {p50 * 1e3:.0f} | {p95 * 1e3:.0f} "
-        f"| {lat[-1] * 1e3:.0f} | {errors} | {rss:.0f} |"
-    )
-    if tally.errors:
-        print("errors:", tally.errors)
+        for cache in caches:
+            wall, tally, before, after, rss = serve_and_load(data, questions, args.clients, args.seconds, cache)
+            lat = sorted(tally.latencies)
+            p50 = statistics.median(lat)
+            p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+            errors = sum(tally.errors.values())
+            print(
+                f"| {cache or 'off'} | {args.clients} | {wall:.1f} | {len(lat)} | {len(lat) / wall:.2f} "
+                f"| {p50 * 1e3:.0f} | {p95 * 1e3:.0f} | {lat[-1] * 1e3:.0f} | {errors} | {rss:.0f} "
+                f"| {before:.1f} / {after:.1f} |",
+                flush=True,
+            )
+            if tally.errors:
+                print("errors:", tally.errors)
 
 
 if __name__ == "__main__":
