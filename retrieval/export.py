@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,36 +93,46 @@ def to_markdown(doc: Exportable) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Characters XML 1.0 forbids (C0 controls other than tab/newline/return, lone surrogates, U+FFFE/U+FFFF):
+# a PDF's form feed or a title typed with a control character must not make the .docx export fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text with the characters a Word document cannot hold replaced by spaces."""
+    return _NOT_XML.sub(" ", text)
+
+
 def write_docx(doc: Exportable, path: Path) -> None:
     """Word: headings, sentences with superscript [n] markers, then numbered References and Sources."""
     import docx
 
     out = docx.Document()
-    out.add_heading(doc.title, level=0)
+    out.add_heading(xml_safe(doc.title), level=0)
     if doc.intro:
-        out.add_paragraph().add_run(doc.intro).italic = True
+        out.add_paragraph().add_run(xml_safe(doc.intro)).italic = True
     n = 0
     for block in doc.blocks:
-        out.add_heading(block.heading, level=1)
+        out.add_heading(xml_safe(block.heading), level=1)
         if block.note:
-            out.add_paragraph().add_run(block.note).bold = True
+            out.add_paragraph().add_run(xml_safe(block.note)).bold = True
         if not block.sentences:
             continue
         para = out.add_paragraph()
         for sentence in block.sentences:
-            para.add_run(sentence.text)
+            para.add_run(xml_safe(sentence.text))
             for _ in sentence.citations:
                 n += 1
                 para.add_run(f"[{n}]").font.superscript = True
             para.add_run(" ")
     out.add_heading("References", level=1)
     for i, c in enumerate(numbered(doc.blocks), 1):
-        out.add_paragraph(f"[{i}] {reference(i, c)}")
+        out.add_paragraph(xml_safe(f"[{i}] {reference(i, c)}"))
     out.add_heading("Sources", level=1)
     for src in doc.sources:
-        out.add_paragraph(f"{src.title} ({src.date or 'undated'}) — {src.source}", style="List Bullet")
+        out.add_paragraph(xml_safe(f"{src.title} ({src.date or 'undated'}) — {src.source}"), style="List Bullet")
         for q in src.quotes:
-            out.add_paragraph(f"“{normalize(q.quote)}”", style="List Bullet 2")
+            out.add_paragraph(xml_safe(f"“{normalize(q.quote)}”"), style="List Bullet 2")
     out.save(str(path))
 
 

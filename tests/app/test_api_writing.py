@@ -104,6 +104,13 @@ def test_draft_json_outline_and_downloads(client: TestClient) -> None:
     assert check_docx(word.content) == cited
 
 
+def test_control_characters_in_a_title_still_export_to_word(client: TestClient) -> None:
+    # Found by the schemathesis run: python-docx refuses XML-incompatible characters (a 500 before the fix).
+    word = client.post("/draft", json={"title": "Huawei\x00 Ascend\x0c chips\x1b", "format": "docx"})
+    assert word.status_code == 200 and word.headers["content-type"] == DOCX
+    assert docx.Document(io.BytesIO(word.content)).paragraphs[0].text == "Huawei  Ascend  chips "
+
+
 def test_compare(client: TestClient) -> None:
     r = client.post("/compare", json={"topic": "AI investment and chips"})
     assert r.status_code == 200
