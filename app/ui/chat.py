@@ -222,16 +222,21 @@ def _close() -> None:
     st.session_state[VIEWER] = None
 
 
-def show_source(lens: BriefLens, turn: int, n: int, cite: Citation) -> None:
-    """The source viewer: title, date, section, and the quote highlighted in its surroundings."""
+def show_source(
+    lens: BriefLens, n: int, cite: Citation, key: Callable[[str], str], on_close: Callable[[], None]
+) -> None:
+    """The source viewer (Chat and Draft pages): title, date, section, and the quote highlighted in its surroundings.
+
+    `key(part)` names this viewer's widgets, so several pages and turns can each hold one.
+    """
     try:
         doc = lens.document(cite.doc_id)
     except BriefLensError as e:
         st.error(f"[{n}] {cite.title}: {e}")
         return
-    with st.container(border=True, key=f"viewer-{turn}-{n}"):
+    with st.container(border=True, key=key("viewer")):
         head, whole_col = st.columns([3, 1], vertical_alignment="center")
-        whole = whole_col.toggle("Whole brief", key=f"whole-{turn}-{n}")
+        whole = whole_col.toggle("Whole brief", key=key("whole"))
         view = source_view(doc, cite, None if whole else 600)
         head.markdown(f"**[{n}] {text_html(view.title)}**", unsafe_allow_html=True)
         where = (view.date or "undated", view.section, f"{view.source} [{view.start}:{view.end}]")
@@ -239,7 +244,7 @@ def show_source(lens: BriefLens, turn: int, n: int, cite: Citation) -> None:
         if not view.verified:
             st.error("This quote no longer matches the indexed text at these offsets.")
         st.markdown(view.html, unsafe_allow_html=True)
-        st.button("Close source", key=f"close-{turn}-{n}", on_click=_close)
+        st.button("Close source", key=key("close"), on_click=on_close)
 
 
 def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
@@ -270,7 +275,7 @@ def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
     opened = st.session_state.get(VIEWER)
     shown = citation(answer, opened[1]) if opened and opened[0] == turn else None
     if opened and shown is not None:
-        show_source(lens, turn, opened[1], shown)
+        show_source(lens, opened[1], shown, lambda part: f"{part}-{turn}-{opened[1]}", _close)
     if answer.abstained and answer.contexts:
         with st.expander("Closest passages searched"):
             for ctx in answer.contexts:

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app.ui import state
-from app.ui.chat import ANY_SECTION, _section_titles, filter_spec, source_view
+from app.ui.chat import ANY_SECTION, _section_titles, filter_spec, show_source
 from app.ui.drafting import (
     EDITED,
     MIME,
@@ -24,7 +24,6 @@ from app.ui.drafting import (
 )
 from app.ui.markup import sentence_html, text_html
 from retrieval.answer import AnswerSentence
-from retrieval.citation import Citation
 from retrieval.draft import ReportDraft, Subsection
 from retrieval.errors import BriefLensError
 from retrieval.export import FLAG_NOTES
@@ -73,26 +72,6 @@ def _close() -> None:
     st.session_state[VIEWER] = None
 
 
-def show_source(lens: BriefLens, kind: str, n: int, cite: Citation) -> None:
-    """The Chat page's source viewer: title, date, section, and the quote highlighted in its surroundings."""
-    try:
-        doc = lens.document(cite.doc_id)
-    except BriefLensError as e:
-        st.error(f"[{n}] {cite.title}: {e}")
-        return
-    with st.container(border=True, key=f"{kind}-viewer-{n}"):
-        head, whole_col = st.columns([3, 1], vertical_alignment="center")
-        whole = whole_col.toggle("Whole brief", key=f"{kind}-whole-{n}")
-        view = source_view(doc, cite, None if whole else 600)
-        head.markdown(f"**[{n}] {text_html(view.title)}**", unsafe_allow_html=True)
-        where = (view.date or "undated", view.section, f"{view.source} [{view.start}:{view.end}]")
-        st.caption(text_html(" · ".join(x for x in where if x)), unsafe_allow_html=True)
-        if not view.verified:
-            st.error("This quote no longer matches the indexed text at these offsets.")
-        st.markdown(view.html, unsafe_allow_html=True)
-        st.button("Close source", key=f"{kind}-close-{n}", on_click=_close)
-
-
 def cited_rows(
     lens: BriefLens, kind: str, sentences: Sequence[AnswerSentence], first: int, bullet: bool = False
 ) -> int:
@@ -117,7 +96,8 @@ def cited_rows(
     opened = st.session_state.get(VIEWER)
     if opened and opened[0] == kind and first <= opened[1] < n:
         cites = [c for s in sentences for c in s.citations]
-        show_source(lens, kind, opened[1], cites[opened[1] - first])
+        m = opened[1]  # not `n`: that is the running marker number this function returns
+        show_source(lens, m, cites[m - first], lambda part: f"{kind}-{part}-{m}", _close)
     return n
 
 
