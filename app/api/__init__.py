@@ -45,8 +45,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(routes_admin.health_router)
+    # Every keyed route can answer these (404: a filter or id naming no brief); 403 and 415 sit on /ingest.
+    common = errors.error_responses(400, 401, 404, 409, 413, 422, 500, 503)
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(api_key_check)])
+        app.include_router(router, dependencies=[Depends(api_key_check)], responses=common)
     if settings.api_cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.state import ConversationNotFound, IngestBusy
@@ -37,6 +38,39 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
 }
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: a stable snake_case code, a sentence for people and, sometimes, what to do."""
+
+    code: str
+    message: str
+    help: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every failing response has, as documented in the OpenAPI schema."""
+
+    error: ErrorInfo
+
+
+_WHEN: dict[int, str] = {
+    400: "Bad request (e.g. a question over the length limit, k out of range, an unknown filter value)",
+    401: "Missing or wrong API key (only when BRIEFLENS_API_KEY is set)",
+    403: "A server path outside the corpus folder and BRIEFLENS_API_INGEST_ROOTS",
+    404: "No such document (an id, or a brief named in a filter) or conversation",
+    409: "Another ingest is running, or the index is empty or in a state that forbids this",
+    413: "Request body or upload over its size limit",
+    415: "An upload whose file name or type is not allowed",
+    422: "The body does not match the schema",
+    500: "An unexpected fault; the details are in the server log, never in the response",
+    503: "The configured model or generator back-end is unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for these statuses, all with the error body's schema."""
+    return {status: {"model": ErrorBody, "description": _WHEN[status]} for status in statuses}
 
 
 def error_body(code: str, message: str, help: str = "") -> dict[str, Any]:

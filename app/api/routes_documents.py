@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from app.api.errors import error_responses
 from app.api.routes_query import state
 from app.api.schemas import DeleteResponse, DocumentDetail, DocumentInfo, IngestRequest, IngestResponse
 from app.api.security import safe_filename
@@ -59,7 +60,7 @@ async def _uploads(request: Request) -> list[UploadFile]:
     return files
 
 
-@router.post("/ingest", response_model=IngestResponse, openapi_extra=_INGEST_BODY)
+@router.post("/ingest", response_model=IngestResponse, openapi_extra=_INGEST_BODY, responses=error_responses(403, 415))
 async def ingest(request: Request) -> Any:
     """Sync the index: JSON `{"paths": [...]}` on the server, or a multipart upload of `files` into the corpus.
 

@@ -217,3 +217,20 @@ def test_openapi_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/search", "/ask", "/chat", "/ingest", "/documents/{doc_id}", "/evaluate", "/health"} <= set(spec["paths"])
     assert "multipart/form-data" in spec["paths"]["/ingest"]["post"]["requestBody"]["content"]
+
+
+def test_openapi_documents_every_error_status_with_the_error_shape(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            if path == "/health":
+                continue
+            codes = set(op["responses"])
+            assert {"401", "404", "409", "413", "422", "500"} <= codes, (method, path, codes)
+            for code in codes - {"200"}:
+                schema = op["responses"][code]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, code)
+    assert {"403", "415"} <= set(paths["/ingest"]["post"]["responses"])
+    error = spec["components"]["schemas"]["ErrorInfo"]
+    assert set(error["required"]) == {"code", "message"}

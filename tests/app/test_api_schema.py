@@ -13,7 +13,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import APIOperation, GenerationMode
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.python import asgi
 
 from retrieval.embedding import SentenceTransformerEmbedder
@@ -23,9 +28,9 @@ from tests.app.api_helpers import api_client
 Operation = APIOperation[Any, Any, Any, Any]
 # Examples per operation and mode; BRIEFLENS_SCHEMA_EXAMPLES raises it for a longer local run.
 EXAMPLES = int(os.environ.get("BRIEFLENS_SCHEMA_EXAMPLES", "15"))
-# Undocumented 4xx codes (401, 404, 409, 413, …) are by design, so status_code_conformance is not run;
-# 5xx, bodies that break the response model and wrong content types are what this test hunts.
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# 5xx, undocumented status codes, bodies that break the response model (error bodies included:
+# every 4xx is documented with the error shape) and wrong content types are what this test hunts.
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 def assert_error_shape(response: Any) -> None:
