@@ -13,7 +13,7 @@ import yaml
 
 from retrieval.errors import PromptError
 
-# The packaged templates; an editable install and a source checkout both keep prompts/ beside retrieval/.
+# The packaged templates: a checkout, an editable and a regular install all keep prompts/ beside retrieval/.
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "prompts"
 PROMPT_NAMES = ("answer", "condense", "summarise", "draft", "judge")
 

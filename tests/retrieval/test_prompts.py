@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -36,3 +39,20 @@ def test_render_requires_exactly_the_declared_variables(tmp_path: Path) -> None:
         prompt.render()
     with pytest.raises(PromptError, match="cannot read prompt 'judge'"):
         load_prompt("judge", tmp_path)
+
+
+@pytest.mark.slow
+def test_a_built_wheel_ships_every_prompt_beside_retrieval(tmp_path: Path) -> None:
+    """A regular (non-editable) install must find prompts/ where DEFAULT_DIR looks for it."""
+    root = Path(__file__).resolve().parents[2]
+    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path)]
+    subprocess.run(
+        [*build, str(root)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("brieflens-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"prompts/{n}.md" for n in PROMPT_NAMES} <= names
+    assert "retrieval/prompts.py" in names  # so parents[1] / "prompts" is the shipped folder
