@@ -186,30 +186,36 @@ def _section_titles(doc_ids: tuple[str, ...], _lens: BriefLens) -> list[str]:
     return sorted(t for t in titles if t)
 
 
-def sidebar(lens: BriefLens) -> FilterSpec:
-    """Filters (briefs, date range, section, as-of) and the generator back-end, in the sidebar."""
+def filter_widgets(lens: BriefLens, prefix: str) -> FilterSpec:
+    """Filter widgets (briefs, date range, section, as-of), keyed `<prefix>docs` etc.; call inside a container."""
     docs = {d.doc_id: d for d in lens.documents()}
+    st.subheader("Filters")
+    chosen = st.multiselect(
+        "Briefs",
+        list(docs),
+        format_func=lambda d: f"{docs[d].title} ({docs[d].date or 'undated'})",
+        placeholder="All briefs",
+        key=f"{prefix}docs",
+    )
+    no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
+    dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key=f"{prefix}dates")
+    sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]
+    section = st.selectbox("Section", sections, key=f"{prefix}section")
+    as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key=f"{prefix}as_of")
+    picked = list(dates) if isinstance(dates, tuple | list) else ([dates] if dates else [])
+    return filter_spec(chosen, picked, section, as_of if isinstance(as_of, dt.date) else None)
+
+
+def sidebar(lens: BriefLens) -> FilterSpec:
+    """Filters and the generator back-end, in the sidebar."""
     with st.sidebar:
-        st.subheader("Filters")
-        chosen = st.multiselect(
-            "Briefs",
-            list(docs),
-            format_func=lambda d: f"{docs[d].title} ({docs[d].date or 'undated'})",
-            placeholder="All briefs",
-            key="flt_docs",
-        )
-        no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
-        dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key="flt_dates")
-        sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]
-        section = st.selectbox("Section", sections, key="flt_section")
-        as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key="flt_as_of")
+        spec = filter_widgets(lens, "flt_")
         st.divider()
         st.caption(f"Generator: {generator_label(lens)}")
         if st.button("Clear the conversation", key="chat_clear"):
             for key in (TURNS, CONVERSATION, VIEWER):
                 st.session_state.pop(key, None)
-    picked = list(dates) if isinstance(dates, tuple | list) else ([dates] if dates else [])
-    return filter_spec(chosen, picked, section, as_of if isinstance(as_of, dt.date) else None)
+    return spec
 
 
 def _open(turn: int, n: int) -> None:

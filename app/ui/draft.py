@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
 from app.ui import state
-from app.ui.chat import ANY_SECTION, _section_titles, filter_spec, show_source
+from app.ui.chat import filter_widgets, show_source
 from app.ui.drafting import (
     EDITED,
     MIME,
@@ -41,25 +40,11 @@ FLAG_COLORS: dict[str, Any] = {"single source": "orange", "no source": "red"}
 
 
 def filters_sidebar(lens: BriefLens) -> FilterSpec:
-    """The Chat page's filters (briefs, date range, section, as-of), with this page's own widget keys."""
-    docs = {d.doc_id: d for d in lens.documents()}
+    """The Chat page's filters with this page's own widget keys, so each page keeps its choices."""
     with st.sidebar:
-        st.subheader("Filters")
-        chosen = st.multiselect(
-            "Briefs",
-            list(docs),
-            format_func=lambda d: f"{docs[d].title} ({docs[d].date or 'undated'})",
-            placeholder="All briefs",
-            key="draft_flt_docs",
-        )
-        no_range: Any = ()  # an empty range: the stubs do not know that st.date_input accepts one
-        dates = st.date_input("Published between", value=no_range, format="YYYY-MM-DD", key="draft_flt_dates")
-        sections = [ANY_SECTION, *_section_titles(tuple(sorted(docs)), lens)]  # cached by the Chat page's helper
-        section = st.selectbox("Section", sections, key="draft_flt_section")
-        as_of = st.date_input("As of (ignore later briefs)", value=None, format="YYYY-MM-DD", key="draft_flt_as_of")
+        spec = filter_widgets(lens, "draft_flt_")
         st.caption("The filters apply to drafts and topic summaries.")
-    picked = list(dates) if isinstance(dates, tuple | list) else ([dates] if dates else [])
-    return filter_spec(chosen, picked, section, as_of if isinstance(as_of, dt.date) else None)
+    return spec
 
 
 def _open(kind: str, n: int) -> None:
