@@ -13,6 +13,7 @@ from retrieval.document import Document
 # BM25 weight of a chunk's metadata (brief title, publisher, section) against its text: queries
 # name briefs and publishers ("the SCMP report on…"), but the passage itself matters most.
 META_WEIGHT = 0.5
+_INFO_COLUMNS = "doc_id, title, date, source, n_chunks, origin"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -21,7 +22,9 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, source TEXT NOT NULL,
-    n_chunks INTEGER NOT NULL, body TEXT NOT NULL);
+    n_chunks INTEGER NOT NULL, body TEXT NOT NULL, origin TEXT);
+CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
+CREATE INDEX IF NOT EXISTS documents_date ON documents(date);
 CREATE TABLE IF NOT EXISTS chunks (
     rid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, section TEXT NOT NULL);
@@ -51,6 +54,7 @@ class DocInfo:
     date: str | None
     source: str
     n_chunks: int
+    origin: str | None = None  # the publisher (front-matter `source`), when the brief names one
 
 
 class Catalog:
@@ -61,16 +65,24 @@ class Catalog:
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
+        self._publishers: tuple[tuple[int, int], list[str]] | None = None
         self._migrate()
         self.db.executescript(_SCHEMA)
 
     def _migrate(self) -> None:
-        """Rebuild an FTS table from before the `meta` column; the cleared signature forces a re-sync."""
+        """Bring an older manifest up to date (FTS `meta` column, documents' `origin` column)."""
+        # An FTS table from before `meta` is rebuilt: the cleared signature forces a re-sync.
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(chunk_fts)")]
         if columns and "meta" not in columns:
             with self.db:
                 self.db.execute("DROP TABLE chunk_fts")
                 self.db.execute("DELETE FROM meta WHERE key='signature'")
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(documents)")]
+        if columns and "origin" not in columns:
+            # The publisher is already inside each stored document: no re-embedding needed.
+            with self.db:
+                self.db.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
+                self.db.execute("UPDATE documents SET origin = json_extract(body, '$.origin')")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -92,8 +104,17 @@ class Catalog:
 
     def documents(self) -> dict[str, DocInfo]:
         """Every indexed document by id."""
-        rows = self.db.execute("SELECT doc_id, title, date, source, n_chunks FROM documents").fetchall()
+        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents").fetchall()
         return {r[0]: DocInfo(*r) for r in rows}
+
+    def publishers(self) -> list[str]:
+        """The distinct publishers of the indexed documents (cached until the manifest changes)."""
+        # data_version moves on other connections' commits, total_changes on this one's.
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if self._publishers is None or self._publishers[0] != version:
+            rows = self.db.execute("SELECT DISTINCT origin FROM documents WHERE origin IS NOT NULL").fetchall()
+            self._publishers = (version, sorted(r[0] for r in rows if r[0]))
+        return self._publishers[1]
 
     def doc_infos(self, doc_ids: Iterable[str]) -> dict[str, DocInfo]:
         """Metadata of the given documents that are committed (others are absent from the result)."""
@@ -101,9 +122,7 @@ class Catalog:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"SELECT doc_id, title, date, source, n_chunks FROM documents WHERE doc_id IN ({marks})", ids
-        ).fetchall()
+        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id IN ({marks})", ids).fetchall()
         return {r[0]: DocInfo(*r) for r in rows}
 
     def document(self, doc_id: str) -> Document | None:
@@ -137,8 +156,11 @@ class Catalog:
         k: int,
         doc_ids: Sequence[str] | None = None,
         sections: Sequence[str] | None = None,
+        origin: str | None = None,
+        day: str | None = None,
     ) -> list[tuple[Chunk, float]]:
         """BM25 (FTS5, Porter stemming) over committed chunk texts: any of the terms, best first."""
+        # `origin` and `day` ('YYYY-MM-DD', or '-MM-DD' for any year) keep one publisher's or one day's briefs.
         words = [t.replace('"', '""') for t in dict.fromkeys(terms) if t]
         if not words or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
             return []
@@ -155,6 +177,14 @@ class Catalog:
         if sections is not None:
             sql += f" AND c.section IN ({','.join('?' * len(sections))})"
             params.extend(sections)
+        if origin is not None:
+            sql += " AND c.doc_id IN (SELECT doc_id FROM documents WHERE origin = ?)"
+            params.append(origin)
+        if day is not None:
+            sql += " AND c.doc_id IN (SELECT doc_id FROM documents WHERE " + (
+                "substr(date, 5) = ?)" if day.startswith("-") else "date = ?)"
+            )
+            params.append(day)
         sql += " ORDER BY s LIMIT ?"
         params.append(k)
         rows = self.db.execute(sql, params).fetchall()
@@ -196,7 +226,8 @@ class Catalog:
             (row.path, row.source, row.doc_id, row.size, row.mtime_ns),
         )
         self.db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO documents (doc_id, title, date, source, n_chunks, body, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.title,
@@ -204,6 +235,7 @@ class Catalog:
                 row.source,
                 len(chunks),
                 doc.model_dump_json(),
+                doc.origin,
             ),
         )
         for c in chunks:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from retrieval.chunk import Chunk, ScoredChunk
+from retrieval.facets import Facet, query_facets
 from retrieval.filters import Filters
 from retrieval.index import Index
 from retrieval.settings import Settings
@@ -51,68 +52,115 @@ class LexicalRetriever:
     def __init__(self, index: Index) -> None:
         self.index = index
 
-    def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[ScoredChunk]:
-        """Match any content word of the query, ranked by BM25."""
+    def retrieve(
+        self, query: str, k: int, filters: Filters | None = None, facet: Facet | None = None
+    ) -> list[ScoredChunk]:
+        """Match any content word of the query, ranked by BM25 (within the facet's documents when given)."""
         f = filters or Filters()
-        hits = self.index.catalog.lexical_search(query_words(query), k, f.doc_ids, f.sections)
+        origin, day = (facet.publisher, facet.day) if facet else (None, None)
+        hits = self.index.catalog.lexical_search(query_words(query), k, f.doc_ids, f.sections, origin, day)
         return _join(self.index, hits, k)
 
 
 class HybridRetriever:
     """Dense and BM25 candidates fused by reciprocal rank: meaning and exact terms both count."""
 
+    # Publishers and publication days the query names ("the TechCrunch report of October 7") add
+    # rankings restricted to their documents, so each named source gets its best passages in; the
+    # final pick spreads over sections and documents.
+
     def __init__(
         self,
         index: Index,
-        candidates: int = 30,
-        rrf_k: int = 60,
+        candidates: int = 100,
+        rrf_k: int = 10,
         lexical_weight: float = 1.0,
         section_decay: float = 1.0,
+        document_decay: float = 1.0,
+        facet_weight: float = 0.0,
     ) -> None:
+        self.index = index
         self.dense = DenseRetriever(index)
         self.lexical = LexicalRetriever(index)
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.lexical_weight = lexical_weight
         self.section_decay = section_decay
+        self.document_decay = document_decay
+        self.facet_weight = facet_weight
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[ScoredChunk]:
-        """Fuse the two rankings; the score is the fused reciprocal-rank score."""
+        """Fuse the rankings; the score is the fused reciprocal-rank score."""
         n = max(self.candidates, k)
+        dense = self.dense.retrieve(query, n, filters)
+        rankings: list[tuple[float, list[ScoredChunk]]] = [
+            (1.0, dense),
+            (self.lexical_weight, self.lexical.retrieve(query, n, filters)),
+        ]
+        if self.facet_weight > 0:
+            rankings += self._facet_rankings(query, dense, n, filters)
         fused: dict[str, float] = {}
         chunks: dict[str, ScoredChunk] = {}
-        for weight, ranking in (
-            (1.0, self.dense.retrieve(query, n, filters)),
-            (self.lexical_weight, self.lexical.retrieve(query, n, filters)),
-        ):
+        for weight, ranking in rankings:
             for rank, hit in enumerate(ranking, 1):
                 fused[hit.chunk.id] = fused.get(hit.chunk.id, 0.0) + weight / (self.rrf_k + rank)
                 chunks.setdefault(hit.chunk.id, hit)
         return self._diversify([chunks[cid].model_copy(update={"score": fused[cid]}) for cid in fused], k)
 
+    def _facet_rankings(
+        self, query: str, dense: list[ScoredChunk], n: int, filters: Filters | None
+    ) -> list[tuple[float, list[ScoredChunk]]]:
+        """Per named publisher or day: its documents' dense candidates and a BM25 search within them."""
+        facets = query_facets(query, self.index.catalog.publishers())
+        if not facets:
+            return []
+        # The dense side reuses the candidates already found: one more vector search per facet
+        # would cost more than the few documents it could add.
+        infos = self.index.catalog.doc_infos(h.chunk.doc_id for h in dense)
+        out: list[tuple[float, list[ScoredChunk]]] = []
+        for facet in facets:
+            mine = [h for h in dense if (info := infos.get(h.chunk.doc_id)) is not None and facet.matches(info)]
+            out.append((self.facet_weight, mine))
+            out.append((self.facet_weight * self.lexical_weight, self.lexical.retrieve(query, n, filters, facet)))
+        return out
+
     def _diversify(self, hits: list[ScoredChunk], k: int) -> list[ScoredChunk]:
-        """Greedy pick that discounts chunks from a section already picked: overlapping windows of one
-        paragraph otherwise crowd out other evidence (a structural form of MMR)."""
+        """Greedy pick discounting chunks from sections and documents already picked (structural MMR)."""
+        # Overlapping windows of one paragraph, or many passages of one brief, otherwise crowd out
+        # other evidence. Each pick keeps its discounted score: greedy maxima never rise, so scores descend.
         picked: list[ScoredChunk] = []
-        seen: dict[tuple[str, str], int] = {}
+        in_section: dict[tuple[str, str], int] = {}
+        in_doc: dict[str, int] = {}
         pool = list(hits)
         while pool and len(picked) < k:
 
             def value(hit: ScoredChunk) -> float:
-                return hit.score * self.section_decay ** seen.get((hit.chunk.doc_id, hit.chunk.section), 0)
+                c = hit.chunk
+                return (
+                    hit.score
+                    * self.section_decay ** in_section.get((c.doc_id, c.section), 0)
+                    * self.document_decay ** in_doc.get(c.doc_id, 0)
+                )
 
             best = max(pool, key=value)
             pool.remove(best)
             picked.append(best.model_copy(update={"score": value(best)}))
-            key = (best.chunk.doc_id, best.chunk.section)
-            seen[key] = seen.get(key, 0) + 1
+            section = (best.chunk.doc_id, best.chunk.section)
+            in_section[section] = in_section.get(section, 0) + 1
+            in_doc[best.chunk.doc_id] = in_doc.get(best.chunk.doc_id, 0) + 1
         return picked
 
 
 def _hybrid(index: Index, settings: Settings) -> Retriever:
     """The hybrid retriever with the settings' fusion and diversity parameters."""
     return HybridRetriever(
-        index, settings.retrieval_candidates, settings.rrf_k, settings.lexical_weight, settings.section_decay
+        index,
+        settings.retrieval_candidates,
+        settings.rrf_k,
+        settings.lexical_weight,
+        settings.section_decay,
+        settings.document_decay,
+        settings.facet_weight,
     )
 
 

@@ -38,11 +38,18 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=20.0, gt=0)
 
     retriever: Literal["hybrid", "dense", "lexical"] = "hybrid"
-    retrieval_candidates: int = Field(default=30, ge=1, le=1000)
-    rrf_k: int = Field(default=60, ge=1)
+    # Fusion defaults chosen by bench/retrieval.py on MultiHop-RAG (2-fold numbers in bench/README.md).
+    retrieval_candidates: int = Field(default=100, ge=1, le=1000, description="candidates each retriever adds")
+    rrf_k: int = Field(default=10, ge=1)
     lexical_weight: float = Field(default=1.0, ge=0.0)
     section_decay: float = Field(
         default=0.8, gt=0.0, le=1.0, description="score factor per chunk already taken from a section"
+    )
+    document_decay: float = Field(
+        default=0.3, gt=0.0, le=1.0, description="score factor per chunk already taken from a document"
+    )
+    facet_weight: float = Field(
+        default=0.3, ge=0.0, description="weight of rankings within publishers and dates the query names; 0 = off"
     )
     reranker_path: Path | None = Field(default=None, description="local cross-encoder directory; off when unset")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
