@@ -1,4 +1,4 @@
-"""Closed word classes (colours, sexes, kin, roles, compass points, seasons): a member swapped for another."""
+"""Closed word classes (colours, sexes, kin, roles, orientations, compass points, seasons, landforms): swaps."""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ _CLASSES: tuple[tuple[frozenset[str], ...], ...] = tuple(
             "southeast south-east southeastern", "southwest south-west southwestern",
         ],
         ["summer", "winter", "autumn", "spring"],
+        [
+            "cliff cliffs clifftop clifftops cliff-top", "beach beaches", "hill hills hilltop hillside",
+            "mountain mountains", "river rivers", "lake lakes", "island islands", "valley", "forest forests",
+            "desert", "ocean sea",
+        ],
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")

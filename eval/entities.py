@@ -104,7 +104,8 @@ def acronym_found(word: str, source_lower: str, source: str = "") -> bool:
         return True
     if any(re.search(r"(?<![a-z])" + alias, source_lower) for alias in _ALIASES.get(letters, ())):
         return True
-    return _expansion(letters).search(source_lower) is not None
+    # Two initials match too many word pairs by chance ("Ukraine's state" for US).
+    return len(letters) >= 3 and _expansion(letters).search(source_lower) is not None
 
 
 def absent(claim: str, source_lower: str, source: str = "") -> list[str]:
