@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Set
 
@@ -23,7 +24,7 @@ _CLASSES: tuple[tuple[frozenset[str], ...], ...] = tuple(
         ],
         [
             "founder founders", "co-founder co-founders cofounder", "ceo chief-executive",
-            "chairman chairwoman", "president", "vice-president", "cfo", "coo",
+            "cfo chief-financial", "coo chief-operating", "chairman chairwoman", "president", "vice-president",
         ],
         ["gay homosexual", "lesbian", "bisexual", "heterosexual", "transgender"],
         [
@@ -43,12 +44,14 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def words(text: str) -> frozenset[str]:
-    """Lower-cased words of a text (hyphenated compounds kept whole, and their parts too)."""
-    out: set[str] = set()
-    for w in _WORD.findall(text.lower()):
-        out.add(w)
+    """Lower-cased words of a text, hyphenated compounds whole and in parts, and word pairs joined by a
+    hyphen (so "chief executive" in a source matches the group of "CEO")."""
+    found = _WORD.findall(text.lower())
+    out: set[str] = set(found)
+    for w in found:
         if "-" in w:
             out.update(w.split("-"))
+    out.update(f"{a}-{b}" for a, b in itertools.pairwise(found))
     return frozenset(out)
 
 

@@ -54,6 +54,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "eu": ("european union", "europe", "brussels"),
     "un": ("united nations",),
     "uae": ("united arab emirates", "emirati", "abu dhabi", "dubai"),
+    # News writes "chief executive" without "officer" as often as "CEO".
+    "ceo": ("chief executive",),
+    "cfo": ("chief financial",),
+    "coo": ("chief operating",),
 }
 _LINKS = r"(?:\s+(?:of|and|for|the|on|in|&)\s+|\s+|-)"
 

@@ -101,7 +101,6 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("arrested detained jailed", "released freed acquitted"),
         ("buy bought buys buying", "sell sold sells selling"),
         ("before", "after"),
-        ("first", "last"),
         ("open opened opens", "closed close closes shut"),
         ("hired hire hires", "fired fire fires"),
         ("more", "less fewer"),

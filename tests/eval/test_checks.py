@@ -81,6 +81,10 @@ def test_abbreviations_match_aliases_and_expansions_not_pronouns() -> None:
     assert absent("The EMA granted it.", fda.lower(), fda) == ["EMA"]
     assert absent("U.S. regulators agreed.", fda.lower(), fda) == []
     assert absent("U.S. regulators agreed.", "an american regulator", "An American regulator") == []
+    assert absent("The CEO resigned.", "the chief executive resigned", "The chief executive resigned") == []
+    assert absent("The CEO resigned.", "the chief operating officer quit", "The chief operating officer quit") == [
+        "CEO"
+    ]
 
 
 def test_closed_class_words_swapped_for_another_member() -> None:
@@ -93,6 +97,9 @@ def test_closed_class_words_swapped_for_another_member() -> None:
     assert swapped("A lesbian meeting place.", words("known as a gay meeting place")) == ["lesbian"]
     assert swapped("He fell from a beach.", words("He fell from a Sydney clifftop.")) == ["beach"]
     assert swapped("He wore a red hat.", words("He wore a hat.")) == []
+    # A role spelled out in the source is the same role.
+    assert swapped("The CEO was arrested.", words("The chief executive and founder was arrested.")) == []
+    assert swapped("The CEO was arrested.", words("The chief operating officer and founder was arrested.")) == ["ceo"]
 
 
 def test_antonym_swapped_in_place_when_the_claim_keeps_the_other_word() -> None:
