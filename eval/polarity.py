@@ -74,7 +74,8 @@ _HEDGES = frozenset(
 )
 _BREAKS = frozenset(',;:.!?()—–"') | {"but", "while", "although", "however", "whereas", "and"}
 _SCOPE = 6
-# Small hand list of opposites (word forms, not stems, so "win" never matches "window").
+# Hand list of opposites (word forms, not stems, so "win" never matches "window"); words with a common
+# second sense are left out ("back" the plan, "close" to, a "fire", "last" year).
 _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     (frozenset(a.split()), frozenset(b.split()))
     for a, b in [
@@ -83,7 +84,7 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
             "increase increased increases increasing rise rose risen rising grew growth gain gains gained",
             "decrease decreased decreases decline declined declines declining fall fell drop dropped reduction",
         ),
-        ("ahead forward forwards", "behind back backward backwards"),
+        ("ahead forward forwards", "behind backward backwards"),
         ("win won wins winning victory", "lose lost loses losing defeat"),
         ("accept accepted accepts approve approved approves", "reject rejected rejects"),
         ("support supported supports", "oppose opposed opposes"),
@@ -101,8 +102,8 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("arrested detained jailed", "released freed acquitted"),
         ("buy bought buys buying", "sell sold sells selling"),
         ("before", "after"),
-        ("open opened opens", "closed close closes shut"),
-        ("hired hire hires", "fired fire fires"),
+        ("open opened opens", "closed closes shut"),
+        ("hired", "fired"),
         ("more", "less fewer"),
         ("most", "least"),
         ("maximum", "minimum"),

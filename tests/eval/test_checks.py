@@ -113,3 +113,7 @@ def test_antonym_swapped_in_place_when_the_claim_keeps_the_other_word() -> None:
     assert not antonym_flip(source, source, [source])
     decline = "The company reported a fourth quarter decline in vaccine sales."
     assert antonym_flip("The company reported a fourth quarter increase in vaccine sales.", decline, [decline])
+    # Words with a second everyday sense are not on the list: backing a plan is not moving backwards.
+    forward = "The board voted to move forward with the merger."
+    assert not antonym_flip("The board voted to back the merger.", forward, [forward])
+    assert antonym_flip("The board voted to move backwards with the merger.", forward, [forward])
