@@ -120,7 +120,7 @@ def absent(claim: str, source_lower: str, source: str = "") -> list[str]:
     """
     missing: list[str] = []
     for name in proper_nouns(claim):
-        if _DOTTED.fullmatch(name) or (name.isupper() and len(name) <= 6):
+        if _DOTTED.fullmatch(name) or (name.isupper() and name.isalpha() and len(name) <= 6):
             if not acronym_found(name, source_lower, source or source_lower):
                 missing.append(name)
             continue

@@ -62,7 +62,8 @@ def check(claim: str, index: SourceIndex, order: Sequence[int]) -> tuple[Reason 
     names = absent(claim, index.lower, index.text)
     if names:
         return "entity absent from source", ", ".join(names)
-    # A colour, sex, relative, role or compass point the source never uses, while it uses another.
+    # A closed-class word (colour, sex, relative, role, compass point...) the source never uses while it
+    # uses another member of the class: a swap a paraphrase would not make.
     others = swapped(claim, index.words)
     if others:
         return "entity absent from source", ", ".join(others)

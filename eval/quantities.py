@@ -124,7 +124,7 @@ def _durations(text: str) -> list[Quantity]:
         value = float(count) if count[0].isdigit() else 1.0 if count == "one" else _WORDS.get(count)
         if value is None or count in ("hundreds", "thousands", "millions", "billions", "dozens"):
             continue
-        base, factor = _UNITS[unit.removesuffix("s")]
+        base, factor = _UNITS[unit]
         out.append(Quantity("number", f"dur:{base}:{_number_key(value * factor)}", m.group(0)))
     return out
 
