@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eval.categories import words
 from eval.claims import Span, sentences
 from eval.quantities import keys
 from retrieval.embedding import Embedder, Vectors
@@ -29,6 +30,7 @@ class SourceIndex:
     vectors: Vectors
     terms: tuple[frozenset[str], ...]
     quantity_keys: tuple[frozenset[str], ...]
+    words: frozenset[str] = frozenset()
 
     @property
     def all_quantity_keys(self) -> frozenset[str]:
@@ -104,6 +106,7 @@ def build_index(text: str, embedder: Embedder, vectors: Vectors | None = None) -
         vectors=vectors,
         terms=tuple(frozenset(content_terms(u.text)) for u in units),
         quantity_keys=tuple(frozenset(keys(u.text)) for u in units),
+        words=words(text),
     )
 
 

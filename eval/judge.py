@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from eval.align import TOP, SourceCache, SourceIndex, align
+from eval.categories import swapped
 from eval.claims import Span, split_claims
 from eval.entities import absent
 from eval.polarity import antonym_flip, hedge_dropped, negation_flip
@@ -58,9 +59,14 @@ def check(claim: str, index: SourceIndex, order: Sequence[int]) -> tuple[Reason 
     if missing:
         kind: Reason = "date mismatch" if missing[0].kind == "date" else "number mismatch"
         return kind, ", ".join(q.text for q in missing)
-    names = absent(claim, index.lower)
+    names = absent(claim, index.lower, index.text)
     if names:
         return "entity absent from source", ", ".join(names)
+    # A closed-class word (colour, sex, relative, role, compass point...) the source never uses while it
+    # uses another member of the class: a swap a paraphrase would not make.
+    others = swapped(claim, index.words)
+    if others:
+        return "entity absent from source", ", ".join(others)
     if negation_flip(claim, top[0], top) or antonym_flip(claim, top[0], top):
         return "negation flip", ""
     if hedge_dropped(claim, top[0]):

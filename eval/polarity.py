@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -73,14 +74,18 @@ _HEDGES = frozenset(
 )
 _BREAKS = frozenset(',;:.!?()—–"') | {"but", "while", "although", "however", "whereas", "and"}
 _SCOPE = 6
-# Small hand list of opposites (word forms, not stems, so "win" never matches "window").
+# Hand list of opposites (word forms, not stems, so "win" never matches "window"); words with a common
+# second sense are left out ("back" the plan, "close" to, a "fire", "last" year).
 _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
     (frozenset(a.split()), frozenset(b.split()))
     for a, b in [
         ("praise praised praises praising", "criticism criticised criticized criticise criticize criticisms"),
-        ("increase increased increases increasing rise rose risen rising", "decrease decreased decreases fall fell"),
-        ("ahead", "behind"),
-        ("win won wins winning", "lose lost loses losing"),
+        (
+            "increase increased increases increasing rise rose risen rising grew growth gain gains gained",
+            "decrease decreased decreases decline declined declines declining fall fell drop dropped reduction",
+        ),
+        ("ahead forward forwards", "behind backward backwards"),
+        ("win won wins winning victory", "lose lost loses losing defeat"),
         ("accept accepted accepts approve approved approves", "reject rejected rejects"),
         ("support supported supports", "oppose opposed opposes"),
         ("allow allowed allows permit permitted", "ban banned bans prohibit prohibited forbid forbade"),
@@ -92,6 +97,28 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("legal", "illegal"),
         ("agreed agree agrees", "refused refuse refuses"),
         ("welcomed welcome welcomes", "condemned condemn condemns"),
+        ("struggling troubled ailing failing", "thriving triumphant flourishing prospering booming"),
+        ("guilty convicted", "innocent acquitted exonerated"),
+        ("arrested detained jailed", "released freed acquitted"),
+        ("buy bought buys buying", "sell sold sells selling"),
+        ("before", "after"),
+        ("open opened opens", "closed closes shut"),
+        ("hired", "fired"),
+        ("more", "less fewer"),
+        ("most", "least"),
+        ("maximum", "minimum"),
+        ("profit profits", "loss losses"),
+        ("import imports imported", "export exports exported"),
+        ("survived survive survives", "died die dies killed"),
+        ("alive", "dead"),
+        ("peaceful peacefully", "violent violently"),
+        ("positive", "negative"),
+        ("younger youngest", "older oldest"),
+        ("cheaper cheapest", "dearer costlier"),
+        ("stronger strongest", "weaker weakest"),
+        ("early earlier", "late later"),
+        ("public", "private"),
+        ("majority", "minority"),
     ]
 )
 
@@ -145,13 +172,37 @@ def negation_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
     return not claim_neg and len(source_neg & plain) >= 2
 
 
+def _swapped_in_place(claim: list[str], best: list[str], mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """True when a claim word of `mine` stands where the best sentence has a word of `theirs`, next to the
+    same content word ("financially thriving" against "financially struggling")."""
+    pairs = set(itertools.pairwise(best))
+    for i, word in enumerate(claim):
+        if word not in mine:
+            continue
+        # Only content neighbours count: "the thriving" and "the struggling" share nothing telling.
+        before = claim[i - 1] if i > 0 and is_content_word(claim[i - 1]) and claim[i - 1] not in _BREAKS else None
+        after = claim[i + 1] if i + 1 < len(claim) and is_content_word(claim[i + 1]) else None
+        after = None if after in _BREAKS else after
+        for other in theirs:
+            if (before and (before, other) in pairs) or (after and (other, after) in pairs):
+                return True
+    return False
+
+
 def antonym_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
-    """True when the claim uses a word whose opposite the best source sentence uses instead."""
-    claim_words, best_words = set(_words(claim)), set(_words(best))
+    """True when the claim uses a word whose opposite the best source sentence uses instead.
+
+    When the claim holds both words (a summary that keeps "troubled" and swaps "struggling" for
+    "thriving"), the swap counts only where the opposite sits between the same neighbours in the source.
+    """
+    claim_list, best_list = _words(claim), _words(best)
+    claim_words, best_words = set(claim_list), set(best_list)
     evidence_words = set().union(*(set(_words(e)) for e in evidence))
     for a, b in _ANTONYMS:
         for mine, theirs in ((a, b), (b, a)):
-            if claim_words & mine and best_words & theirs and not evidence_words & mine and not claim_words & theirs:
+            if not (claim_words & mine and best_words & theirs) or evidence_words & mine:
+                continue
+            if not claim_words & theirs or _swapped_in_place(claim_list, best_list, mine, theirs):
                 return True
     return False
 

@@ -59,6 +59,14 @@ _NUMBER = re.compile(
 _IDENT = re.compile(r"(?<![\w.])(?=[\w.\-]*\d)(?=[\w.\-]*[A-Za-z])[A-Za-z0-9][\w\-]*(?:\.\d+)?(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
 _MAY_DATE = re.compile(r"\bMay\s+\d|\d\s+May\b")
+# Durations in two bases (days, months) so "12 months" equals "one year"; "quarter" is left out ("fourth
+# quarter" is a period, not a length) and so is "a year" (too often "per year" or "last year").
+_UNITS = {"hour": ("d", 1 / 24), "day": ("d", 1), "week": ("d", 7), "month": ("m", 1), "year": ("m", 12)}
+_UNITS |= {"decade": ("m", 120), "century": ("m", 1200), "centurie": ("m", 1200)}
+_DURATION = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?|[a-z]+)[\s-]+(hour|day|week|month|year|decade|centur(?:y|ie))s?(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,26 @@ def _words(text: str) -> list[Quantity]:
     return out
 
 
+def _durations(text: str) -> list[Quantity]:
+    """Lengths of time ("35 years", "one-month", "two decades") keyed by value and unit.
+
+    A number can match the source while its unit does not ("30 years ago" against a source with "June
+    30" and "35 years ago"): the duration key catches a value moved to another unit or another number.
+    """
+    out: list[Quantity] = []
+    for m in _DURATION.finditer(text):
+        count, unit = m.group(1).lower(), m.group(2).lower()
+        value = float(count) if count[0].isdigit() else 1.0 if count == "one" else _WORDS.get(count)
+        if value is None or count in ("hundreds", "thousands", "millions", "billions", "dozens"):
+            continue
+        base, factor = _UNITS[unit]
+        out.append(Quantity("number", f"dur:{base}:{_number_key(value * factor)}", m.group(0)))
+    return out
+
+
 def quantities(text: str) -> list[Quantity]:
-    """Every number, identifier with digits, ordinal and date in a text."""
-    found = _numbers(text) + _words(text)
+    """Every number, identifier with digits, ordinal, duration and date in a text."""
+    found = _numbers(text) + _words(text) + _durations(text)
     for m in _IDENT.finditer(text):
         found.append(Quantity("number", "id:" + m.group(0).lower(), m.group(0)))
     return found

@@ -37,6 +37,26 @@ UNFAITHFUL = [
     (GEO, "DeepSeek V4 Pro ranks first among open-source models globally, ahead of Kimi K2.6.", "number mismatch"),
 ]
 
+# A short news source in the style of SummEdits (edits of one summary: swaps a paraphrase never makes).
+NEWS = (
+    "Activists in London dumped gallons of yellow and blue paint in front of the Russian embassy on Thursday. "
+    "The protest comes on the eve of the one-year anniversary of Russia's invasion of Ukraine. "
+    "British soldiers were led by donkeys, the group said. "
+    "An Australian pleaded guilty to manslaughter in the death 35 years ago of a tourist who fell from a "
+    "Sydney clifftop. He will be sentenced on June 30."
+)
+NEWS_FAITHFUL = [
+    "U.K. activists poured gallons of yellow and blue paint in front of the Russian embassy in London.",
+    "An Australian admitted manslaughter in the death 35 years ago of a tourist who fell from a Sydney clifftop.",
+]
+NEWS_UNFAITHFUL = [
+    ("U.S. activists dumped gallons of yellow and blue paint in front of the Russian embassy.", "U.S"),
+    ("Activists in London dumped gallons of yellow and white paint in front of the Russian embassy.", "white"),
+    ("The protest comes on the eve of the one-month anniversary of Russia's invasion of Ukraine.", "one-month"),
+    ("An Australian pleaded guilty in the death 30 years ago of a tourist who fell from a Sydney clifftop.", "30"),
+    ("An Australian pleaded guilty in the death 35 years ago of a tourist who fell from a Sydney beach.", "beach"),
+]
+
 
 @pytest.fixture(scope="module")
 def judge(embedder: SentenceTransformerEmbedder) -> OfflineJudge:
@@ -62,6 +82,19 @@ def test_planted_errors_are_caught_with_their_reason(
     assert not sentence.supported and sentence.reason is not None
     if reason:
         assert sentence.reason == reason
+
+
+@pytest.mark.parametrize("claim", NEWS_FAITHFUL)
+def test_news_paraphrases_with_aliases_are_supported(judge: OfflineJudge, claim: str) -> None:
+    verdict = judge.judge(NEWS, claim)
+    assert verdict.faithful, verdict.sentences[0]
+
+
+@pytest.mark.parametrize(("claim", "detail"), NEWS_UNFAITHFUL)
+def test_news_swaps_are_caught_by_a_check(judge: OfflineJudge, claim: str, detail: str) -> None:
+    sentence = judge.judge(NEWS, claim).sentences[0]
+    assert not sentence.supported and sentence.reason in ("number mismatch", "entity absent from source")
+    assert detail in sentence.detail
 
 
 def test_quotes_are_exact_source_offsets(judge: OfflineJudge) -> None:
