@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from eval.quantities import MONTH_NAMES, WEEKDAYS
+from retrieval.lexicon import MONTH_NAMES, WEEKDAYS
 from retrieval.terms import is_content_word
 
 _CAPITALISED = re.compile(r"(?<![\w&])[A-Z][\w&]*(?:[.'’\-][\w&]+)*")

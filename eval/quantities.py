@@ -7,6 +7,8 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Literal
 
+from retrieval.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAYS
+
 Kind = Literal["number", "date"]
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
@@ -39,16 +41,8 @@ _WORDS = {
     "billions": 1e9,
 }
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "tenth": 10}
-# Calendar words, shared with the entity check (which must not take them for names).
-MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # "may" is left out: as a word it is mostly the verb; "May 5" is caught by _MAY_DATE.
-_MONTHS = [m for m in MONTH_NAMES if m != "may"] + [
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-]  # fmt: skip
+_MONTHS = [m for m in MONTH_NAMES if m != "may"] + list(MONTH_ABBREVIATIONS)
 _DAYS = list(WEEKDAYS)
 _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w])"

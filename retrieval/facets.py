@@ -7,23 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retrieval.catalog import DocInfo
+from retrieval.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, month_number
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH = {name: i for i, name in enumerate(_MONTHS, 1)} | {name[:3]: i for i, name in enumerate(_MONTHS, 1)}
-_MONTH_RE = "|".join(sorted(_MONTH, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted((*MONTH_NAMES, *MONTH_ABBREVIATIONS), key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DATE = re.compile(
     r"\b(\d{4})-(\d{2})-(\d{2})\b"  # 2023-11-24
@@ -53,9 +39,20 @@ class Facet:
         return info.date.endswith(self.day) if self.day.startswith("-") else info.date == self.day
 
 
+def _month(word: str) -> int:
+    """The month a matched name stands for (the pattern admits only month words)."""
+    number = month_number(word)
+    assert number is not None
+    return number
+
+
+# Longest month lengths (February 29 exists in some year): a pair without a year is checked against these.
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _valid(month: int, day: int) -> bool:
-    """A plausible calendar day (no date library needed for a month/day pair without a year)."""
-    return 1 <= month <= 12 and 1 <= day <= 31
+    """A day that exists in some year ("Sept 31" does not)."""
+    return 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]
 
 
 def query_days(query: str) -> list[str]:
@@ -65,9 +62,9 @@ def query_days(query: str) -> list[str]:
         if m.group(1):
             year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
         elif m.group(4):
-            year, month, day = m.group(6), _MONTH[m.group(4).lower()], int(m.group(5))
+            year, month, day = m.group(6), _month(m.group(4)), int(m.group(5))
         else:
-            year, month, day = m.group(9), _MONTH[m.group(8).lower()], int(m.group(7))
+            year, month, day = m.group(9), _month(m.group(8)), int(m.group(7))
         if _valid(month, day):
             days.append(f"{year or ''}-{month:02d}-{day:02d}")
     return list(dict.fromkeys(days))

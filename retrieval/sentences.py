@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from retrieval.lexicon import MONTH_ABBREVIATIONS
+
 # Words that end with a period without ending a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -30,18 +32,6 @@ _ABBREVIATIONS = frozenset(
         "sgt",
         "rep",
         "sen",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "no",
         "nos",
         "fig",
@@ -55,6 +45,7 @@ _ABBREVIATIONS = frozenset(
         "al",
         "cf",
         "ca",
+        *MONTH_ABBREVIATIONS,
     ]
 )
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
