@@ -6,11 +6,17 @@ from dataclasses import dataclass
 
 from retrieval.catalog import Catalog
 from retrieval.embedding import EMBEDDERS, Embedder
+from retrieval.errors import IndexStateError
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, open_client
 
+DEFAULT_EMBEDDER = "sentence-transformers"
+
 # Bump when chunking changes in a way that changes chunk spans, so old indexes re-embed.
 CHUNKER_VERSION = 5
+
+# The stored embedding id while a switch of back-end is under way: some vectors old, some new.
+MIXED = "mixed"
 
 
 @dataclass
@@ -23,13 +29,39 @@ class Index:
     embedder: Embedder
 
     @property
+    def embedding_id(self) -> str:
+        """Which vectors the settings make: the model, and the back-end when it is not the fp32 default
+        (so indexes built before back-ends existed keep their signature and are not re-embedded)."""
+        s = self.settings
+        return s.embedding_model if s.embedder == DEFAULT_EMBEDDER else f"{s.embedding_model}@{s.embedder}"
+
+    @property
     def signature(self) -> str:
         """What the chunk vectors depend on; a change means every document must be re-embedded."""
         s = self.settings
         return (
-            f"{s.embedding_model}|tokens={s.chunk_max_tokens}|overlap={s.chunk_overlap_sentences}"
+            f"{self.embedding_id}|tokens={s.chunk_max_tokens}|overlap={s.chunk_overlap_sentences}"
             f"|headers={s.embed_headers}|chunker={CHUNKER_VERSION}"
         )
+
+    def stored_embedding_id(self) -> str | None:
+        """Which vectors the index holds: MIXED during an unfinished switch of back-end, None when empty."""
+        stored = self.catalog.get_meta("embedding")
+        if stored is None:
+            # Indexes from before this key: the signature's first field names the vectors.
+            signature = self.catalog.get_meta("signature")
+            stored = signature.split("|", 1)[0] if signature else None
+        return stored
+
+    def check_vectors(self) -> None:
+        """Refuse to compare query vectors of one back-end with index vectors of another."""
+        stored = self.stored_embedding_id()
+        if stored is not None and stored != self.embedding_id:
+            what = "partly re-embedded (an ingest was interrupted)" if stored == MIXED else f"built with {stored!r}"
+            raise IndexStateError(
+                f"the index is {what}; settings ask for {self.embedding_id!r}",
+                help="run `brieflens ingest` to re-embed it with the current settings",
+            )
 
     def close(self) -> None:
         """Release the catalog connection."""
@@ -39,7 +71,7 @@ class Index:
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     """Open (creating if needed) the index described by `settings`."""
     embedder = embedder or EMBEDDERS[settings.embedder](
-        settings.embedding_model, settings.embed_batch_size, settings.embed_threads
+        settings.embedding_model, settings.embed_batch_size, settings.embed_threads, settings.local_cache_dir
     )
     client = open_client(settings.data_dir, settings.chroma_url, settings.chroma_timeout_s)
     store = ChunkStore(client, settings.collection, settings.embedding_model)
