@@ -12,7 +12,9 @@ with the model loaded before the clock starts:
              `encode(texts)`, batch 32; langchain-huggingface cannot install beside transformers 5).
 Then the unchanged folder is ingested again (a new process, model load included, as a user runs it).
 `--compare TREE` adds a row for another checkout's BriefLens (e.g. the code before a change).
-Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR]
+`--int8` adds the onnx-int8 back-end: its raw encode (`OnnxInt8Embedder.embed`) and BriefLens with it.
+Percentages are of the fp32 raw encode (the ceiling of the default back-end).
+Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8]
 """
 
 from __future__ import annotations
@@ -72,7 +74,20 @@ def chunk_texts(folder: Path) -> list[str]:
 def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
     """Run one system once in this process; return chunks, seconds and peak RSS."""
     os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    if system in ("raw", "langchain"):
+    int8 = system.endswith("-int8")
+    system = system.removesuffix("-int8")
+    if system == "raw" and int8:
+        texts = json.loads((work / "chunks.json").read_text())
+        from retrieval.onnx_embedding import OnnxInt8Embedder
+        from retrieval.settings import Settings
+
+        embedder = OnnxInt8Embedder(MODEL, cache_dir=Settings().local_cache_dir)
+        embedder.embed(["warm up"] * 65)  # both sessions loaded before the clock starts
+        start = time.perf_counter()
+        embedder.embed(texts)
+        seconds = time.perf_counter() - start
+        chunks = len(texts)
+    elif system in ("raw", "langchain"):
         texts = json.loads((work / "chunks.json").read_text())
         from sentence_transformers import SentenceTransformer
 
@@ -92,9 +107,9 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
         from retrieval.settings import Settings
 
         start = time.perf_counter()
-        lens = BriefLens(Settings(data_dir=work / "data"))
+        lens = BriefLens(Settings(data_dir=work / "data", embedder="onnx-int8" if int8 else "sentence-transformers"))
         if system == "brieflens":
-            lens.index.embedder.embed(["warm up"])
+            lens.index.embedder.embed(["warm up"] * 65)  # the bulk model loaded before the clock starts
             start = time.perf_counter()
         report = lens.ingest([folder])
         seconds = time.perf_counter() - start
@@ -143,6 +158,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Ingest throughput against raw encode and LangChain.")
     parser.add_argument("--sizes", default="100,1000,10000", help="documents per corpus, comma-separated")
     parser.add_argument("--compare", type=Path, help="another BriefLens checkout to measure beside this one")
+    parser.add_argument("--int8", action="store_true", help="add rows for the onnx-int8 embedding back-end")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -168,6 +184,10 @@ def main() -> int:
             for name, tree in trees:
                 rows[name] = spawn("brieflens", folder, tmp / name, tree)
                 rows[name + " re-ingest"] = spawn("reingest", folder, tmp / name, tree)
+            if args.int8:
+                rows["raw-int8"] = spawn("raw-int8", folder, tmp, ROOT)
+                rows["brieflens-int8"] = spawn("brieflens-int8", folder, tmp / "int8", ROOT)
+                rows["brieflens-int8 re-ingest"] = spawn("reingest-int8", folder, tmp / "int8", ROOT)
             rows["langchain"] = spawn("langchain", folder, tmp, ROOT)
             raw = rows["raw"]["chunks"] / rows["raw"]["seconds"]
             lc = rows["langchain"]["chunks"] / rows["langchain"]["seconds"]
