@@ -14,7 +14,9 @@ Then the unchanged folder is ingested again (a new process, model load included,
 `--compare TREE` adds a row for another checkout's BriefLens (e.g. the code before a change).
 `--int8` adds the onnx-int8 back-end: its raw encode (`OnnxInt8Embedder.embed`) and BriefLens with it.
 Percentages are of the fp32 raw encode (the ceiling of the default back-end).
-Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8]
+`--reingest-only N` times only the re-ingest of N unchanged documents, on an index built with stub vectors
+(a re-ingest never embeds, so it needs no real ones; building the real index takes hours on 2 busy cores).
+Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8] [--reingest-only N]
 """
 
 from __future__ import annotations
@@ -119,6 +121,69 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
     return {"chunks": chunks, "seconds": seconds, "rss_mb": rss}
 
 
+class StubEmbedder:
+    """Hash-seeded unit vectors with the real tokenizer: builds a large index fast for `--reingest-only`.
+
+    A re-ingest of an unchanged corpus never embeds (it compares stat fingerprints with the manifest),
+    so its time does not depend on what the stored vectors are, only on how many documents and chunks.
+    """
+
+    def __init__(self) -> None:
+        from retrieval.embedding import SentenceTransformerEmbedder
+
+        self.real = SentenceTransformerEmbedder(MODEL)
+        self.name = MODEL
+
+    @property
+    def dimension(self) -> int:
+        """Vector size of the real model."""
+        return self.real.dimension
+
+    @property
+    def max_tokens(self) -> int:
+        """Input limit of the real model."""
+        return self.real.max_tokens
+
+    def count_tokens(self, texts: Any) -> list[int]:
+        """The real word-piece counts (so chunking is the real one)."""
+        return self.real.count_tokens(texts)
+
+    def embed(self, texts: Any, progress: Any = None) -> Any:
+        """One deterministic pseudo-random unit vector per text."""
+        import hashlib
+
+        import numpy as np
+
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.sha256(t.encode("utf-8")).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(self.dimension).astype(np.float32)
+            out[i] = v / np.linalg.norm(v)
+        if progress:
+            progress(len(texts))
+        return out
+
+
+def reingest_only(n: int) -> None:
+    """Time a re-ingest of n unchanged documents whose index was built with stub vectors (see StubEmbedder)."""
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        write_corpus(tmp / "docs", n)
+        lens = BriefLens(Settings(data_dir=tmp / "stub" / "data"), StubEmbedder())
+        chunks = lens.ingest([tmp / "docs"]).chunks_embedded
+        lens.close()
+        for attempt in range(3):
+            r = spawn("reingest", tmp / "docs", tmp / "stub", ROOT)
+            assert r["chunks"] == 0, "the re-ingest embedded something"
+            print(
+                f"{n:>6} re-ingest {attempt + 1} (index of {chunks} chunks): "
+                f"{r['seconds']:.2f} s, RSS {r['rss_mb']:.0f} MB"
+            )
+
+
 def langchain(model: Any, texts: list[str], path: Path) -> None:
     """The LangChain baseline: Chroma.from_documents with a sentence-transformers Embeddings wrapper."""
     import chromadb
@@ -159,6 +224,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="documents per corpus, comma-separated")
     parser.add_argument("--compare", type=Path, help="another BriefLens checkout to measure beside this one")
     parser.add_argument("--int8", action="store_true", help="add rows for the onnx-int8 embedding back-end")
+    parser.add_argument("--reingest-only", type=int, help="only time re-ingesting N unchanged documents (stub vectors)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -170,6 +236,9 @@ def main() -> int:
 
     if not articles():
         print("skipped: ../shared is absent")
+        return 0
+    if args.reingest_only:
+        reingest_only(args.reingest_only)
         return 0
     trees = [("brieflens", ROOT)] + ([("brieflens@compare", args.compare.resolve())] if args.compare else [])
     cols = ("docs", "system", "chunks", "seconds", "chunks/s", "% of raw", "× langchain", "peak RSS MB")
