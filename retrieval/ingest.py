@@ -141,7 +141,7 @@ def _commit(
     index.catalog.mark_pending([c.id for c in chunks] + old_ids)
     dates = {doc.id: int(doc.date.strftime("%Y%m%d")) for _, doc, _ in batch if doc.date}
     index.store.upsert(chunks, vectors, dates)
-    index.catalog.commit_documents(batch)
+    index.catalog.commit_documents(batch, dict(zip((c.id for c in chunks), vectors, strict=True)))
     recover(index)
     report.chunks_embedded += len(chunks)
 
@@ -208,7 +208,18 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
             report.chunks_removed += recover(index)
             report.removed.append(row.source)
     index.catalog.set_meta("signature", index.signature)
+    _backfill_vectors(index)
     return report
+
+
+def _backfill_vectors(index: Index) -> None:
+    """Copy into the catalog the vectors of chunks committed before it kept them (read from Chroma, not re-embedded)."""
+    missing = index.catalog.chunks_without_vectors()
+    if not missing:
+        return  # the usual case: Chroma is not even opened
+    step = index.store.max_batch
+    for i in range(0, len(missing), step):
+        index.catalog.add_vectors(index.store.vectors(missing[i : i + step]))
 
 
 def _stored_documents(

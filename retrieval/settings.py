@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     # --- performance (issue 9) ---
     # 20,000 sentence vectors are ~31 MB; a served corpus's popular passages then cost no model time.
     sentence_cache_size: int = Field(default=20000, ge=0, description="answer-sentence vectors kept; 0 turns it off")
+    exact_search_max_chunks: int = Field(
+        default=20000,
+        ge=0,
+        description="indexes up to this many chunks are searched exactly from the manifest, without opening Chroma",
+    )
     ingest_commit_chunks: int = Field(
         default=2048, ge=1, description="chunks embedded and committed together: sort width vs work a crash loses"
     )

@@ -1,4 +1,4 @@
-"""`brieflens ask` keeps its cold start small: torch, sentence-transformers and openai are never imported."""
+"""`brieflens ask` keeps its cold start small: torch, sentence-transformers, openai and chromadb are never imported."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import sys
 from retrieval.service import BriefLens
 from tests.conftest import ROOT
 
-# Each costs 0.8-25 s of CPU at start-up; none is needed to answer extractively from an existing index.
-HEAVY = ("torch", "sentence_transformers", "transformers", "openai")
+# Each costs 0.5-25 s of CPU at start-up; none is needed to answer extractively from a small existing index
+# (its vectors are searched exactly from the manifest; Chroma opens only above BRIEFLENS_EXACT_SEARCH_MAX_CHUNKS).
+HEAVY = ("torch", "sentence_transformers", "transformers", "openai", "chromadb")
 
 
-def test_ask_never_imports_torch_or_openai(lens: BriefLens) -> None:
+def test_ask_never_imports_torch_openai_or_chromadb(lens: BriefLens) -> None:
     loaded = f"[m for m in {HEAVY!r} if m in sys.modules]"
     code = (
         "import atexit, json, sys; "
