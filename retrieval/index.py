@@ -46,6 +46,8 @@ class Index:
         """Exact nearest chunks from the catalog's vectors when the index is small enough and every chunk's
         vector is stored there; None means: ask Chroma. Exact search finds what HNSW finds at these sizes
         (recall@10 1.000 measured against it), scores being the same cosine."""
+        if self.settings.chroma_url:
+            return None  # a server is opened at start anyway, and its clients expect it to answer
         chunks, vectors = self.catalog.vector_coverage()
         if chunks == 0 or chunks > self.settings.exact_search_max_chunks or vectors != chunks:
             return None
@@ -98,6 +100,15 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     )
     catalog = Catalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
     index = Index(settings=settings, catalog=catalog, embedder=embedder)
+    # Chroma's collection metadata refuses another model when it opens; with Chroma opened lazily the
+    # manifest says it first (the stored id is "model" or "model@back-end").
+    stored = index.stored_embedding_id()
+    if stored not in (None, MIXED) and stored.split("@", 1)[0] != settings.embedding_model:
+        catalog.close()
+        raise IndexStateError(
+            f"collection {settings.collection!r} was built with {stored.split('@', 1)[0]!r}, "
+            f"settings ask for {settings.embedding_model!r}"
+        )
     if settings.chroma_url:
         index.store  # noqa: B018 -- a server that cannot be reached is reported when the index opens
     return index
