@@ -42,8 +42,8 @@ def test_int8_vectors_are_close_to_fp32_on_brief_sentences(
     texts = _brief_sentences()
     assert len(texts) > SMALL_CALL  # the bulk (multi-threaded) path
     cosines = (int8.embed(texts) * embedder.embed(texts)).sum(1)
-    # Per-tensor weights measured min 0.93 / mean 0.95 here: these bounds catch a worse quantisation.
-    assert cosines.min() >= 0.98
+    # Measured min 0.982 / mean 0.993 on these 113 sentences; per-tensor weights gave ~0.93 / 0.95 on articles.
+    assert cosines.min() >= 0.975
     assert cosines.mean() >= 0.99
     norms = np.linalg.norm(int8.embed(texts[:3]), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
