@@ -16,7 +16,10 @@ Then the unchanged folder is ingested again (a new process, model load included,
 Percentages are of the fp32 raw encode (the ceiling of the default back-end).
 `--reingest-only N` times only the re-ingest of N unchanged documents, on an index built with stub vectors
 (a re-ingest never embeds, so it needs no real ones; building the real index takes hours on 2 busy cores).
-Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8] [--reingest-only N]
+`--threads 1` pins every system to one thread: on a shared 2-core machine each row then gets a core
+even while one other job runs, instead of the rows' speed following the other jobs.
+Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8] [--threads N]
+     [--reingest-only N]
 """
 
 from __future__ import annotations
@@ -78,12 +81,13 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
     os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
     int8 = system.endswith("-int8")
     system = system.removesuffix("-int8")
+    threads = int(os.environ.get("BRIEFLENS_EMBED_THREADS", "0"))
     if system == "raw" and int8:
         texts = json.loads((work / "chunks.json").read_text())
         from retrieval.onnx_embedding import OnnxInt8Embedder
         from retrieval.settings import Settings
 
-        embedder = OnnxInt8Embedder(MODEL, cache_dir=Settings().local_cache_dir)
+        embedder = OnnxInt8Embedder(MODEL, threads=threads, cache_dir=Settings().local_cache_dir)
         embedder.embed(["warm up"] * 65)  # both sessions loaded before the clock starts
         start = time.perf_counter()
         embedder.embed(texts)
@@ -95,6 +99,10 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
 
         from retrieval.embedding import resolve_model_path
 
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         model = SentenceTransformer(str(resolve_model_path(MODEL)), device="cpu")
         model.encode(["warm up"])
         start = time.perf_counter()
@@ -224,6 +232,13 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="documents per corpus, comma-separated")
     parser.add_argument("--compare", type=Path, help="another BriefLens checkout to measure beside this one")
     parser.add_argument("--int8", action="store_true", help="add rows for the onnx-int8 embedding back-end")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads of every system's model (BRIEFLENS_EMBED_THREADS); 1 keeps rows comparable when "
+        "another job holds one of two cores",
+    )
     parser.add_argument("--reingest-only", type=int, help="only time re-ingesting N unchanged documents (stub vectors)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -240,6 +255,8 @@ def main() -> int:
     if args.reingest_only:
         reingest_only(args.reingest_only)
         return 0
+    if args.threads:
+        os.environ["BRIEFLENS_EMBED_THREADS"] = str(args.threads)
     trees = [("brieflens", ROOT)] + ([("brieflens@compare", args.compare.resolve())] if args.compare else [])
     cols = ("docs", "system", "chunks", "seconds", "chunks/s", "% of raw", "× langchain", "peak RSS MB")
     print(f"{cols[0]:>6} {cols[1]:<18} " + " ".join(f"{c:>11}" for c in cols[2:]))
