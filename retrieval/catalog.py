@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,7 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._write_lock = threading.Lock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self._migrate()
@@ -76,11 +78,25 @@ class Catalog:
         self._matrix: tuple[tuple[int, int], NDArray[np.int64], NDArray[np.float32]] | None = None
         self._matrix_lock = threading.Lock()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One real transaction. The connection is in autocommit mode (isolation_level=None), where
+        `with connection:` begins nothing: every statement was its own commit and fsync (measured: 1.05 s
+        for 2,752 inserts, 0.007 s in one transaction) and a crash could leave half a batch committed."""
+        with self._write_lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
     def _migrate(self) -> None:
         """Rebuild an FTS table from before the `meta` column; the cleared signature forces a re-sync."""
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(chunk_fts)")]
         if columns and "meta" not in columns:
-            with self.db:
+            with self._transaction():
                 self.db.execute("DROP TABLE chunk_fts")
                 self.db.execute("DELETE FROM meta WHERE key='signature'")
 
@@ -177,7 +193,7 @@ class Catalog:
 
     def mark_pending(self, chunk_ids: Iterable[str]) -> None:
         """Record chunk ids whose presence in Chroma is about to change, before changing it."""
-        with self.db:
+        with self._transaction():
             self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in chunk_ids))
 
     def orphans(self) -> list[str]:
@@ -187,7 +203,7 @@ class Catalog:
 
     def clear_pending(self) -> None:
         """Forget pending ids once Chroma agrees with the committed state."""
-        with self.db:
+        with self._transaction():
             self.db.execute("DELETE FROM pending")
 
     def commit_document(
@@ -204,14 +220,14 @@ class Catalog:
         `vectors` (by chunk id) are stored beside their chunks: exact search of a small index reads them
         here instead of opening Chroma (see `exact_search`).
         """
-        with self.db:
+        with self._transaction():
             self._writes += 1
             for row, doc, chunks in items:
                 self._insert_document(row, doc, chunks, vectors or {})
 
     def add_vectors(self, vectors: ChunkVectors) -> None:
         """Store vectors of committed chunks that have none (an index from before they were kept here)."""
-        with self.db:
+        with self._transaction():
             self._writes += 1
             for chunk_id, vector in vectors.items():
                 self.db.execute(
@@ -311,7 +327,7 @@ class Catalog:
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""
-        with self.db:
+        with self._transaction():
             old = self.db.execute("SELECT path FROM files WHERE doc_id=?", (row.doc_id,)).fetchall()
             for (path,) in old:
                 if path != row.path:
@@ -324,7 +340,7 @@ class Catalog:
 
     def remove_path(self, path: str) -> None:
         """Atomically forget a file and, if no other file holds it, its document and chunks."""
-        with self.db:
+        with self._transaction():
             self._writes += 1
             self._drop_path(path)
 
