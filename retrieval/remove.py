@@ -42,7 +42,8 @@ def remove_document(index: Index, doc_id: str, owned: Path | None = None) -> Rem
         index.catalog.remove_path(row.path)
     # Not ingest.recover: that logs these deliberate removals as an interrupted ingest.
     orphans = index.catalog.orphans()
-    index.store.delete(orphans)
+    if orphans:
+        index.store.delete(orphans)
     index.catalog.clear_pending()
     report.chunks_removed = len(orphans)
     return report

@@ -43,7 +43,10 @@ class DenseRetriever:
         vector = self.index.embedder.embed([query])[0]
         f = filters or Filters()
         # Ask for a few extra: chunks of an ingest still in progress are dropped below.
-        return _join(self.index, self.index.store.query(vector, k + 8, f.doc_ids, f.sections), k)
+        hits = self.index.exact_search(vector, k + 8, f.doc_ids, f.sections)
+        if hits is None:
+            hits = self.index.store.query(vector, k + 8, f.doc_ids, f.sections)
+        return _join(self.index, hits, k)
 
 
 class LexicalRetriever:

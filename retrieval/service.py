@@ -115,6 +115,8 @@ class BriefLens:
         query = self._check_query(query)
         if k is not None and not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
+        if self.settings.retriever != "lexical":
+            self.index.check_vectors()
         resolved = resolve(filters, self.index.catalog) if filters else None
         k = k or self.settings.top_k
         if self.reranker is None:

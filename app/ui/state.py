@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
@@ -29,16 +30,18 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def _embedder(kind: str, model: str, batch_size: int, threads: int) -> Embedder:
+def _embedder(kind: str, model: str, batch_size: int, threads: int, cache_dir: Path) -> Embedder:
     """One embedding model per process, shared by every index that uses it."""
-    return EMBEDDERS[kind](model, batch_size, threads)
+    return EMBEDDERS[kind](model, batch_size, threads, cache_dir)
 
 
 @st.cache_resource(show_spinner="Opening the index…")
 def _lens(key: str, _settings: Settings) -> BriefLens:
     """One BriefLens per distinct Settings (keyed by their JSON), shared by every session of this process."""
     s = _settings
-    return BriefLens(s, _embedder(s.embedder, s.embedding_model, s.embed_batch_size, s.embed_threads))
+    return BriefLens(
+        s, _embedder(s.embedder, s.embedding_model, s.embed_batch_size, s.embed_threads, s.local_cache_dir)
+    )
 
 
 def lens() -> BriefLens:

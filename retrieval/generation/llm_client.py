@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 
-import openai
-from openai.types.chat import ChatCompletionChunk
-
 from retrieval.errors import GenerationError
+
+# openai is imported inside the methods: its import costs ~0.8 s of CPU, which every CLI `ask` paid
+# at start-up although the default (extractive) answer never calls a model.
 
 Messages = list[dict[str, str]]
 # Per generated token: its text and the top alternatives as (token, logprob), most likely first.
@@ -33,6 +33,8 @@ class LLMConfig:
 
 def _explain(e: Exception, url: str) -> GenerationError:
     """One line a user can act on, for each way the endpoint can fail."""
+    import openai
+
     if isinstance(e, openai.APITimeoutError):
         return GenerationError(f"the model endpoint {url} did not answer in time")
     if isinstance(e, openai.APIConnectionError):
@@ -48,6 +50,8 @@ class ChatClient:
     """Chat completions against one OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."""
 
     def __init__(self, config: LLMConfig) -> None:
+        import openai
+
         self.config = config
         # The openai client retries 408/409/429/5xx and dropped connections with exponential backoff.
         self.client = openai.OpenAI(
@@ -56,6 +60,8 @@ class ChatClient:
 
     def reachable(self, timeout: float = 2.0) -> bool:
         """True when the server answers GET /models within `timeout` seconds, whatever the status (no retries)."""
+        import openai
+
         try:
             self.client.with_options(timeout=timeout, max_retries=0).models.list()
         except (openai.APIStatusError, openai.APIResponseValidationError):
@@ -66,6 +72,8 @@ class ChatClient:
 
     def complete(self, messages: Messages, max_tokens: int | None = None) -> str:
         """The model's whole reply (at most max_tokens, default the configured limit)."""
+        import openai
+
         try:
             response = self.client.chat.completions.create(
                 model=self.config.model,
@@ -86,6 +94,8 @@ class ChatClient:
         self, messages: Messages, max_tokens: int, top_logprobs: int = 10
     ) -> tuple[str, TokenLogprobs | None]:
         """The reply and, when the server gives them, each token's top alternatives with logprobs."""
+        import openai
+
         try:
             response = self.client.chat.completions.create(
                 model=self.config.model,
@@ -117,6 +127,9 @@ class ChatClient:
 
     def stream(self, messages: Messages) -> Generator[str, None, None]:
         """The reply as text deltas, as the server sends them; closing the generator closes the connection."""
+        import openai
+        from openai.types.chat import ChatCompletionChunk
+
         try:
             chunks = self.client.chat.completions.create(
                 model=self.config.model,
