@@ -66,6 +66,16 @@ class DocInfo:
     origin: str | None = None  # the publisher (front-matter `source`), when the brief names one
 
 
+def _scope(doc_ids: Sequence[str] | None, sections: Sequence[str] | None, prefix: str = "") -> tuple[str, list[str]]:
+    """SQL `AND … IN (…)` clauses and their parameters restricting chunks to documents and sections."""
+    sql, params = "", list[str]()
+    for column, values in (("doc_id", doc_ids), ("section", sections)):
+        if values is not None:
+            sql += f" AND {prefix}{column} IN ({','.join('?' * len(values))})"
+            params.extend(values)
+    return sql, params
+
+
 class Catalog:
     """SQLite manifest: files, documents (with their full text), chunk ids, and pending chunk ids."""
 
@@ -198,13 +208,9 @@ class Catalog:
             f"bm25(chunk_fts, 1.0, {META_WEIGHT}) AS s "
             "FROM chunk_fts f JOIN chunks c ON c.rid = f.rowid WHERE chunk_fts MATCH ?"
         )
-        params: list[object] = [query]
-        if doc_ids is not None:
-            sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
-            params.extend(doc_ids)
-        if sections is not None:
-            sql += f" AND c.section IN ({','.join('?' * len(sections))})"
-            params.extend(sections)
+        scope, scope_params = _scope(doc_ids, sections, "c.")
+        sql += scope
+        params: list[object] = [query, *scope_params]
         if origin is not None:
             sql += " AND c.doc_id IN (SELECT doc_id FROM documents WHERE origin = ?)"
             params.append(origin)
@@ -298,13 +304,8 @@ class Catalog:
             return []
         scores = matrix @ np.asarray(vector, dtype=np.float32)
         if doc_ids is not None or sections is not None:
-            sql, params = "SELECT rid FROM chunks WHERE 1", list[str]()
-            if doc_ids is not None:
-                sql += f" AND doc_id IN ({','.join('?' * len(doc_ids))})"
-                params.extend(doc_ids)
-            if sections is not None:
-                sql += f" AND section IN ({','.join('?' * len(sections))})"
-                params.extend(sections)
+            scope, params = _scope(doc_ids, sections)
+            sql = "SELECT rid FROM chunks WHERE 1" + scope
             allowed = np.fromiter((r[0] for r in self.db.execute(sql, params)), dtype=np.int64)
             scores = np.where(np.isin(rids, allowed), scores, -np.inf)
         order = np.argsort(-scores, kind="stable")[:k]
