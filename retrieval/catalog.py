@@ -83,17 +83,24 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self._write_lock = threading.Lock()
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        # Caches keyed by `_version()`: kept until this connection or another one writes.
+        self._writes = 0
         self._publishers: tuple[tuple[int, int], list[str]] | None = None
         # (version, (chunks, vectors)): two count(*)s cost ~57 ms per search at 100k chunks (measured).
         self._coverage: tuple[tuple[int, int], tuple[int, int]] | None = None
-        self._migrate()
-        self.db.executescript(_SCHEMA)
-        # The vector matrix of exact search, kept until this connection or another one writes.
-        self._writes = 0
+        # The vector matrix of exact search.
         self._matrix: tuple[tuple[int, int], NDArray[np.int64], NDArray[np.float32]] | None = None
         self._matrix_lock = threading.Lock()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self._migrate()  # writes through _transaction, so the state above must exist first
+        self.db.executescript(_SCHEMA)
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever the manifest may have changed: data_version moves on other connections'
+        commits, `_writes` on this one's."""
+        (version,) = self.db.execute("PRAGMA data_version").fetchone()
+        return int(version), self._writes
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -121,7 +128,7 @@ class Catalog:
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(documents)")]
         if columns and "origin" not in columns:
             # The publisher is already inside each stored document: no re-embedding needed.
-            with self.db:
+            with self._transaction():
                 self.db.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
                 self.db.execute("UPDATE documents SET origin = json_extract(body, '$.origin')")
 
@@ -150,8 +157,7 @@ class Catalog:
 
     def publishers(self) -> list[str]:
         """The distinct publishers of the indexed documents (cached until the manifest changes)."""
-        # data_version moves on other connections' commits, total_changes on this one's.
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        version = self._version()
         if self._publishers is None or self._publishers[0] != version:
             rows = self.db.execute("SELECT DISTINCT origin FROM documents WHERE origin IS NOT NULL").fetchall()
             self._publishers = (version, sorted(r[0] for r in rows if r[0]))
@@ -279,8 +285,7 @@ class Catalog:
 
     def _vectors(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """Chunk rids and their vectors, re-read only after a write (here or by another process)."""
-        (version,) = self.db.execute("PRAGMA data_version").fetchone()
-        key = (int(version), self._writes)
+        key = self._version()
         with self._matrix_lock:
             if self._matrix is None or self._matrix[0] != key:
                 rows = self.db.execute("SELECT rid, vector FROM chunk_vectors ORDER BY rid").fetchall()
@@ -323,8 +328,7 @@ class Catalog:
 
     def vector_coverage(self) -> tuple[int, int]:
         """(committed chunks, chunks whose vector is stored here), re-counted only after a write."""
-        (version,) = self.db.execute("PRAGMA data_version").fetchone()
-        key = (int(version), self._writes)
+        key = self._version()
         if self._coverage is None or self._coverage[0] != key:
             (chunks,) = self.db.execute("SELECT count(*) FROM chunks").fetchone()
             (vectors,) = self.db.execute("SELECT count(*) FROM chunk_vectors").fetchone()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from retrieval.catalog import Catalog
 from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.retriever import LexicalRetriever
 from retrieval.service import BriefLens
@@ -31,3 +33,18 @@ def test_lexical_search_sees_title_and_publisher(
     doc = lens.document("a.md")
     assert doc.origin == "Harbor Ledger" and doc.url is None
     lens.close()
+
+
+def test_a_manifest_from_before_the_meta_column_opens_and_forces_a_resync(tmp_path: Path) -> None:
+    path = tmp_path / "old.manifest.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE VIRTUAL TABLE chunk_fts USING fts5(text)")
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('signature', 'old')")
+    catalog = Catalog(path)
+    try:
+        assert catalog.get_meta("signature") is None  # cleared: the next ingest re-syncs
+        columns = [r[1] for r in catalog.db.execute("PRAGMA table_info(chunk_fts)")]
+        assert columns == ["text", "meta"]
+    finally:
+        catalog.close()
