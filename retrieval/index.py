@@ -53,6 +53,13 @@ class Index:
             return None
         return self.catalog.exact_search(vector, k, doc_ids, sections)
 
+    def nearest(
+        self, vector: Vectors, k: int, doc_ids: Sequence[str] | None = None, sections: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks: exact search where it applies, else Chroma's."""
+        hits = self.exact_search(vector, k, doc_ids, sections)
+        return self.store.query(vector, k, doc_ids, sections) if hits is None else hits
+
     @property
     def embedding_id(self) -> str:
         """Which vectors the settings make: the model, and the back-end when it is not the fp32 default
@@ -103,10 +110,11 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     # Chroma's collection metadata refuses another model when it opens; with Chroma opened lazily the
     # manifest says it first (the stored id is "model" or "model@back-end").
     stored = index.stored_embedding_id()
-    if stored not in (None, MIXED) and stored.split("@", 1)[0] != settings.embedding_model:
+    model = stored.split("@", 1)[0] if stored not in (None, MIXED) else None
+    if model is not None and model != settings.embedding_model:
         catalog.close()
         raise IndexStateError(
-            f"collection {settings.collection!r} was built with {stored.split('@', 1)[0]!r}, "
+            f"collection {settings.collection!r} was built with {model!r}, "
             f"settings ask for {settings.embedding_model!r}"
         )
     if settings.chroma_url:

@@ -43,10 +43,7 @@ class DenseRetriever:
         vector = self.index.embedder.embed([query])[0]
         f = filters or Filters()
         # Ask for a few extra: chunks of an ingest still in progress are dropped below.
-        hits = self.index.exact_search(vector, k + 8, f.doc_ids, f.sections)
-        if hits is None:
-            hits = self.index.store.query(vector, k + 8, f.doc_ids, f.sections)
-        return _join(self.index, hits, k)
+        return _join(self.index, self.index.nearest(vector, k + 8, f.doc_ids, f.sections), k)
 
 
 class LexicalRetriever:
