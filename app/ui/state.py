@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.embedding import EMBEDDERS, Embedder
+from retrieval.embedding import EMBEDDERS, Embedder, Precision
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
@@ -30,9 +30,9 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def _embedder(kind: str, model: str, batch_size: int, threads: int, cache_dir: Path) -> Embedder:
+def _embedder(kind: str, model: str, batch_size: int, threads: int, cache_dir: Path, precision: Precision) -> Embedder:
     """One embedding model per process, shared by every index that uses it."""
-    return EMBEDDERS[kind](model, batch_size, threads, cache_dir)
+    return EMBEDDERS[kind](model, batch_size, threads, cache_dir, precision)
 
 
 @st.cache_resource(show_spinner="Opening the index…")
@@ -40,7 +40,10 @@ def _lens(key: str, _settings: Settings) -> BriefLens:
     """One BriefLens per distinct Settings (keyed by their JSON), shared by every session of this process."""
     s = _settings
     return BriefLens(
-        s, _embedder(s.embedder, s.embedding_model, s.embed_batch_size, s.embed_threads, s.local_cache_dir)
+        s,
+        _embedder(
+            s.embedder, s.embedding_model, s.embed_batch_size, s.embed_threads, s.local_cache_dir, s.embed_precision
+        ),
     )
 
 

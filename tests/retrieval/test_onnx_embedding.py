@@ -91,7 +91,8 @@ def test_switching_backend_re_embeds_every_document_and_refuses_mixed_queries(
     fp32.ingest([first])
     fp32.ingest([second])
     texts, before = _stored(fp32)
-    assert np.allclose(before, embedder.embed(texts), atol=1e-4)
+    # The default back-end's vectors (bulk calls may run in bfloat16: cosine >= 0.9999 either way; int8 is ~0.99).
+    assert (before * embedder.embed(texts)).sum(axis=1).min() > 0.9999
     fp32.close()
 
     quant = BriefLens(make_settings(embedder="onnx-int8"), int8)
