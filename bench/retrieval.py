@@ -12,6 +12,7 @@ Run: .venv/bin/python bench/retrieval.py [--only dev] [--embedders sentence-tran
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import sys
@@ -108,6 +109,12 @@ def langchain_baseline(folder: Path, data: Path, embedder: Embedder) -> Search:
     return lambda q: [d.metadata["source"] for d in store.similarity_search(q, k=10)]
 
 
+def _title(brief: Path) -> str:
+    """The title a MultiHop brief's front matter records (its second line, `title: "<JSON string>"`)."""
+    line = brief.read_text(encoding="utf-8").split("\n", 2)[1]
+    return str(json.loads(line.removeprefix("title: ")))
+
+
 def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
     """The labelled sets available here."""
     sets: dict[str, tuple[Path, list[Case]]] = {}
@@ -118,13 +125,11 @@ def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
     if only in (None, "multihop"):
         queries = multihop_corpus(tmp / "mh")
         if queries:
-            names = {p.read_text(encoding="utf-8").split("\n", 2)[1]: p.name for p in (tmp / "mh").iterdir()}
-            cases = []
-            for q in queries:
-                titles = {e["title"] for e in q["evidence"]}
-                gold = {name for line, name in names.items() if any(t in line for t in titles)}
-                if gold:
-                    cases.append((q["question"], gold))
+            # The front matter's title is JSON-quoted (curly quotes become \u escapes): decode it, and
+            # match whole titles. Matching the raw line lost every gold brief with such a title
+            # (50 queries lost all gold, 221 some) before 2026-12.
+            names = {_title(p): p.name for p in (tmp / "mh").iterdir()}
+            cases = [(q["question"], {names[e["title"]] for e in q["evidence"]}) for q in queries if q["evidence"]]
             sets["multihop"] = (tmp / "mh", cases)
     return sets
 
