@@ -83,12 +83,17 @@ def test_named_publishers_and_dates_reach_the_top(
     assert _top(on, "What did the report published on March 13, 2024 say about the interest rate decision?", 1) == [
         "planet-3.md"
     ]
-    off = BriefLens(make_settings(data_dir=tmp_path / "off", facet_weight=0.0), embedder)
+    off = BriefLens(make_settings(data_dir=tmp_path / "off", facet_weight=0.0, coverage_weight=0.0), embedder)
     off.ingest([tmp_path / "news"])
-    # Without facets the many alike pieces push at least one named outlet down.
+    # Without facets (and query coverage) the many alike pieces push at least one named outlet down.
     assert not {"reuters.md", "wired.md"} <= set(_top(off, query, 4))
+    # Query coverage alone gets both in too: a publisher's name is among the terms a passage covers.
+    covered = BriefLens(make_settings(data_dir=tmp_path / "covered", facet_weight=0.0), embedder)
+    covered.ingest([tmp_path / "news"])
+    assert {"reuters.md", "wired.md"} <= set(_top(covered, query, 4))
     on.close()
     off.close()
+    covered.close()
 
 
 def test_document_spread(
