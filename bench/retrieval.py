@@ -30,7 +30,13 @@ from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
 # The hybrid defaults before query facets and document spread (bench/README.md, 2026-11-23).
-PREVIOUS: dict[str, Any] = {"retrieval_candidates": 30, "rrf_k": 60, "document_decay": 1.0, "facet_weight": 0.0}
+PREVIOUS: dict[str, Any] = {
+    "retrieval_candidates": 30,
+    "rrf_k": 60,
+    "document_decay": 1.0,
+    "facet_weight": 0.0,
+    "coverage_weight": 0.0,
+}
 Search = Callable[[str], list[str]]  # query -> file names of the top-10 chunks, in rank order
 Case = tuple[str, set[str]]  # question, gold file names
 
@@ -166,6 +172,8 @@ def main() -> int:
                 systems[f"BriefLens (hybrid){tag}"] = ours(folder, data, "hybrid", embedders[b], b)
                 # The previous defaults: what facets, document spread and the fusion settings add.
                 systems[f"hybrid, before{tag}"] = ours(folder, data, "hybrid", embedders[b], b, **PREVIOUS)
+                # The default without query coverage (2026-12): what the coverage step adds.
+                systems[f"no coverage{tag}"] = ours(folder, data, "hybrid", embedders[b], b, coverage_weight=0.0)
                 systems[f"dense only{tag}"] = ours(folder, data, "dense", embedders[b], b)
             systems["BM25 only"] = ours(folder, tmp / f"{name}-{backends[0]}", "lexical", embedder, backends[0])
             if not args.no_baseline:
