@@ -12,6 +12,7 @@ Run: .venv/bin/python bench/retrieval.py [--only dev] [--embedders sentence-tran
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import sys
@@ -29,7 +30,13 @@ from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
 # The hybrid defaults before query facets and document spread (bench/README.md, 2026-11-23).
-PREVIOUS: dict[str, Any] = {"retrieval_candidates": 30, "rrf_k": 60, "document_decay": 1.0, "facet_weight": 0.0}
+PREVIOUS: dict[str, Any] = {
+    "retrieval_candidates": 30,
+    "rrf_k": 60,
+    "document_decay": 1.0,
+    "facet_weight": 0.0,
+    "coverage_weight": 0.0,
+}
 Search = Callable[[str], list[str]]  # query -> file names of the top-10 chunks, in rank order
 Case = tuple[str, set[str]]  # question, gold file names
 
@@ -108,6 +115,12 @@ def langchain_baseline(folder: Path, data: Path, embedder: Embedder) -> Search:
     return lambda q: [d.metadata["source"] for d in store.similarity_search(q, k=10)]
 
 
+def _title(brief: Path) -> str:
+    """The title a MultiHop brief's front matter records (its second line, `title: "<JSON string>"`)."""
+    line = brief.read_text(encoding="utf-8").split("\n", 2)[1]
+    return str(json.loads(line.removeprefix("title: ")))
+
+
 def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
     """The labelled sets available here."""
     sets: dict[str, tuple[Path, list[Case]]] = {}
@@ -118,13 +131,11 @@ def datasets(tmp: Path, only: str | None) -> dict[str, tuple[Path, list[Case]]]:
     if only in (None, "multihop"):
         queries = multihop_corpus(tmp / "mh")
         if queries:
-            names = {p.read_text(encoding="utf-8").split("\n", 2)[1]: p.name for p in (tmp / "mh").iterdir()}
-            cases = []
-            for q in queries:
-                titles = {e["title"] for e in q["evidence"]}
-                gold = {name for line, name in names.items() if any(t in line for t in titles)}
-                if gold:
-                    cases.append((q["question"], gold))
+            # The front matter's title is JSON-quoted (curly quotes become \u escapes): decode it, and
+            # match whole titles. Matching the raw line lost every gold brief with such a title
+            # (50 queries lost all gold, 221 some) before 2026-12.
+            names = {_title(p): p.name for p in (tmp / "mh").iterdir()}
+            cases = [(q["question"], {names[e["title"]] for e in q["evidence"]}) for q in queries if q["evidence"]]
             sets["multihop"] = (tmp / "mh", cases)
     return sets
 
@@ -162,6 +173,8 @@ def main() -> int:
                 systems[f"BriefLens (hybrid){tag}"] = ours(folder, data, "hybrid", embedders[b], b)
                 # The previous defaults: what facets, document spread and the fusion settings add.
                 systems[f"hybrid, before{tag}"] = ours(folder, data, "hybrid", embedders[b], b, **PREVIOUS)
+                # The default without query coverage (2026-12): what the coverage step adds.
+                systems[f"no coverage{tag}"] = ours(folder, data, "hybrid", embedders[b], b, coverage_weight=0.0)
                 systems[f"dense only{tag}"] = ours(folder, data, "dense", embedders[b], b)
             systems["BM25 only"] = ours(folder, tmp / f"{name}-{backends[0]}", "lexical", embedder, backends[0])
             if not args.no_baseline:

@@ -155,6 +155,10 @@ class Catalog:
         rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents").fetchall()
         return {r[0]: DocInfo(*r) for r in rows}
 
+    def has_documents(self) -> bool:
+        """True once any document is committed (one row read, not the whole table)."""
+        return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
     def publishers(self) -> list[str]:
         """The distinct publishers of the indexed documents (cached until the manifest changes)."""
         version = self._version()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.catalog import DocInfo
 from retrieval.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, month_number
@@ -21,6 +22,7 @@ _DATE = re.compile(
 # a name's part before " - " or " | " counts too: queries say "The Independent" for
 # "The Independent - Life and Style". Parts shorter than this are too ambiguous to match.
 _MIN_NAME = 3
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,43 @@ def _names(publisher: str) -> set[str]:
     return {n for n in names if len(n) >= _MIN_NAME}
 
 
-def query_publishers(query: str, publishers: Iterable[str]) -> list[str]:
-    """The indexed publishers a query names, sorted."""
-    found = set()
+@dataclass(frozen=True)
+class _Matcher:
+    """Every publisher name in one pattern, and what each name stands for."""
+
+    pattern: re.Pattern[str]
+    owners: dict[str, tuple[str, ...]]  # name -> the publishers it names
+    prefixes: dict[str, tuple[str, ...]]  # name -> shorter names it starts with ("The Independent")
+
+
+@lru_cache(maxsize=4)
+def _matcher(publishers: tuple[str, ...]) -> _Matcher:
+    """The matcher of a publisher list (cached: the list changes only when the index does)."""
+    # One scan of the query instead of a search per name: with thousands of publishers the
+    # per-name searches overflow re's pattern cache and cost tens of milliseconds per query.
+    owners: dict[str, list[str]] = {}
     for publisher in publishers:
         for name in _names(publisher):
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", query):
-                found.add(publisher)
-                break
+            owners.setdefault(name, []).append(publisher)
+    names = sorted(owners, key=lambda n: (-len(n), n))
+    # At each word start the lookahead captures the longest name ending at a word boundary; a
+    # shorter name there is a prefix of it, checked from `prefixes`.
+    alternatives = "|".join(re.escape(n) for n in names) or r"(?!)"
+    pattern = re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))")
+    prefixes = {n: tuple(m for m in names if len(m) < len(n) and n.startswith(m)) for n in names}
+    return _Matcher(pattern, {n: tuple(o) for n, o in owners.items()}, prefixes)
+
+
+def query_publishers(query: str, publishers: Iterable[str]) -> list[str]:
+    """The indexed publishers a query names (whole names, case-sensitive), sorted."""
+    matcher = _matcher(tuple(publishers))
+    found: set[str] = set()
+    for m in matcher.pattern.finditer(query):
+        name = m.group(1)
+        found.update(matcher.owners[name])
+        for shorter in matcher.prefixes[name]:
+            if not _WORD.match(query, m.start() + len(shorter)):
+                found.update(matcher.owners[shorter])
     return sorted(found)
 
 

@@ -106,7 +106,8 @@ class BriefLens:
             raise QueryError("the question is not valid UTF-8 text (it holds undecodable bytes)") from e
         if len(text) > self.settings.max_question_chars:
             raise QueryError(f"the question is {len(text)} characters; the limit is {self.settings.max_question_chars}")
-        if not self.index.catalog.documents():
+        # Every query passes here: reading all document rows cost ~3 ms per search at 100k chunks.
+        if not self.index.catalog.has_documents():
             raise IndexStateError("the index is empty")
         return text
 

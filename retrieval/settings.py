@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     facet_weight: float = Field(
         default=0.3, ge=0.0, description="weight of rankings within publishers and dates the query names; 0 = off"
     )
+    coverage_weight: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="boost of a passage by the share of query terms earlier picks left uncovered; 0 = off",
+    )
     reranker_path: Path | None = Field(default=None, description="local cross-encoder directory; off when unset")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     top_k: int = Field(default=5, ge=1, le=100)

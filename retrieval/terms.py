@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'’\-][a-z0-9]+)*")
 _STOP = frozenset(
@@ -258,6 +259,18 @@ def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
         if token and token not in drop:
             out.append(stem(token))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _term(token: str) -> str | None:
+    """The stemmed term of one token, or None for a stop word (cached: passages repeat their words)."""
+    token = token.removesuffix("'s").removesuffix("'")
+    return stem(token) if token and token not in _STOP else None
+
+
+def term_set(text: str) -> set[str]:
+    """The distinct stemmed content terms of a text: content_terms as a set, each distinct token stemmed once."""
+    return {t for token in set(tokens(text)) if (t := _term(token)) is not None}
 
 
 def idf_weights(documents: Sequence[Iterable[str]]) -> dict[str, float]:

@@ -25,6 +25,7 @@ def test_lexical_search_sees_title_and_publisher(
     (folder / "b.md").write_text("# Other\n\nPrices of grain rose in the harbor town.\n", encoding="utf-8")
     lens = BriefLens(make_settings(), embedder)
     lens.ingest([folder])
+    assert lens.index.catalog.has_documents()
     lexical = LexicalRetriever(lens.index)
     assert [h.source for h in lexical.retrieve("lithium outlook", 3)] == [str(folder / "a.md")]
     top = lexical.retrieve("What did the Harbor Ledger say about prices?", 3)[0]
@@ -43,6 +44,7 @@ def test_a_manifest_from_before_the_meta_column_opens_and_forces_a_resync(tmp_pa
         db.execute("INSERT INTO meta VALUES ('signature', 'old')")
     catalog = Catalog(path)
     try:
+        assert not catalog.has_documents()
         assert catalog.get_meta("signature") is None  # cleared: the next ingest re-syncs
         columns = [r[1] for r in catalog.db.execute("PRAGMA table_info(chunk_fts)")]
         assert columns == ["text", "meta"]

@@ -30,6 +30,25 @@ def test_publishers_in_queries() -> None:
     assert query_facets("Fortune on Dec 5", PUBLISHERS) == [Facet(publisher="Fortune"), Facet(day="-12-05")]
 
 
+def test_publisher_names_sharing_a_start() -> None:
+    publishers = [*PUBLISHERS, "The Independent - Sports", "The Age", "The Ages Review"]
+    # The full name and its short form start at the same place: every publisher either names counts.
+    assert query_publishers("The Independent - Life and Style said", publishers) == [
+        "The Independent - Life and Style",
+        "The Independent - Sports",
+    ]
+    assert query_publishers("The Ages Review, not The Ageless", publishers) == ["The Ages Review"]
+    assert query_publishers("as The Age's editors said", publishers) == ["The Age"]
+    assert query_publishers("nothing here", []) == []
+
+
+def test_many_publishers_match_alike() -> None:
+    # One scan for thousands of names: the same answer as matching each name on its own.
+    publishers = [*PUBLISHERS, *(f"Outlet {i} Gazette" for i in range(3000))]
+    query = "Did Outlet 12 Gazette and Outlet 1 Gazette agree with Fortune, unlike Outlet 1234 Gazettes?"
+    assert query_publishers(query, publishers) == ["Fortune", "Outlet 1 Gazette", "Outlet 12 Gazette"]
+
+
 def _brief(folder: Path, name: str, title: str, date: str, source: str, body: str) -> None:
     front = f'---\ntitle: "{title}"\ndate: {date}\nsource: "{source}"\n---\n'
     (folder / name).write_text(f"{front}# {title}\n\n{body}\n", encoding="utf-8")
@@ -83,12 +102,17 @@ def test_named_publishers_and_dates_reach_the_top(
     assert _top(on, "What did the report published on March 13, 2024 say about the interest rate decision?", 1) == [
         "planet-3.md"
     ]
-    off = BriefLens(make_settings(data_dir=tmp_path / "off", facet_weight=0.0), embedder)
+    off = BriefLens(make_settings(data_dir=tmp_path / "off", facet_weight=0.0, coverage_weight=0.0), embedder)
     off.ingest([tmp_path / "news"])
-    # Without facets the many alike pieces push at least one named outlet down.
+    # Without facets (and query coverage) the many alike pieces push at least one named outlet down.
     assert not {"reuters.md", "wired.md"} <= set(_top(off, query, 4))
+    # Query coverage alone gets both in too: a publisher's name is among the terms a passage covers.
+    covered = BriefLens(make_settings(data_dir=tmp_path / "covered", facet_weight=0.0), embedder)
+    covered.ingest([tmp_path / "news"])
+    assert {"reuters.md", "wired.md"} <= set(_top(covered, query, 4))
     on.close()
     off.close()
+    covered.close()
 
 
 def test_document_spread(
