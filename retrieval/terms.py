@@ -248,24 +248,28 @@ def query_words(text: str) -> list[str]:
     return [w.removesuffix("'s") for w in words if is_content_word(w.removesuffix("'s"))]
 
 
-def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
-    """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
-    drop = _STOP | _QUESTION_WORDS if drop_question_words else _STOP
-    if drop_question_words:
-        text = _CORPUS_PHRASE.sub(" ", text)
-    out: list[str] = []
-    for token in tokens(text):
-        token = token.removesuffix("'s").removesuffix("'")
-        if token and token not in drop:
-            out.append(stem(token))
-    return out
+def _bare(token: str) -> str:
+    """A token without its possessive ending."""
+    return token.removesuffix("'s").removesuffix("'")
 
 
 @lru_cache(maxsize=65536)
 def _term(token: str) -> str | None:
     """The stemmed term of one token, or None for a stop word (cached: passages repeat their words)."""
-    token = token.removesuffix("'s").removesuffix("'")
+    token = _bare(token)
     return stem(token) if token and token not in _STOP else None
+
+
+def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
+    """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
+    if drop_question_words:
+        text = _CORPUS_PHRASE.sub(" ", text)
+    out: list[str] = []
+    for token in tokens(text):
+        term = _term(token)
+        if term is not None and not (drop_question_words and _bare(token) in _QUESTION_WORDS):
+            out.append(term)
+    return out
 
 
 def term_set(text: str) -> set[str]:

@@ -1,10 +1,16 @@
-"""Builders for test inputs: real PDF and Word files made on the fly."""
+"""Builders for test inputs: Markdown briefs with front matter, and real PDF and Word files, made on the fly."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from pathlib import Path
+
+
+def write_brief(folder: Path, name: str, title: str, date: str, source: str, body: str) -> None:
+    """A Markdown brief with title, date and publisher (`source`) in its front matter, and one heading."""
+    front = f'---\ntitle: "{title}"\ndate: {date}\nsource: "{source}"\n---\n'
+    (folder / name).write_text(f"{front}# {title}\n\n{body}\n", encoding="utf-8")
 
 
 def make_pdf(pages: list[list[str]]) -> bytes:

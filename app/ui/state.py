@@ -9,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.embedding import EMBEDDERS, Embedder, Precision
+from retrieval.embedding import EMBEDDERS, Embedder
 from retrieval.service import BriefLens
-from retrieval.settings import Settings
+from retrieval.settings import Precision, Settings
 
 SETTINGS_KEY = "settings"
 

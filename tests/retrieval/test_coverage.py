@@ -11,6 +11,7 @@ from retrieval.coverage import QueryCoverage
 from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
+from tests.helpers import write_brief
 
 
 def test_gains_shrink_as_picks_cover_the_question() -> None:
@@ -44,24 +45,27 @@ def test_rare_terms_weigh_more() -> None:
     assert coverage.gain("p0") < 0.5
 
 
-def _brief(folder: Path, name: str, title: str, source: str, body: str) -> None:
-    front = f'---\ntitle: "{title}"\ndate: 2024-03-01\nsource: "{source}"\n---\n'
-    (folder / name).write_text(f"{front}# {title}\n\n{body}\n", encoding="utf-8")
-
-
 def _corpus(folder: Path) -> None:
     """Five briefs on the battery plant fire, and one terse brief on the other half of the question."""
     folder.mkdir()
     for i in range(5):
-        _brief(
+        write_brief(
             folder,
             f"fire-{i}.md",
             f"Battery plant fire, update {i}",
+            "2024-03-01",
             "Daily Planet",
             f"The fire at the lithium battery plant near the river burned through the night; firefighters "
             f"contained the battery plant fire by morning (update {i}).",
         )
-    _brief(folder, "union.md", "Labour news", "Daily Planet", "Dockworkers walked out over pay at the harbour.")
+    write_brief(
+        folder,
+        "union.md",
+        "Labour news",
+        "2024-03-01",
+        "Daily Planet",
+        "Dockworkers walked out over pay at the harbour.",
+    )
 
 
 @pytest.mark.parametrize("weight", [0.0, 1.0])

@@ -11,6 +11,7 @@ from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.facets import Facet, query_days, query_facets, query_publishers
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
+from tests.helpers import write_brief
 
 PUBLISHERS = ["The Independent - Life and Style", "Fortune", "Cnbc | World Business News Leader", "TechCrunch"]
 
@@ -49,16 +50,11 @@ def test_many_publishers_match_alike() -> None:
     assert query_publishers(query, publishers) == ["Fortune", "Outlet 1 Gazette", "Outlet 12 Gazette"]
 
 
-def _brief(folder: Path, name: str, title: str, date: str, source: str, body: str) -> None:
-    front = f'---\ntitle: "{title}"\ndate: {date}\nsource: "{source}"\n---\n'
-    (folder / name).write_text(f"{front}# {title}\n\n{body}\n", encoding="utf-8")
-
-
 def _news(folder: Path) -> None:
     """Eight near-identical Daily Planet pieces on a rate decision, and two terse pieces from other outlets."""
     folder.mkdir()
     for i in range(8):
-        _brief(
+        write_brief(
             folder,
             f"planet-{i}.md",
             f"Central bank holds interest rates, part {i}",
@@ -67,7 +63,7 @@ def _news(folder: Path) -> None:
             "The central bank held interest rates steady on Wednesday, and the interest rate decision "
             f"surprised markets; analysts expect rate cuts next year (update {i}).",
         )
-    _brief(
+    write_brief(
         folder,
         "reuters.md",
         "Policy meeting notes",
@@ -75,7 +71,7 @@ def _news(folder: Path) -> None:
         "Reuters",
         "Policymakers kept borrowing costs unchanged after the meeting.",
     )
-    _brief(
+    write_brief(
         folder,
         "wired.md",
         "Markets shrug",
