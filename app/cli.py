@@ -208,8 +208,8 @@ def chat(
     """Ask questions one after another; follow-ups ("and what about Moonshot?") carry the last topic forward."""
     from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
-    from retrieval.conversation import Conversation
     from retrieval.errors import QueryError
+    from retrieval.search.conversation import Conversation
 
     filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir, generator) as lens:

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from retrieval.filters import FilterSpec
+    from retrieval.search.filters import FilterSpec
     from retrieval.service import BriefLens
     from retrieval.settings import Settings
 
@@ -118,7 +118,7 @@ def _filters(
     as_of: str | None,
 ) -> FilterSpec:
     """The filters given on the command line."""
-    from retrieval.filters import FilterSpec
+    from retrieval.search.filters import FilterSpec
 
     return FilterSpec(
         docs=tuple(doc or ()),

@@ -28,7 +28,7 @@ from app.cli_common import (
 
 if TYPE_CHECKING:
     from retrieval.answer import AnswerSentence
-    from retrieval.export import Exportable
+    from retrieval.writing.export import Exportable
 
 OutFile = Annotated[
     Path | None, typer.Option("--out", help="Also write the result to FILE.md (footnotes) or FILE.docx (references).")
@@ -55,7 +55,7 @@ def _working(message: str, enabled: bool) -> Iterator[None]:
 def _check_out(path: Path | None) -> None:
     """Reject an --out path we could not write before any work is done."""
     from retrieval.errors import ExportError
-    from retrieval.export import FORMATS
+    from retrieval.writing.export import FORMATS
 
     if path is None:
         return
@@ -67,7 +67,7 @@ def _check_out(path: Path | None) -> None:
 
 def _write(doc: Exportable, path: Path | None) -> None:
     """Export when --out was given, and say where."""
-    from retrieval.export import export
+    from retrieval.writing.export import export
 
     if path is not None:
         err.print(f"wrote {export(doc, path)}", highlight=False)
@@ -128,7 +128,7 @@ def summarize(
 ) -> None:
     """Summarise a brief (DOC) or a --topic: salient, non-redundant sentences, each a cited verbatim quote."""
     from retrieval.errors import QueryError
-    from retrieval.export import from_summary
+    from retrieval.writing.export import from_summary
 
     filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir, generator) as lens:
@@ -173,7 +173,7 @@ def draft(
     """Draft a report section: an outline of 3–6 subsections, cited paragraphs, flags and a Sources list."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from retrieval.export import from_draft
+    from retrieval.writing.export import from_draft
 
     filters = _filters(doc, source, section, since, until, as_of)
     with _lens(data_dir, generator) as lens:

@@ -14,9 +14,9 @@ from app.cli_common import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _
 if TYPE_CHECKING:
     from eval.datasets import SummaryCase
     from eval.harness import Report
-    from eval.judge import Judge
     from retrieval.service import BriefLens
     from retrieval.settings import Settings
+    from retrieval.support.judge import Judge
 
 eval_app = typer.Typer(
     help="Score answers and summaries against the briefs with a calibrated faithfulness judge.",
@@ -37,8 +37,8 @@ InFile = Annotated[Path, typer.Argument(help="A JSON-lines file of cases.", exis
 
 def _judge(settings: Settings, lens: BriefLens | None, name: str | None = None) -> Judge:
     """The configured judge (or the one --judge names), sharing the index's embedder when an index is open."""
-    from eval.judge import make_judge
-    from retrieval.embedding import SentenceTransformerEmbedder
+    from retrieval.index.embedding import SentenceTransformerEmbedder
+    from retrieval.support.judge import make_judge
 
     if name is not None:
         settings = settings.model_copy(update={"judge": name})

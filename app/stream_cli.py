@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.cli import _print_json, _show_answer, err
 
 if TYPE_CHECKING:
-    from retrieval.filters import FilterSpec
+    from retrieval.search.filters import FilterSpec
     from retrieval.service import BriefLens
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT
-from retrieval.draft import ReportDraft
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
+from retrieval.writing.draft import ReportDraft
 
 TITLES = (
     "Model distillation and export controls",

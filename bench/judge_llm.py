@@ -20,12 +20,12 @@ from pathlib import Path
 
 from bench.judge import Item, load_sets
 from eval.calibrate import interval
-from eval.judge import Judge, OfflineJudge
-from eval.llm_judge import make_llm_judge
 from eval.metrics import balanced_accuracy, roc_auc
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.generation.local import SMOLLM2, LocalServer, resolve_model
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
+from retrieval.support.judge import Judge, OfflineJudge
+from retrieval.support.llm_judge import make_llm_judge
 
 
 def sample(sets: dict[str, list[Item]], summedits: int, halueval_qa: int) -> dict[str, list[Item]]:

@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT, multihop_corpus, read_jsonl, shared_path
-from retrieval.embedding import EMBEDDERS, Embedder
+from retrieval.index.embedding import EMBEDDERS, Embedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
@@ -102,7 +102,7 @@ def langchain_baseline(folder: Path, data: Path, embedder: Embedder) -> Search:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from retrieval.lc_adapters import BriefLensEmbeddings
+    from retrieval.langchain.embeddings import BriefLensEmbeddings
 
     docs = [
         Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.name})

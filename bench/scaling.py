@@ -23,9 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT, read_jsonl, shared_path
-from retrieval.catalog import FileRow
 from retrieval.chunk import Chunk, chunk_id
 from retrieval.document import Document, document_id
+from retrieval.index.catalog import FileRow
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 

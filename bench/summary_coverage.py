@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.datasets import ROOT
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
-from retrieval.summarize import Summary
 from retrieval.textnorm import normalize
+from retrieval.writing.summarize import Summary
 
 BRIEF = "000_e770148319605323"
 SECTIONS = ("Key Developments", "Signals & Trends")

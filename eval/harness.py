@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict
 
 from eval import metrics
 from eval.datasets import QuestionCase, SummaryCase
-from eval.judge import Judge
-from eval.verdict import Verdict
 from retrieval.answer import Answer
 from retrieval.document import Document
 from retrieval.errors import GenerationError
 from retrieval.service import BriefLens
+from retrieval.support.judge import Judge
+from retrieval.support.verdict import Verdict
 from retrieval.textnorm import locate
 
 # Finds the source text of a case that names an indexed document (or only a question) instead of giving it.

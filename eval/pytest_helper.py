@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from eval.judge import Judge, make_judge
-from eval.verdict import Verdict
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
+from retrieval.support.judge import Judge, make_judge
+from retrieval.support.verdict import Verdict
 
 
 @lru_cache(maxsize=1)

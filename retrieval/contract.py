@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from retrieval.answer import Answer
-from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
-from retrieval.ingest import IngestReport
+from retrieval.index.catalog import DocInfo
+from retrieval.ingest.sync import IngestReport
 
 
 def search_results(hits: list[ScoredChunk]) -> list[dict[str, Any]]:

@@ -6,29 +6,29 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer import ABSTAIN_TEXT, Answer, Context
-from retrieval.catalog import DocInfo
 from retrieval.chunk import ScoredChunk
-from retrieval.compare import Comparison, compare
-from retrieval.compose import Composer, composer_backend, make_composer
 from retrieval.document import Document
-from retrieval.draft import DraftParams, ReportDraft, build_draft
-from retrieval.embedding import Embedder
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
-from retrieval.filters import FilterSpec, resolve, resolve_refs
 from retrieval.generation import Draft, Generator
 from retrieval.generation.backends import GENERATORS
 from retrieval.generation.composer import from_generator
 from retrieval.generation.condense import LLMCondenser
 from retrieval.generation.llm import LLMGenerator
 from retrieval.index import open_index
-from retrieval.ingest import IngestReport, Progress, ingest
+from retrieval.index.catalog import DocInfo
+from retrieval.index.embedding import Embedder
+from retrieval.ingest.sync import IngestReport, Progress, ingest
 from retrieval.prompts import load_prompt
-from retrieval.rerank import CrossEncoderReranker, Reranker
-from retrieval.retriever import RETRIEVERS
+from retrieval.search.filters import FilterSpec, resolve, resolve_refs
+from retrieval.search.rerank import CrossEncoderReranker, Reranker
+from retrieval.search.retriever import RETRIEVERS
 from retrieval.settings import Settings
 from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
-from retrieval.summarize import Summary, summarize_document, summarize_topic, weights_from
 from retrieval.verify import verify_sentences
+from retrieval.writing.compare import Comparison, compare
+from retrieval.writing.compose import Composer, composer_backend, make_composer
+from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
+from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
 
 # The most passages one request may ask for (the CLI's -k and Settings.top_k share this bound).
 MAX_K = 100

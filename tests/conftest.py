@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from retrieval.chunking import chunk_document
-from retrieval.loaders import load_document
+from retrieval.ingest.chunking import chunk_document
+from retrieval.ingest.loaders import load_document
 from retrieval.service import BriefLens
 
 

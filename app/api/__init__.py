@@ -19,7 +19,7 @@ from app.api.state import ApiState
 from retrieval.settings import Settings
 
 if TYPE_CHECKING:
-    from retrieval.embedding import Embedder
+    from retrieval.index.embedding import Embedder
 
 # Routers behind the API key; /health (routes_admin.health_router) stays open for probes.
 ROUTERS: list[APIRouter] = [routes_query.router, routes_writing.router, routes_documents.router, routes_admin.router]

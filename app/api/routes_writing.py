@@ -12,10 +12,10 @@ from fastapi.responses import Response
 
 from app.api.routes_query import state
 from app.api.schemas import CompareRequest, DraftRequest, SummarizeRequest
-from retrieval.compare import Comparison
-from retrieval.draft import ReportDraft
-from retrieval.export import Exportable, export, from_draft, from_summary
-from retrieval.summarize import Summary
+from retrieval.writing.compare import Comparison
+from retrieval.writing.draft import ReportDraft
+from retrieval.writing.export import Exportable, export, from_draft, from_summary
+from retrieval.writing.summarize import Summary
 
 router = APIRouter(tags=["writing"])
 
@@ -36,7 +36,7 @@ def filename(title: str, fmt: str) -> str:
 
 
 def download(doc: Exportable, fmt: Literal["md", "docx"]) -> Response:
-    """The document as an attachment, written by retrieval.export like `--out` does."""
+    """The document as an attachment, written by retrieval.writing.export like `--out` does."""
     with tempfile.TemporaryDirectory(prefix="brieflens-export-") as tmp:
         data = export(doc, Path(tmp) / f"export.{fmt}").read_bytes()
     disposition = f'attachment; filename="{filename(doc.title, fmt)}"'

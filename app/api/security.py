@@ -12,7 +12,7 @@ from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_body
-from retrieval.loaders import LOADERS
+from retrieval.ingest.loaders import LOADERS
 from retrieval.settings import Settings
 
 API_KEY_HEADER = "X-API-Key"

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrieval.conversation import Conversation
 from retrieval.errors import BriefLensError
+from retrieval.search.conversation import Conversation
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
 if TYPE_CHECKING:
-    from eval.judge import Judge
-    from retrieval.embedding import Embedder
-    from retrieval.ingest import IngestReport
-    from retrieval.remove import RemoveReport
+    from retrieval.index.embedding import Embedder
+    from retrieval.ingest.remove import RemoveReport
+    from retrieval.ingest.sync import IngestReport
+    from retrieval.support.judge import Judge
 
 
 class IngestBusy(BriefLensError):
@@ -130,7 +130,7 @@ class ApiState:
 
     def remove(self, ref: str) -> RemoveReport:
         """Remove a document from the index, deleting its file when it lies in the corpus folder."""
-        from retrieval.remove import remove_document
+        from retrieval.ingest.remove import remove_document
 
         with self.writing() as writer:
             doc_id = writer.resolve_docs([ref])[0]
@@ -139,7 +139,7 @@ class ApiState:
     def judge(self) -> Judge:
         """The faithfulness judge, built on first use and sharing the embedder."""
         if self._judge is None:
-            from eval.judge import make_judge
+            from retrieval.support.judge import make_judge
 
             self._judge = make_judge(self.settings, self.reader.index.embedder)
         return self._judge

@@ -13,11 +13,11 @@ from app.ui import state
 from app.ui.markup import highlight, sentence_html, text_html
 from retrieval.answer import Answer, AnswerSentence
 from retrieval.citation import Citation
-from retrieval.conversation import Conversation
 from retrieval.document import Document
 from retrieval.errors import BriefLensError
-from retrieval.filters import FilterSpec
 from retrieval.generation.llm import LLMGenerator
+from retrieval.search.conversation import Conversation
+from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
 from retrieval.streaming import AnswerEvent, NoteEvent, StreamEvent, TokenEvent
 

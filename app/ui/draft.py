@@ -23,13 +23,13 @@ from app.ui.drafting import (
 )
 from app.ui.markup import sentence_html, text_html
 from retrieval.answer import AnswerSentence
-from retrieval.draft import ReportDraft, Subsection
 from retrieval.errors import BriefLensError
-from retrieval.export import FLAG_NOTES
-from retrieval.filters import FilterSpec
-from retrieval.ingest import Progress
+from retrieval.ingest.sync import Progress
+from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
-from retrieval.summarize import Summary
+from retrieval.writing.draft import ReportDraft, Subsection
+from retrieval.writing.export import FLAG_NOTES
+from retrieval.writing.summarize import Summary
 
 OUTLINE, RESULT, EDITS, GEN = "draft_outline", "draft_result", "draft_edits", "draft_gen"
 SUMMARY, VIEWER = "draft_summary", "draft_viewer"

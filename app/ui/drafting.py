@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from retrieval.answer import AnswerSentence
-from retrieval.draft import ReportDraft, Subsection, sources
-from retrieval.export import FLAG_NOTES, Block, Exportable, export, from_draft, from_summary
-from retrieval.summarize import Summary
 from retrieval.textnorm import normalize
+from retrieval.writing.draft import ReportDraft, Subsection, sources
+from retrieval.writing.export import FLAG_NOTES, Block, Exportable, export, from_draft, from_summary
+from retrieval.writing.summarize import Summary
 
 EDITED = "[edited, not verified]"
 EDITED_NOTE = "Edited: {n} of these sentences were written or changed by hand and are not verified against the briefs."
@@ -95,7 +95,7 @@ def file_stem(title: str) -> str:
 
 
 def export_bytes(doc: Exportable, suffix: str) -> bytes:
-    """The export in the given format (.md or .docx), written by retrieval.export to a temp file and read back."""
+    """The export in the given format (.md or .docx), written by retrieval.writing.export to a temp file, read back."""
     with tempfile.TemporaryDirectory(prefix="brieflens-export-") as folder:
         path = export(doc, Path(folder) / f"export{suffix}")
         return path.read_bytes()

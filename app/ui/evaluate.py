@@ -13,10 +13,10 @@ import streamlit as st
 from app.ui import state
 from eval.datasets import QuestionCase, SummaryCase, load_questions, load_summaries
 from eval.harness import QUESTION_METRICS, Report, SourceResolver, evaluate_questions, evaluate_summaries
-from eval.judge import make_judge
 from eval.report import render_html
 from retrieval.errors import BriefLensError
 from retrieval.service import BriefLens
+from retrieval.support.judge import make_judge
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = "eval_report"

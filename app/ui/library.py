@@ -10,8 +10,8 @@ import streamlit as st
 
 from app.ui import state
 from retrieval.errors import BriefLensError
-from retrieval.ingest import IngestReport
-from retrieval.loaders import LOADERS
+from retrieval.ingest.loaders import LOADERS
+from retrieval.ingest.sync import IngestReport
 from retrieval.service import BriefLens
 
 REPORT = "library_report"

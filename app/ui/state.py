@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.embedding import EMBEDDERS, Embedder
+from retrieval.index.embedding import EMBEDDERS, Embedder
 from retrieval.service import BriefLens
 from retrieval.settings import Precision, Settings
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from retrieval.embedding import Embedder
-from retrieval.embedding_cache import CachedEmbedder
 from retrieval.generation import Generator
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
-from retrieval.generation.grounding import Gate
 from retrieval.generation.llm import LLMGenerator
 from retrieval.generation.llm_client import ChatClient, LLMConfig
+from retrieval.index.embedding import Embedder
+from retrieval.index.embedding_cache import CachedEmbedder
 from retrieval.prompts import load_prompt
 from retrieval.settings import Settings
+from retrieval.support.gate import Gate
 
 
 def extractive(settings: Settings, embedder: Embedder) -> ExtractiveGenerator:
@@ -25,7 +25,9 @@ def extractive(settings: Settings, embedder: Embedder) -> ExtractiveGenerator:
 
 def openai_compatible(settings: Settings, embedder: Embedder, base_url: str | None = None) -> LLMGenerator:
     """Any OpenAI-compatible server, its sentences gated by the offline faithfulness judge."""
-    from eval.judge import make_judge  # eval depends on retrieval; import here so retrieval loads without it
+    from retrieval.support.judge import (
+        make_judge,  # eval depends on retrieval; import here so retrieval loads without it
+    )
 
     config = LLMConfig(
         base_url=base_url or settings.llm_base_url,

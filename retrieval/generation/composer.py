@@ -8,14 +8,14 @@ from pathlib import Path
 
 from retrieval.answer import AnswerSentence
 from retrieval.chunk import Chunk, ScoredChunk
-from retrieval.compose import ExtractiveComposer, Task
 from retrieval.errors import GenerationError
 from retrieval.generation import Draft
-from retrieval.generation.grounding import Gate
 from retrieval.generation.llm import LLMGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import fence_sources
 from retrieval.prompts import Prompt, load_prompt
+from retrieval.support.gate import Gate
+from retrieval.writing.compose import ExtractiveComposer, Task
 
 # Room for the sentences asked for: about 48 tokens each, never less than the configured answer limit.
 TOKENS_PER_SENTENCE = 48

@@ -11,8 +11,8 @@ import numpy as np
 from retrieval.answer import AnswerSentence
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.embedding import Embedder
 from retrieval.generation import Draft
+from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.terms import content_terms, coverage, idf_weights
 

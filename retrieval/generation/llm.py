@@ -9,12 +9,12 @@ from retrieval.chunk import ScoredChunk
 from retrieval.errors import GenerationError
 from retrieval.generation import Draft
 from retrieval.generation.extractive import ExtractiveGenerator
-from retrieval.generation.grounding import Checked, Gate, is_abstention
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
 from retrieval.generation.markers import fence_sources as fence
 from retrieval.prompts import Prompt
 from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
+from retrieval.support.gate import Checked, Gate, is_abstention
 
 
 class LLMGenerator:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.api import create_app
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 
 SEARCH_KEYS = {"rank", "chunk_id", "doc_id", "source", "title", "section", "score", "text", "start", "end", "date"}

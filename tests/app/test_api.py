@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from app.api.sse import encode
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.errors import QueryError
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.api_helpers import ASK_KEYS, SEARCH_KEYS, api_client, sse_events
 from tests.conftest import CORPUS

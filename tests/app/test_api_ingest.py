@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.api.security import safe_filename
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.api_helpers import api_client
 

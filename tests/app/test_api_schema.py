@@ -21,7 +21,7 @@ from schemathesis.checks import (
 )
 from schemathesis.python import asgi
 
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.api_helpers import api_client
 

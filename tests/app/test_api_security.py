@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.api_helpers import api_client
 from tests.conftest import CORPUS

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.generation.local import LocalServer, free_port
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.api_helpers import api_client, sse_events
 from tests.conftest import CORPUS

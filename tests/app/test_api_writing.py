@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.routes_writing import DOCX
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from retrieval.textnorm import normalize
 from tests.app.api_helpers import api_client

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 
 SEARCH_KEYS = {"rank", "chunk_id", "doc_id", "source", "title", "section", "score", "text", "start", "end"}
 ASK_KEYS = {"question", "answer", "abstained", "sentences", "contexts"}

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.generation.local import LocalServer, free_port
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from tests.llm_fixtures import needs_local
 
 QUESTION = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"

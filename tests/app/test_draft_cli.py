@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 
 BRIEF = "000_e770148319605323"
 

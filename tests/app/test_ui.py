@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app.ui import chat, evaluate, launch, library
 from app.ui.markup import highlight
 from retrieval.answer import Answer
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from tests.app.ui_support import EVIL_NAME, EVIL_QUESTION, EVIL_TEXT, build_index, export
 from tests.retrieval.openai_stub import Script, serve

@@ -16,12 +16,12 @@ from app.ui.drafting import EDITED, apply_edit, edited_export, file_stem, paragr
 from app.ui.markup import text_html
 from retrieval.answer import AnswerSentence
 from retrieval.citation import Citation
-from retrieval.draft import ReportDraft, Subsection
-from retrieval.embedding import SentenceTransformerEmbedder
-from retrieval.export import to_markdown
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 from retrieval.textnorm import normalize
+from retrieval.writing.draft import ReportDraft, Subsection
+from retrieval.writing.export import to_markdown
 from tests.app.test_ui import html_of, open_app
 from tests.app.ui_support import build_index, export
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.ui.launch import settings_env
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 

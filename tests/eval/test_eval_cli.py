@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from app.eval_cli import check_command, eval_app
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

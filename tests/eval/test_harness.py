@@ -9,9 +9,9 @@ import pytest
 
 from eval.datasets import Evidence, QuestionCase, SummaryCase
 from eval.harness import evaluate_questions, evaluate_summaries
-from eval.judge import OfflineJudge
 from eval.report import render_html, write_report
 from retrieval.service import BriefLens
+from retrieval.support.judge import OfflineJudge
 
 GEO = "000_e770148319605323.txt"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from eval.judge import OfflineJudge
 from eval.pytest_helper import assert_faithful, assert_unfaithful
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.support.judge import OfflineJudge
 
 SOURCE = (Path(__file__).resolve().parents[2] / "corpus" / "004_65154c0ccd00f957.txt").read_text(encoding="utf-8")
 

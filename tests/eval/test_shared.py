@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from eval.judge import OfflineJudge
-from retrieval.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
+from retrieval.support.judge import OfflineJudge
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev_summaries.jsonl"

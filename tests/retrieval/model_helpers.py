@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from retrieval.answer import AnswerSentence
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.generation.backends import openai_compatible
 from retrieval.generation.composer import from_generator
+from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.errors import LoadError
-from retrieval.loaders import load_document
+from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.ingest.loaders import load_document
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 from tests.hostile import Expect, make_hostile_corpus, unlock

@@ -7,12 +7,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from retrieval.chunking import chunk_document
 from retrieval.citation import Citation
 from retrieval.document import Document, document_id
-from retrieval.embedding import SentenceTransformerEmbedder
 from retrieval.errors import LoadError
-from retrieval.loaders.text import load_markdown, load_text
+from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.ingest.chunking import chunk_document
+from retrieval.ingest.loaders.text import load_markdown, load_text
 from retrieval.sentences import split_sentences
 from retrieval.textnorm import locate, normalize
 from retrieval.verify import verify_citation

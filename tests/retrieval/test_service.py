@@ -9,7 +9,7 @@ import pytest
 
 from retrieval.answer import ABSTAIN_TEXT
 from retrieval.errors import DocumentNotFound, QueryError
-from retrieval.filters import FilterSpec
+from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
 from retrieval.textnorm import normalize
 from tests.conftest import CORPUS, SHARED, read_jsonl

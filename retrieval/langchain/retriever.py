@@ -1,0 +1,63 @@
+"""BriefLensRetriever: our hybrid retrieval, with its filters, as a LangChain BaseRetriever."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from retrieval.chunk import ScoredChunk
+from retrieval.search.filters import FilterSpec
+
+if TYPE_CHECKING:
+    from retrieval.service import BriefLens
+
+
+class BriefLensRetriever(BaseRetriever):
+    """Hybrid BM25 + dense retrieval over a BriefLens index; the filters are fields."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    lens: Any  # a retrieval.service.BriefLens; Any because pydantic cannot build a schema for it
+    k: int = 5
+    docs: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    section: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    as_of: dt.date | None = None
+
+    def filter_spec(self) -> FilterSpec:
+        """The fields as the core library's FilterSpec."""
+        return FilterSpec(self.docs, self.sources, self.section, self.since, self.until, self.as_of)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        """Search the index; the core raises BriefLensError on an empty query or index."""
+        lens: BriefLens = self.lens
+        spec = self.filter_spec()
+        hits = lens.search(query, self.k, None if spec.empty else spec)
+        return [to_lc_document(hit) for hit in hits]
+
+
+def to_lc_document(hit: ScoredChunk) -> LCDocument:
+    """A retrieved chunk as a LangChain Document whose metadata carries its ids, span and score."""
+    c = hit.chunk
+    return LCDocument(
+        page_content=c.text,
+        id=c.id,
+        metadata={
+            "chunk_id": c.id,
+            "doc_id": c.doc_id,
+            "source": hit.source,
+            "title": hit.title,
+            "section": c.section,
+            "date": hit.date,
+            "start": c.start,
+            "end": c.end,
+            "score": hit.score,
+        },
+    )

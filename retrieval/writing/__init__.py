@@ -1,0 +1,1 @@
+"""Writing: summaries, outlines, report drafts, comparisons and their Markdown/Word export."""

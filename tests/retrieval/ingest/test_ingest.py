@@ -1,0 +1,42 @@
+"""Ingest skips bad files with one problem each; sync and recovery are in test_store_contract (both back-ends)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.service import BriefLens
+from retrieval.settings import Settings
+from tests.index_checks import assert_consistent
+
+
+def test_bad_files_are_reported_and_good_ones_kept(
+    make_settings: Callable[..., Settings], corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    (corpus_copy / "huge.txt").write_bytes(b"x" * (2 * 2**20))
+    (corpus_copy / "latin.txt").write_bytes("R\xe9sum\xe9 brief\nCaf\xe9 policy matters here.".encode("cp1252"))
+    lens = BriefLens(make_settings(max_file_mb=1.0), embedder)
+    report = lens.ingest([corpus_copy, corpus_copy / "missing-folder"])
+    problems = "\n".join(report.problems)
+    for name in ("empty.txt", "binary.txt", "broken.pdf", "huge.txt", "missing-folder"):
+        assert name in problems
+    assert any("latin.txt" in w and "cp1252" in w for w in report.warnings)
+    assert len(report.added) == 3 and report.indexed_ok
+    assert_consistent(lens)
+    lens.close()
+
+
+def test_nothing_usable_is_not_ok(
+    make_settings: Callable[..., Settings], tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    lens = BriefLens(make_settings(), embedder)
+    report = lens.ingest([folder])
+    assert not report.indexed_ok and report.problems
+    lens.close()
