@@ -1,0 +1,245 @@
+"""Validate the support model on labelled sets it never trained on; prints one table.
+
+- SummEdits news dev and each of the 7 other SummEdits domains (never trained on): item score = the
+  lowest sentence P(supported); the threshold for a domain is fitted on the other domains only.
+- HaluEval summarisation and QA, validation halves (the halves bench/support_data.py did not train on):
+  threshold by 2-fold cross-fitting inside the half.
+- SQuAD 2.0, the held-out articles: a question's score = the best P(answers) over its paragraph's sentences.
+
+Run: .venv/bin/python bench/support_eval.py [--weights retrieval/support/weights/support-v1.safetensors |
+     --checkpoint .brieflens/support/checkpoint-v1.pt] [--threads 2] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch
+
+from bench.datasets import read_jsonl, shared_path
+from bench.support_data import SQUAD_VALIDATION, evidence_for, is_train, sentences, squad_articles
+from bench.train_support import PREFIX, build_model, encode
+
+Scorer = Callable[[Sequence[tuple[str, str, str]]], list[float]]
+
+
+def scorer(args: argparse.Namespace) -> Scorer:
+    """P(label 1) for (task, a, b) triples from the trained layers over the packaged base."""
+    meta: dict[str, Any] = {"trained_layers": args.layers, "max_len": 128}
+    if args.weights:
+        from safetensors.torch import load_file
+
+        state = {k: v.float() for k, v in load_file(args.weights).items()}
+        meta = json.loads(Path(args.weights).with_suffix(".json").read_text())
+    else:
+        state = torch.load(args.checkpoint, weights_only=False)["model"]
+    model, tokenizer = build_model(meta["trained_layers"], 0)
+    model.load_state_dict(state, strict=False)
+    model.eval()
+
+    def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
+        order = sorted(range(len(items)), key=lambda i: len(items[i][1]) + len(items[i][2]))
+        out = [0.0] * len(items)
+        with torch.no_grad():
+            for start in range(0, len(order), 64):
+                idx = order[start : start + 64]
+                enc = encode(
+                    tokenizer, [(PREFIX[items[i][0]] + items[i][1], items[i][2]) for i in idx], meta["max_len"]
+                )
+                for i, p in zip(idx, torch.sigmoid(model(*enc)).tolist(), strict=True):
+                    out[i] = p
+        return out
+
+    return score
+
+
+def auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """ROC-AUC of scores for label 1 (ties count half)."""
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def bacc(scores: Sequence[float], labels: Sequence[int], threshold: float) -> float:
+    """Balanced accuracy of `score >= threshold` as the prediction of label 1."""
+    pos = [s >= threshold for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s < threshold for s, y in zip(scores, labels, strict=True) if not y]
+    return (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+
+
+def fit(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """The threshold with the best balanced accuracy on these items."""
+    candidates = sorted(set(scores))
+    return max(candidates, key=lambda t: bacc(scores, labels, t)) if candidates else 0.5
+
+
+def two_fold(scores: Sequence[float], labels: Sequence[int], keys: Sequence[str]) -> float:
+    """Balanced accuracy with each half's threshold fitted on the other half (halves by a hash of the key)."""
+    halves = [[i for i, k in enumerate(keys) if is_train("fold:" + k) == side] for side in (True, False)]
+    preds: dict[int, bool] = {}
+    for fit_on, apply_to in ((halves[0], halves[1]), (halves[1], halves[0])):
+        t = fit([scores[i] for i in fit_on], [labels[i] for i in fit_on])
+        preds.update({i: scores[i] >= t for i in apply_to})
+    pos = [preds[i] for i in preds if labels[i]]
+    neg = [not preds[i] for i in preds if not labels[i]]
+    return (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+
+
+def summary_items(score: Scorer, items: list[dict[str, Any]]) -> list[float]:
+    """Item scores: the lowest P(supported) over the summary's sentences against their aligned evidence."""
+    triples: list[tuple[str, str, str]] = []
+    owner: list[int] = []
+    for n, item in enumerate(items):
+        doc = sentences(item["doc"])
+        claims = [s for s in sentences(item["summary"]) if s.strip()] or [item["summary"]]
+        for claim in claims:
+            triples.append(("claim", claim, evidence_for(claim, doc)))
+            owner.append(n)
+    probs = score(triples)
+    out = [1.0] * len(items)
+    for n, p in zip(owner, probs, strict=True):
+        out[n] = min(out[n], p)
+    return out
+
+
+def summedits(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
+    """Rows per SummEdits domain: (name, items, AUC, BAcc at the other domains' threshold, seconds/item)."""
+    news = read_jsonl(shared_path("datasets", "summedits_news_dev.jsonl"))
+    other = read_jsonl(shared_path("datasets", "summedits_other_domains.jsonl"))
+    by_domain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in other:
+        by_domain[item["domain"]].append(item)
+    by_domain["news (dev)"] = news
+    scored: dict[str, tuple[list[float], list[int], float]] = {}
+    for domain, items in sorted(by_domain.items()):
+        items = items[:limit] if limit else items
+        started = time.time()
+        s = summary_items(score, items)
+        scored[domain] = (s, [int(i["label"]) for i in items], (time.time() - started) / max(1, len(items)))
+    rows = []
+    for domain, (s, y, secs) in scored.items():
+        rest_s = [v for d, (ss, _, _) in scored.items() if d != domain and d != "news (dev)" for v in ss]
+        rest_y = [v for d, (_, yy, _) in scored.items() if d != domain and d != "news (dev)" for v in yy]
+        rows.append((f"SummEdits {domain}", len(s), auc(s, y), bacc(s, y, fit(rest_s, rest_y)), secs))
+    return rows
+
+
+def halueval(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
+    """HaluEval summarisation and QA, validation halves only."""
+    rows = []
+    summ = [
+        i
+        for i in read_jsonl(shared_path("datasets", "halueval_summarization_dev.jsonl"))
+        if not is_train(f"halueval-sum:{i['idx']}")
+    ][:limit]
+    items = [
+        {"doc": i["document"], "summary": i[k], "label": lab, "key": f"{i['idx']}{k}"}
+        for i in summ
+        for k, lab in (("right_summary", 1), ("hallucinated_summary", 0))
+    ]
+    started = time.time()
+    s = summary_items(score, items)
+    y = [i["label"] for i in items]
+    rows.append(
+        (
+            "HaluEval summ (val half)",
+            len(s),
+            auc(s, y),
+            two_fold(s, y, [i["key"] for i in items]),
+            (time.time() - started) / len(items),
+        )
+    )
+    qa = [
+        i
+        for i in read_jsonl(shared_path("datasets", "halueval_qa_dev.jsonl"))
+        if not is_train(f"halueval-qa:{i['idx']}")
+    ][:limit]
+    triples = [
+        ("claim", f"{i['question']} {i[k]}", " ".join(i["knowledge"].split()))
+        for i in qa
+        for k in ("right_answer", "hallucinated_answer")
+    ]
+    y = [lab for _ in qa for lab in (1, 0)]
+    keys = [f"{i['idx']}{k}" for i in qa for k in ("r", "h")]
+    started = time.time()
+    s = score(triples)
+    rows.append(
+        ("HaluEval QA (val half)", len(s), auc(s, y), two_fold(s, y, keys), (time.time() - started) / len(triples))
+    )
+    return rows
+
+
+def squad(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
+    """Held-out SQuAD 2.0 articles: does the best sentence of the paragraph answer the question?"""
+    articles = squad_articles()
+    qs = [
+        q
+        for q in read_jsonl(shared_path("datasets", "squad2_answerability", "questions.jsonl"))
+        if q["article"].replace(" ", "_") in SQUAD_VALIDATION
+    ][:limit]
+    triples: list[tuple[str, str, str]] = []
+    owner: list[int] = []
+    for n, q in enumerate(qs):
+        for s in articles[q["article"].replace(" ", "_")][int(q["paragraph"])]:
+            triples.append(("question", q["question"], s))
+            owner.append(n)
+    started = time.time()
+    probs = score(triples)
+    best = [0.0] * len(qs)
+    for n, p in zip(owner, probs, strict=True):
+        best[n] = max(best[n], p)
+    y = [int(ast.literal_eval(q["answerable"])) for q in qs]
+    return [
+        (
+            "SQuAD 2.0 held-out articles",
+            len(qs),
+            auc(best, y),
+            two_fold(best, y, [q["id"] for q in qs]),
+            (time.time() - started) / max(1, len(qs)),
+        )
+    ]
+
+
+def main() -> int:
+    """Print the validation table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", default="")
+    parser.add_argument("--checkpoint", default=".brieflens/support/checkpoint-v1.pt")
+    parser.add_argument("--layers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="at most N items per set (a quick look)")
+    parser.add_argument("--only", default="", help="comma list: summedits,halueval,squad")
+    args = parser.parse_args()
+    if shared_path("datasets") is None:
+        print("../shared/datasets is absent: nothing to validate on")
+        return 0
+    torch.set_num_threads(args.threads)
+    score = scorer(args)
+    limit = args.limit or None
+    rows = []
+    wanted = set(args.only.split(",")) if args.only else {"summedits", "halueval", "squad"}
+    for name, fn in (("summedits", summedits), ("halueval", halueval), ("squad", squad)):
+        if name in wanted:
+            rows += fn(score, limit)
+    print(f"| {'set (never trained on)':34} | {'items':>6} | {'ROC-AUC':>7} | {'BAcc':>6} | {'s/item':>7} |")
+    print(f"|{'-' * 36}|{'-' * 8}|{'-' * 9}|{'-' * 8}|{'-' * 9}|")
+    for name, n, a, b, secs in rows:
+        print(f"| {name:34} | {n:>6} | {a:>7.3f} | {b:>6.3f} | {secs:>7.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
