@@ -220,7 +220,7 @@ def chat(
             )
         read: Callable[[], str] = (lambda: input("you> ")) if sys.stdin.isatty() else sys.stdin.readline
         conversation = Conversation(rewrite=lens.condenser())
-        streaming = lens.settings.generator != "extractive" and not as_json
+        streaming = lens.generator.streams_tokens and not as_json
         while True:
             try:
                 line = read()

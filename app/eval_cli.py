@@ -37,20 +37,12 @@ InFile = Annotated[Path, typer.Argument(help="A JSON-lines file of cases.", exis
 
 def _judge(settings: Settings, lens: BriefLens | None, name: str | None = None) -> Judge:
     """The configured judge (or the one --judge names), sharing the index's embedder when an index is open."""
-    from retrieval.index.embedding import SentenceTransformerEmbedder
-    from retrieval.support.judge import make_judge
+    from retrieval.index.embedders import make_embedder
+    from retrieval.support.judges import make_judge
 
     if name is not None:
         settings = settings.model_copy(update={"judge": name})
-    if lens is not None:
-        return make_judge(settings, lens.index.embedder)
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model,
-        settings.embed_batch_size,
-        settings.embed_threads,
-        precision=settings.embed_precision,
-    )
-    return make_judge(settings, embedder)
+    return make_judge(settings, lens.index.embedder if lens is not None else make_embedder(settings))
 
 
 def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
@@ -200,5 +192,5 @@ def check_command(
 
 
 def judge_threshold(judge: Judge) -> float:
-    """The judge's threshold when it exposes one."""
-    return float(getattr(judge, "threshold", 0.5))
+    """The judge's decision threshold."""
+    return judge.threshold

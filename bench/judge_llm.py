@@ -111,7 +111,7 @@ def main(argv: Sequence[str]) -> int:
     offline.cache.prime([i.source for items in sets.values() for i in items])
     server = LocalServer(resolve_model(SMOLLM2, Path("unused")), settings.local_threads, settings.local_ctx)
     try:
-        llm = make_llm_judge(embedder, settings, base_url=server.base_url)
+        llm = make_llm_judge(settings, embedder, base_url=server.base_url)
         llm.offline.cache = offline.cache  # sources are embedded once, for both judges
         rows = []
         for name, items in sets.items():

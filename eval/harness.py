@@ -55,7 +55,7 @@ def _threshold(judge: Judge) -> float:
 
 def fallback_of(judge: Judge) -> Judge | None:
     """The judge to use instead when this one's model fails (the LLM judge keeps its offline judge)."""
-    fallback = getattr(judge, "fallback", None)
+    fallback = judge.fallback
     return fallback if fallback is not None and fallback is not judge else None
 
 

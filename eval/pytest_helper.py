@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
-from retrieval.support.judge import Judge, make_judge
+from retrieval.support.judge import Judge
+from retrieval.support.judges import make_judge
 from retrieval.support.verdict import Verdict
 
 

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from retrieval.answer import ABSTAIN_TEXT, Answer, Context
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
-from retrieval.generation import Draft, Generator
-from retrieval.generation.backends import GENERATORS
-from retrieval.generation.composer import from_generator
-from retrieval.generation.condense import LLMCondenser
-from retrieval.generation.llm import LLMGenerator
+from retrieval.generation import Condenser, Draft, Generator
+from retrieval.generation.backends import GENERATORS, make_composer
 from retrieval.index import open_index
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.ingest.sync import IngestReport, Progress, ingest
-from retrieval.prompts import load_prompt
 from retrieval.search.filters import FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
 from retrieval.settings import Settings
-from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
+from retrieval.streaming import AnswerEvent, DraftEvent, StreamEvent
 from retrieval.verify import verify_sentences
 from retrieval.writing.compare import Comparison, compare
-from retrieval.writing.compose import Composer, composer_backend, make_composer
+from retrieval.writing.compose import Composer
 from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
 from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
 
@@ -40,40 +36,24 @@ class BriefLens:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.index = open_index(settings, embedder)
-        self.retriever = RETRIEVERS[settings.retriever](self.index, settings)
+        self.retriever = RETRIEVERS[settings.retriever](settings, self.index)
         self.reranker: Reranker | None = (
             CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
         )
         self.generator: Generator = GENERATORS[settings.generator](settings, self.index.embedder)
-        self._writers: list[LLMGenerator] = []
-        self.composer: Composer = self._composer()
-
-    def _composer(self) -> Composer:
-        """Who writes summaries and drafts: the answer generator's model when it is the one named, else its own."""
-        name = composer_backend(self.settings)
-        if name == "extractive":
-            return make_composer(name)
-        generator = self.generator
-        if not (isinstance(generator, LLMGenerator) and generator.name == name):
-            built = GENERATORS[name](self.settings, self.index.embedder)
-            if not isinstance(built, LLMGenerator):
-                return make_composer("extractive")
-            self._writers.append(built)
-            generator = built
-        return from_generator(generator, self.settings.prompts_dir)
+        # Summaries and drafts: the answer generator's model, or one built for them alone (closed with the rest).
+        self.composer: Composer
+        self.composer, self._writers = make_composer(settings, self.index.embedder, self.generator)
 
     def close(self) -> None:
         """Release the index and stop anything the generators started."""
         for generator in (self.generator, *self._writers):
-            if isinstance(generator, LLMGenerator):
-                generator.close()
+            generator.close()
         self.index.close()
 
-    def condenser(self) -> Callable[[Sequence[str], str], str | None] | None:
+    def condenser(self) -> Condenser | None:
         """A model rewrite of chat follow-ups when a model back-end is configured (None: the word carry-over)."""
-        if not isinstance(self.generator, LLMGenerator):
-            return None
-        return LLMCondenser(self.generator.client, load_prompt("condense", self.settings.prompts_dir))
+        return self.generator.condenser(self.settings.prompts_dir)
 
     def ingest(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IngestReport:
         """Sync the index with the given files and folders (default: the corpus folder)."""
@@ -141,11 +121,6 @@ class BriefLens:
 
     def answer_stream(self, question: str, hits: list[ScoredChunk]) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
-        if not isinstance(self.generator, LLMGenerator):
-            answer = self.answer(question, hits)
-            yield from (SentenceEvent(s, kept=True) for s in answer.sentences)
-            yield AnswerEvent(answer)
-            return
         for event in self.generator.stream(question.strip(), hits):
             if isinstance(event, DraftEvent):
                 yield AnswerEvent(self._answer(question, hits, event.draft))

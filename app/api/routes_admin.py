@@ -20,14 +20,12 @@ def health(request: Request) -> Any:
     api = state(request)
     lens = api.reader
     generator = lens.generator
-    # Remote back-ends (issue 10) may expose `reachable()`; the extractive one runs in-process.
-    probe = getattr(generator, "reachable", None)
     return {
         "status": "ok",
         "documents": len(lens.index.catalog.documents()),
         "chunks": lens.index.store.count(),
         "embedding_model": api.settings.embedding_model,
-        "generator": {"name": generator.name, "reachable": bool(probe()) if callable(probe) else True},
+        "generator": {"name": generator.name, "reachable": generator.reachable()},
         "ingesting": api.ingesting,
         "progress": api.progress,
     }

@@ -139,7 +139,7 @@ class ApiState:
     def judge(self) -> Judge:
         """The faithfulness judge, built on first use and sharing the embedder."""
         if self._judge is None:
-            from retrieval.support.judge import make_judge
+            from retrieval.support.judges import make_judge
 
             self._judge = make_judge(self.settings, self.reader.index.embedder)
         return self._judge

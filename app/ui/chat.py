@@ -15,7 +15,7 @@ from retrieval.answer import Answer, AnswerSentence
 from retrieval.citation import Citation
 from retrieval.document import Document
 from retrieval.errors import BriefLensError
-from retrieval.generation.llm import LLMGenerator
+from retrieval.generation import Generator
 from retrieval.search.conversation import Conversation
 from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
@@ -98,7 +98,7 @@ def gate_counts(answer: Answer) -> dict[str, int]:
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _reachable(name: str, url: str, _generator: LLMGenerator) -> bool:
+def _reachable(name: str, url: str, _generator: Generator) -> bool:
     """The model endpoint's probe, cached briefly: the sidebar is drawn on every rerun."""
     return _generator.reachable()
 
@@ -106,15 +106,10 @@ def _reachable(name: str, url: str, _generator: LLMGenerator) -> bool:
 def generator_label(lens: BriefLens) -> str:
     """The generator back-end's name and status line."""
     generator = lens.generator
-    name = str(getattr(generator, "name", type(generator).__name__))
-    if isinstance(generator, LLMGenerator):
-        up = _reachable(name, generator.client.config.base_url, generator)
-        return f"{name} — {'reachable' if up else 'not reachable'} at {generator.client.config.base_url}"
-    status = getattr(generator, "status", None)
-    if callable(status):
-        status = status()
-    if status:
-        return f"{name} — {status}"
+    name = generator.name
+    if generator.endpoint is not None:
+        up = _reachable(name, generator.endpoint, generator)
+        return f"{name} — {'reachable' if up else 'not reachable'} at {generator.endpoint}"
     if name == "extractive":
         return "extractive — offline; every sentence is a verbatim quote"
     return name
@@ -136,7 +131,7 @@ def source_view(doc: Document, cite: Citation, context: int | None = 600) -> Sou
 
 def streams(lens: BriefLens) -> bool:
     """True for a model back-end: its tokens are worth showing while the answer is verified."""
-    return isinstance(lens.generator, LLMGenerator)
+    return lens.generator.streams_tokens
 
 
 def stream_text(events: Iterator[StreamEvent], done: list[Answer]) -> Iterator[str]:

@@ -16,7 +16,7 @@ from eval.harness import QUESTION_METRICS, Report, SourceResolver, evaluate_ques
 from eval.report import render_html
 from retrieval.errors import BriefLensError
 from retrieval.service import BriefLens
-from retrieval.support.judge import make_judge
+from retrieval.support.judges import make_judge
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = "eval_report"

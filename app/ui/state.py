@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import streamlit as st
 
-from retrieval.index.embedding import EMBEDDERS, Embedder
+from retrieval.index.embedders import make_embedder
+from retrieval.index.embedding import Embedder
 from retrieval.service import BriefLens
-from retrieval.settings import Precision, Settings
+from retrieval.settings import Settings
 
 SETTINGS_KEY = "settings"
 
@@ -30,21 +30,27 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def _embedder(kind: str, model: str, batch_size: int, threads: int, cache_dir: Path, precision: Precision) -> Embedder:
-    """One embedding model per process, shared by every index that uses it."""
-    return EMBEDDERS[kind](model, batch_size, threads, cache_dir, precision)
+def _embedder(key: tuple[str, ...], _settings: Settings) -> Embedder:
+    """One embedding model per process (keyed by the settings it is built from), shared by every index."""
+    return make_embedder(_settings)
+
+
+def _embedder_key(s: Settings) -> tuple[str, ...]:
+    """The settings values an embedder is built from: equal keys, one shared model."""
+    return (
+        s.embedder,
+        s.embedding_model,
+        str(s.embed_batch_size),
+        str(s.embed_threads),
+        str(s.local_cache_dir),
+        s.embed_precision,
+    )
 
 
 @st.cache_resource(show_spinner="Opening the index…")
 def _lens(key: str, _settings: Settings) -> BriefLens:
     """One BriefLens per distinct Settings (keyed by their JSON), shared by every session of this process."""
-    s = _settings
-    return BriefLens(
-        s,
-        _embedder(
-            s.embedder, s.embedding_model, s.embed_batch_size, s.embed_threads, s.local_cache_dir, s.embed_precision
-        ),
-    )
+    return BriefLens(_settings, _embedder(_embedder_key(_settings), _settings))
 
 
 def lens() -> BriefLens:

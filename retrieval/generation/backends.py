@@ -1,4 +1,4 @@
-"""Generator back-ends by name (BRIEFLENS_GENERATOR): extractive, openai, local."""
+"""Generator back-ends by name (BRIEFLENS_GENERATOR): extractive, openai, local; and who writes summaries."""
 
 from __future__ import annotations
 
@@ -13,34 +13,24 @@ from retrieval.index.embedding_cache import CachedEmbedder
 from retrieval.prompts import load_prompt
 from retrieval.settings import Settings
 from retrieval.support.gate import Gate
+from retrieval.writing.compose import Composer, ExtractiveComposer
 
 
 def extractive(settings: Settings, embedder: Embedder) -> ExtractiveGenerator:
     """The default: no model, every sentence a verbatim quote."""
-    abstention = Abstention(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
     if settings.sentence_cache_size:
         embedder = CachedEmbedder(embedder, settings.sentence_cache_size)
-    return ExtractiveGenerator(embedder, abstention, settings.answer_max_sentences)
+    return ExtractiveGenerator(embedder, Abstention.from_settings(settings), settings.answer_max_sentences)
 
 
 def openai_compatible(settings: Settings, embedder: Embedder, base_url: str | None = None) -> LLMGenerator:
-    """Any OpenAI-compatible server, its sentences gated by the offline faithfulness judge."""
-    from retrieval.support.judge import (
-        make_judge,  # eval depends on retrieval; import here so retrieval loads without it
-    )
+    """Any OpenAI-compatible server, its sentences gated by the configured faithfulness judge."""
+    # The judges load only when a model back-end is chosen: an extractive `ask` never needs them.
+    from retrieval.support.judges import make_judge
 
-    config = LLMConfig(
-        base_url=base_url or settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key.get_secret_value(),
-        temperature=settings.llm_temperature,
-        timeout=settings.llm_timeout,
-        max_tokens=settings.llm_max_tokens,
-        retries=settings.llm_retries,
-    )
     return LLMGenerator(
         name="local" if base_url else "openai",
-        client=ChatClient(config),
+        client=ChatClient(LLMConfig.from_settings(settings, base_url)),
         prompt=load_prompt("answer", settings.prompts_dir),
         gate=Gate(make_judge(settings, embedder), settings.faithfulness_gate),
         extractive=extractive(settings, embedder),
@@ -68,3 +58,23 @@ GENERATORS: dict[str, Callable[[Settings, Embedder], Generator]] = {
     "openai": openai_compatible,
     "local": local,
 }
+
+
+def composer_backend(settings: Settings) -> str:
+    """The back-end that writes summaries and drafts: `summary_generator`, or `generator` when that is "auto"."""
+    return settings.generator if settings.summary_generator == "auto" else settings.summary_generator
+
+
+def make_composer(settings: Settings, embedder: Embedder, generator: Generator) -> tuple[Composer, list[Generator]]:
+    """Who writes summaries and drafts, and the generators built for it alone (the caller closes them).
+
+    The answer generator's own composer when it is the back-end named (one model server, one judge);
+    else the named back-end's, built here. The extractive composer needs no generator.
+    """
+    name = composer_backend(settings)
+    if name == generator.name:
+        return generator.composer(settings.prompts_dir), []
+    if name == ExtractiveGenerator.name:
+        return ExtractiveComposer(), []
+    writer = GENERATORS[name](settings, embedder)
+    return writer.composer(settings.prompts_dir), [writer]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from retrieval.answer import AnswerSentence
 from retrieval.chunk import Chunk, ScoredChunk
 from retrieval.errors import GenerationError
 from retrieval.generation import Draft
-from retrieval.generation.llm import LLMGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import fence_sources
-from retrieval.prompts import Prompt, load_prompt
+from retrieval.prompts import Prompt
 from retrieval.support.gate import Gate
 from retrieval.writing.compose import ExtractiveComposer, Task
 
@@ -113,9 +111,3 @@ def distinct(sentences: Sequence[AnswerSentence]) -> tuple[AnswerSentence, ...]:
         seen.add(spans)
         out.append(sentence)
     return tuple(out)
-
-
-def from_generator(generator: LLMGenerator, prompts_dir: Path | None = None) -> LLMComposer:
-    """A composer sharing a model generator's client, gate and fallback policy (one server, one judge)."""
-    prompts = {name: load_prompt(name, prompts_dir) for name in ("summarise", "draft")}
-    return LLMComposer(generator.name, generator.client, prompts, generator.gate, generator.fallback)

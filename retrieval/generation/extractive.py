@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -14,7 +15,10 @@ from retrieval.citation import Citation
 from retrieval.generation import Draft
 from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
+from retrieval.settings import Settings
+from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
 from retrieval.terms import content_terms, coverage, idf_weights
+from retrieval.writing.compose import Composer, ExtractiveComposer
 
 MIN_WORDS = 4
 REDUNDANT = 0.82
@@ -57,6 +61,11 @@ class Abstention:
     threshold: float
     slope: float
     cosine_weight: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Abstention:
+        """The calibrated abstention bar the settings give."""
+        return cls(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
 
     def bar(self, question: str) -> float:
         """The relevance a sentence needs; lower for questions with many content terms."""
@@ -134,6 +143,8 @@ class ExtractiveGenerator:
     """No model: selects and orders the best-supported sentences, so every sentence is a quote."""
 
     name = "extractive"
+    streams_tokens = False
+    endpoint: str | None = None
 
     def __init__(self, embedder: Embedder, abstention: Abstention, max_sentences: int = 3) -> None:
         self.embedder = embedder
@@ -153,3 +164,24 @@ class ExtractiveGenerator:
             for c in _ordered(candidates, chosen)
         )
         return Draft(sentences=sentences, abstained=False, relevance=top)
+
+    def stream(self, question: str, contexts: Sequence[ScoredChunk]) -> Iterator[GeneratorEvent]:
+        """No tokens: the whole draft at once, each of its sentences (all quotes, none removed), then the draft."""
+        draft = self.generate(question, contexts)
+        yield from (SentenceEvent(s, kept=True) for s in draft.sentences)
+        yield DraftEvent(draft)
+
+    def reachable(self) -> bool:
+        """Always: it runs in-process."""
+        return True
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+    def composer(self, prompts_dir: Path | None) -> Composer:
+        """The evidence itself (no model, no prompts)."""
+        return ExtractiveComposer()
+
+    def condenser(self, prompts_dir: Path | None) -> None:
+        """None: chat follow-ups use the word carry-over."""
+        return None

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from retrieval.chunk import ScoredChunk
 from retrieval.errors import GenerationError
 from retrieval.generation import Draft
+from retrieval.generation.composer import LLMComposer
+from retrieval.generation.condense import LLMCondenser
 from retrieval.generation.extractive import ExtractiveGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
 from retrieval.generation.markers import fence_sources as fence
-from retrieval.prompts import Prompt
+from retrieval.prompts import Prompt, load_prompt
 from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
 from retrieval.support.gate import Checked, Gate, is_abstention
 
 
 class LLMGenerator:
     """Answers with a language model; the gate verifies each sentence and the extractive answer is the fallback."""
+
+    streams_tokens = True
 
     def __init__(
         self,
@@ -35,12 +40,22 @@ class LLMGenerator:
         self.gate = gate
         self.extractive = extractive
         self.fallback = fallback
+        self.endpoint: str | None = client.config.base_url
         self.on_close: list[Callable[[], None]] = []
 
     def close(self) -> None:
-        """Stop anything the back-end started (a local server)."""
+        """Stop anything the back-end started (a local server); each stop is idempotent."""
         for stop in self.on_close:
             stop()
+
+    def composer(self, prompts_dir: Path | None) -> LLMComposer:
+        """A composer sharing this generator's client, gate and fallback policy (one server, one judge)."""
+        prompts = {name: load_prompt(name, prompts_dir) for name in ("summarise", "draft")}
+        return LLMComposer(self.name, self.client, prompts, self.gate, self.fallback)
+
+    def condenser(self, prompts_dir: Path | None) -> LLMCondenser:
+        """The model's rewrite of chat follow-ups into standalone questions."""
+        return LLMCondenser(self.client, load_prompt("condense", prompts_dir))
 
     def reachable(self) -> bool:
         """Whether the model endpoint answers now (a cheap probe with a short timeout, for health checks)."""

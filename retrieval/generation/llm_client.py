@@ -9,6 +9,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 
 from retrieval.errors import GenerationError
+from retrieval.settings import Settings
 
 # openai is imported inside the methods: its import costs ~0.8 s of CPU, which every CLI `ask` paid
 # at start-up although the default (extractive) answer never calls a model.
@@ -29,6 +30,20 @@ class LLMConfig:
     timeout: float = 60.0
     max_tokens: int = 256
     retries: int = 2
+
+    @classmethod
+    def from_settings(cls, settings: Settings, base_url: str | None = None) -> LLMConfig:
+        """The BRIEFLENS_LLM_* endpoint and sampling (`base_url` overrides the configured server)."""
+        s = settings
+        return cls(
+            base_url=base_url or s.llm_base_url,
+            model=s.llm_model,
+            api_key=s.llm_api_key.get_secret_value(),
+            temperature=s.llm_temperature,
+            timeout=s.llm_timeout,
+            max_tokens=s.llm_max_tokens,
+            retries=s.llm_retries,
+        )
 
 
 def _explain(e: Exception, url: str) -> GenerationError:

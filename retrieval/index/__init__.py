@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from retrieval.chunk import Chunk
 from retrieval.errors import IndexStateError
 from retrieval.index.catalog import Catalog
-from retrieval.index.embedding import EMBEDDERS, Embedder, Vectors
+from retrieval.index.embedders import make_embedder
+from retrieval.index.embedding import Embedder, Vectors
 from retrieval.index.store import ChunkStore, open_client
 from retrieval.settings import Settings
 
@@ -102,13 +103,7 @@ class Index:
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     """Open (creating if needed) the index described by `settings`."""
-    embedder = embedder or EMBEDDERS[settings.embedder](
-        settings.embedding_model,
-        settings.embed_batch_size,
-        settings.embed_threads,
-        settings.local_cache_dir,
-        settings.embed_precision,
-    )
+    embedder = embedder or make_embedder(settings)
     catalog = Catalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
     index = Index(settings=settings, catalog=catalog, embedder=embedder)
     # Chroma's collection metadata refuses another model when it opens; with Chroma opened lazily the

@@ -244,19 +244,3 @@ def _one_torch_thread() -> Iterator[None]:
             _single_thread_calls -= 1
             if _single_thread_calls == 0:
                 torch.set_num_threads(_saved_threads)
-
-
-def _onnx_int8(
-    model: str, batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None, precision: Precision = "auto"
-) -> Embedder:
-    """The int8 back-end, imported only when chosen (it loads onnxruntime); `precision` does not apply."""
-    from retrieval.index.onnx_embedding import OnnxInt8Embedder
-
-    return OnnxInt8Embedder(model, batch_size, threads, cache_dir)
-
-
-# Back-ends by the name BRIEFLENS_EMBEDDER takes: (model, batch size, threads, model cache folder, precision).
-EMBEDDERS: dict[str, Callable[[str, int, int, Path | None, Precision], Embedder]] = {
-    "sentence-transformers": SentenceTransformerEmbedder,
-    "onnx-int8": _onnx_int8,
-}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from retrieval.chunk import Chunk, ScoredChunk
@@ -64,6 +65,33 @@ class LexicalRetriever:
         return _join(self.index, hits, k)
 
 
+@dataclass(frozen=True)
+class Fusion:
+    """How the hybrid retriever fuses and spreads its rankings (the BRIEFLENS_* retrieval settings)."""
+
+    candidates: int = 100
+    rrf_k: int = 10
+    lexical_weight: float = 1.0
+    section_decay: float = 1.0
+    document_decay: float = 1.0
+    facet_weight: float = 0.0
+    coverage_weight: float = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Fusion:
+        """The fusion and diversity parameters the settings give."""
+        s = settings
+        return cls(
+            s.retrieval_candidates,
+            s.rrf_k,
+            s.lexical_weight,
+            s.section_decay,
+            s.document_decay,
+            s.facet_weight,
+            s.coverage_weight,
+        )
+
+
 class HybridRetriever:
     """Dense and BM25 candidates fused by reciprocal rank: meaning and exact terms both count."""
 
@@ -77,27 +105,18 @@ class HybridRetriever:
     # per slot measured alike on MultiHop-RAG.
     COVERAGE_POOL = 4
 
-    def __init__(
-        self,
-        index: Index,
-        candidates: int = 100,
-        rrf_k: int = 10,
-        lexical_weight: float = 1.0,
-        section_decay: float = 1.0,
-        document_decay: float = 1.0,
-        facet_weight: float = 0.0,
-        coverage_weight: float = 0.0,
-    ) -> None:
+    def __init__(self, index: Index, fusion: Fusion | None = None) -> None:
         self.index = index
         self.dense = DenseRetriever(index)
         self.lexical = LexicalRetriever(index)
-        self.candidates = candidates
-        self.rrf_k = rrf_k
-        self.lexical_weight = lexical_weight
-        self.section_decay = section_decay
-        self.document_decay = document_decay
-        self.facet_weight = facet_weight
-        self.coverage_weight = coverage_weight
+        f = fusion or Fusion()
+        self.candidates = f.candidates
+        self.rrf_k = f.rrf_k
+        self.lexical_weight = f.lexical_weight
+        self.section_decay = f.section_decay
+        self.document_decay = f.document_decay
+        self.facet_weight = f.facet_weight
+        self.coverage_weight = f.coverage_weight
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None) -> list[ScoredChunk]:
         """Fuse the rankings; the score is the fused reciprocal-rank score as adjusted by the final pick."""
@@ -180,23 +199,20 @@ class HybridRetriever:
         return picked
 
 
-def _hybrid(index: Index, settings: Settings) -> Retriever:
+def dense(settings: Settings, index: Index) -> Retriever:
+    """Nearest neighbours of the query embedding only."""
+    return DenseRetriever(index)
+
+
+def lexical(settings: Settings, index: Index) -> Retriever:
+    """BM25 over the catalog only."""
+    return LexicalRetriever(index)
+
+
+def hybrid(settings: Settings, index: Index) -> Retriever:
     """The hybrid retriever with the settings' fusion and diversity parameters."""
-    return HybridRetriever(
-        index,
-        settings.retrieval_candidates,
-        settings.rrf_k,
-        settings.lexical_weight,
-        settings.section_decay,
-        settings.document_decay,
-        settings.facet_weight,
-        settings.coverage_weight,
-    )
+    return HybridRetriever(index, Fusion.from_settings(settings))
 
 
 # Back-ends by the name `BRIEFLENS_RETRIEVER` takes.
-RETRIEVERS: dict[str, Callable[[Index, Settings], Retriever]] = {
-    "dense": lambda index, _: DenseRetriever(index),
-    "lexical": lambda index, _: LexicalRetriever(index),
-    "hybrid": _hybrid,
-}
+RETRIEVERS: dict[str, Callable[[Settings, Index], Retriever]] = {"dense": dense, "lexical": lexical, "hybrid": hybrid}

@@ -1,8 +1,8 @@
-"""Faithfulness judges: the Judge protocol, the offline judge (no LLM, no network) and the registry."""
+"""Faithfulness judges: the Judge protocol and the offline judge (no LLM, no network); the registry is in judges."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +26,10 @@ class Judge(Protocol):
     """Scores how faithful a text is to a source."""
 
     name: str
+    # A claim is supported when its score reaches this (in [0, 1]); reports and the CLI show it.
+    threshold: float
+    # The judge to use instead when this one's model endpoint fails; None for a judge that cannot fail so.
+    fallback: Judge | None
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` (a string is split into sentences; a sequence is taken as the claims).
@@ -82,8 +86,15 @@ class OfflineJudge:
     def __init__(self, embedder: Embedder, threshold: float, cosine_weight: float = 0.5, cache_size: int = 64) -> None:
         self.embedder = embedder
         self.threshold = threshold
+        self.fallback: Judge | None = None
         self.cosine_weight = cosine_weight
         self.cache = SourceCache(embedder, cache_size)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder) -> OfflineJudge:
+        """The offline judge with the calibrated defaults from settings."""
+        s = settings
+        return cls(embedder, s.judge_threshold, s.judge_cosine_weight, s.judge_source_cache)
 
     def features(self, source: str, claims: Sequence[Span], question: str | None = None) -> list[Features]:
         """Align every claim and run the checks; the source is embedded once and cached."""
@@ -136,32 +147,3 @@ class OfflineJudge:
             cosine=round(f.cosine, 4),
             overlap=round(f.overlap, 4),
         )
-
-
-JudgeFactory = Callable[[Embedder, Settings], Judge]
-
-
-def _offline(embedder: Embedder, settings: Settings) -> Judge:
-    """The offline judge with the calibrated defaults from settings."""
-    return OfflineJudge(embedder, settings.judge_threshold, settings.judge_cosine_weight, settings.judge_source_cache)
-
-
-def _llm(embedder: Embedder, settings: Settings) -> Judge:
-    """The LLM judge on the configured OpenAI-compatible endpoint, the offline judge's checks as vetoes."""
-    from retrieval.support.llm_judge import make_llm_judge  # retrieval.support.llm_judge imports this module
-
-    return make_llm_judge(embedder, settings)
-
-
-JUDGES: dict[str, JudgeFactory] = {"offline": _offline, "llm": _llm}
-
-
-def make_judge(settings: Settings, embedder: Embedder) -> Judge:
-    """The judge the settings name, built with its calibrated threshold."""
-    try:
-        factory = JUDGES[settings.judge]
-    except KeyError as e:
-        from retrieval.errors import ConfigError
-
-        raise ConfigError(f"unknown judge {settings.judge!r}; known: {', '.join(JUDGES)}") from e
-    return factory(embedder, settings)

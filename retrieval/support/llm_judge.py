@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.generation.llm_client import ChatClient, LLMConfig, TokenLogprobs
 from retrieval.index.embedding import Embedder
@@ -13,7 +13,7 @@ from retrieval.prompts import Prompt, load_prompt
 from retrieval.settings import Settings
 from retrieval.support.align import align
 from retrieval.support.claims import Span, split_claims
-from retrieval.support.judge import Features, OfflineJudge, check
+from retrieval.support.judge import Features, Judge, OfflineJudge, check
 from retrieval.support.verdict import Reason, SentenceVerdict, Verdict
 from retrieval.terms import content_terms
 from retrieval.textnorm import normalize
@@ -104,7 +104,7 @@ class LLMJudge:
         logprobs: bool = True,
     ) -> None:
         self.offline = offline
-        self.fallback = offline
+        self.fallback: Judge | None = offline
         self.client = client
         self.prompt = prompt
         self.threshold = threshold
@@ -197,22 +197,12 @@ class LLMJudge:
         )
 
 
-def make_llm_judge(embedder: Embedder, settings: Settings, base_url: str | None = None) -> LLMJudge:
+def make_llm_judge(settings: Settings, embedder: Embedder, base_url: str | None = None) -> LLMJudge:
     """The LLM judge on the configured OpenAI-compatible endpoint (or `base_url`), at temperature 0."""
-    config = LLMConfig(
-        base_url=base_url or settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key.get_secret_value(),
-        temperature=0.0,  # a judge must be deterministic whatever the generator's sampling is
-        timeout=settings.llm_timeout,
-        max_tokens=_REPLY_TOKENS,
-        retries=settings.llm_retries,
-    )
-    offline = OfflineJudge(
-        embedder, settings.judge_threshold, settings.judge_cosine_weight, settings.judge_source_cache
-    )
+    # A judge must be deterministic whatever the generator's sampling is; it needs room for one verdict word.
+    config = replace(LLMConfig.from_settings(settings, base_url), temperature=0.0, max_tokens=_REPLY_TOKENS)
     return LLMJudge(
-        offline,
+        OfflineJudge.from_settings(settings, embedder),
         ChatClient(config),
         load_prompt("judge", settings.prompts_dir),
         settings.judge_llm_threshold,

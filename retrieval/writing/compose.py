@@ -1,19 +1,18 @@
 """Composers: turn selected evidence sentences into the sentences of a summary or a draft paragraph.
 
 `ExtractiveComposer` returns the evidence itself; the model composer (retrieval.generation.composer) rewrites it
-from fenced, numbered evidence and passes its text through the same faithfulness gate as answers.
+from fenced, numbered evidence and passes its text through the same faithfulness gate as answers. Which one
+writes is chosen by retrieval.generation.backends.make_composer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from retrieval.answer import AnswerSentence
-from retrieval.errors import ConfigError
 from retrieval.generation import Draft
-from retrieval.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -54,19 +53,3 @@ class ExtractiveComposer:
         kept = tuple(evidence[:limit])
         relevance = max((s.support for s in kept), default=0.0)
         return Draft(kept, abstained=not kept, relevance=relevance, generator=self.name)
-
-
-COMPOSERS: dict[str, Callable[[], Composer]] = {"extractive": ExtractiveComposer}
-
-
-def composer_backend(settings: Settings) -> str:
-    """The back-end that writes summaries and drafts: `summary_generator`, or `generator` when that is "auto"."""
-    return settings.generator if settings.summary_generator == "auto" else settings.summary_generator
-
-
-def make_composer(name: str) -> Composer:
-    """The model-free composer registered under `name` (model composers are built from a generator)."""
-    try:
-        return COMPOSERS[name]()
-    except KeyError as e:
-        raise ConfigError(f"no composer {name!r} for summaries and drafts; known: {', '.join(COMPOSERS)}") from e

@@ -9,7 +9,6 @@ from typing import Any
 
 from retrieval.answer import AnswerSentence
 from retrieval.generation.backends import openai_compatible
-from retrieval.generation.composer import from_generator
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -25,7 +24,7 @@ def with_model(lens: BriefLens, embedder: SentenceTransformerEmbedder, url: str,
     settings = Settings(_env_file=None, generator="openai", **values)  # type: ignore[call-arg]
     saved = lens.generator, lens.composer
     generator = openai_compatible(settings, embedder)
-    lens.generator, lens.composer = generator, from_generator(generator)
+    lens.generator, lens.composer = generator, generator.composer(None)
     try:
         yield lens
     finally:

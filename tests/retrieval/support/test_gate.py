@@ -8,7 +8,7 @@ from retrieval.chunk import ScoredChunk
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.support.gate import Gate
-from retrieval.support.judge import make_judge
+from retrieval.support.judges import make_judge
 
 QUESTION = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
 TRUE = "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility with DeepSeek's V4 model"

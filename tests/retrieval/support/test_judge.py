@@ -10,7 +10,8 @@ import pytest
 from retrieval.errors import ConfigError
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
-from retrieval.support.judge import JUDGES, Judge, OfflineJudge, make_judge
+from retrieval.support.judge import Judge, OfflineJudge
+from retrieval.support.judges import JUDGES, make_judge
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 GEO = (CORPUS / "000_e770148319605323.txt").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from retrieval.errors import GenerationError
 from retrieval.generation.local import LocalServer, free_port
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
-from retrieval.support.judge import make_judge
+from retrieval.support.judges import make_judge
 from retrieval.support.llm_judge import LLMJudge, logprob_score, make_llm_judge, parse_verdict
 from tests.llm_fixtures import needs_local
 from tests.retrieval.openai_stub import Script, serve
@@ -32,7 +32,7 @@ WRONG_NUMBER = GOOD.replace("6.8", "68")
 def judge_at(embedder: SentenceTransformerEmbedder, url: str, **settings: object) -> LLMJudge:
     """An LLM judge on `url` with no retries (the stub answers at once)."""
     values: dict[str, object] = {"llm_retries": 0, "llm_timeout": 5, **settings}
-    return make_llm_judge(embedder, Settings(_env_file=None, **values), base_url=url)  # type: ignore[arg-type]
+    return make_llm_judge(Settings(_env_file=None, **values), embedder, base_url=url)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,25 @@
+"""Faithfulness judges by the name BRIEFLENS_JUDGE takes, each built from Settings and the shared embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from retrieval.errors import ConfigError
+from retrieval.index.embedding import Embedder
+from retrieval.settings import Settings
+from retrieval.support.judge import Judge, OfflineJudge
+from retrieval.support.llm_judge import make_llm_judge
+
+JudgeFactory = Callable[[Settings, Embedder], Judge]
+
+# offline: alignment and targeted checks; llm: the same checks as vetoes, then the BRIEFLENS_LLM_* endpoint.
+JUDGES: dict[str, JudgeFactory] = {"offline": OfflineJudge.from_settings, "llm": make_llm_judge}
+
+
+def make_judge(settings: Settings, embedder: Embedder) -> Judge:
+    """The judge the settings name, built with its calibrated threshold."""
+    try:
+        factory = JUDGES[settings.judge]
+    except KeyError as e:
+        raise ConfigError(f"unknown judge {settings.judge!r}; known: {', '.join(JUDGES)}") from e
+    return factory(settings, embedder)
