@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrieval.answer import Answer
 from retrieval.document import Section
+from retrieval.limits import MAX_K
 from retrieval.search.filters import FilterSpec
 
 Query = Field(min_length=1, max_length=10_000, description="the question or search text")
-TopK = Field(default=None, ge=1, le=100, description="passages to retrieve [default: the top_k setting]")
+TopK = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve [default: the top_k setting]")
 
 
 class Request(BaseModel):
