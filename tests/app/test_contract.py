@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from app.api import create_app
 from app.cli import app
 from retrieval import contract
+from retrieval.answer import GateReport
 from retrieval.document import Document
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.ingest.sync import IngestReport
@@ -52,6 +53,13 @@ def test_cli_json_keys_are_the_api_response_models(lens: BriefLens, schemas: dic
     assert list(cli_json(lens, "draft", "Export controls", "--outline-only")) == properties(schemas, "ReportDraft")
     ingest = contract.ingest_report(IngestReport())
     assert [*ingest, "stored"] == properties(schemas, "IngestResponse")
+
+
+def test_gate_report_fields_end_every_gated_json(schemas: dict[str, Any]) -> None:
+    gate = list(GateReport.model_fields)
+    assert gate == ["removed_sentences", "flagged_sentences", "dropped_citations", "notes"]
+    for name in ("Answer", "Summary", "ReportDraft"):
+        assert properties(schemas, name)[-5:] == ["generator", *gate]
 
 
 def test_document_detail_is_the_document_with_its_id_named_doc_id() -> None:
