@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from retrieval.limits import MAX_K
+
 if TYPE_CHECKING:
     from retrieval.search.filters import FilterSpec
     from retrieval.service import BriefLens
@@ -31,7 +33,7 @@ DataDir = Annotated[
     typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
-TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=100, help="Passages to retrieve [default: 5].")]
+TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve [default: 5].")]
 Docs = Annotated[
     list[str] | None,
     typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),

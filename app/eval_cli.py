@@ -13,7 +13,7 @@ from app.cli_common import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _
 
 if TYPE_CHECKING:
     from eval.datasets import SummaryCase
-    from eval.harness import Report
+    from eval.harness import Report, SourceResolver
     from retrieval.service import BriefLens
     from retrieval.settings import Settings
     from retrieval.support.judge import Judge
@@ -125,14 +125,13 @@ def summaries(
     _finish(report, out_dir, as_json)
 
 
-def _resolver(lens: BriefLens | None, top_k: int | None) -> Any:
-    """Source text of a case: its indexed brief, else the top-k passages retrieved for its question."""
+def _resolver(lens: BriefLens | None, top_k: int | None) -> SourceResolver:
+    """Source text of a case from the index (eval.harness.index_sources); no index is open when every case gives one."""
+    from eval.harness import index_sources
 
     def resolve(case: SummaryCase) -> str:
         assert lens is not None  # only cases without a source text are resolved, and those open the index
-        if case.doc:
-            return lens.document(case.doc).text
-        return "\n\n".join(h.chunk.text for h in lens.search(case.question or "", top_k))
+        return index_sources(lens, top_k)(case)
 
     return resolve
 

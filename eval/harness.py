@@ -73,6 +73,17 @@ def sentence_dicts(verdict: Verdict, labels: Sequence[bool | None] = ()) -> list
     return out
 
 
+def index_sources(lens: BriefLens, k: int | None = None) -> SourceResolver:
+    """A summary case's source when it gives none: its indexed brief, else the top-k passages for its question."""
+
+    def resolve(case: SummaryCase) -> str:
+        if case.doc:
+            return lens.document(case.doc).text
+        return "\n\n".join(h.chunk.text for h in lens.search(case.question or "", k))
+
+    return resolve
+
+
 def judge_summary(case: SummaryCase, judge: Judge, resolve: SourceResolver) -> dict[str, Any]:
     """Judge one summary case; the item carries its verdict, gold labels and latency."""
     source = case.source if case.source else resolve(case)

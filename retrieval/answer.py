@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from retrieval.citation import Citation
+
+if TYPE_CHECKING:
+    from retrieval.generation import Draft  # retrieval.generation imports this module
 
 ABSTAIN_TEXT = "The corpus does not say."
 
@@ -36,8 +42,41 @@ class Context(BaseModel):
     end: int
 
 
-class Answer(BaseModel):
-    """The answer to a question: cited sentences, or an abstention with no citations."""
+class GateReport(BaseModel):
+    """What the faithfulness gate did to model-written text, and notes such as a fallback to extractive text."""
+
+    # Answer, Summary and ReportDraft list this class first among their bases: pydantic takes the fields of the
+    # last base first, so these four come last and the JSON stays flat, in its documented order.
+    model_config = ConfigDict(frozen=True)
+
+    removed_sentences: int = 0
+    flagged_sentences: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, draft: Draft) -> GateReport:
+        """The gate's counts and notes on one generator draft."""
+        return cls(
+            removed_sentences=draft.removed,
+            flagged_sentences=draft.flagged,
+            dropped_citations=draft.dropped_citations,
+            notes=draft.notes,
+        )
+
+    @classmethod
+    def total(cls, drafts: Sequence[Draft]) -> GateReport:
+        """The counts summed over drafts, and their distinct notes in order."""
+        return cls(
+            removed_sentences=sum(d.removed for d in drafts),
+            flagged_sentences=sum(d.flagged for d in drafts),
+            dropped_citations=sum(d.dropped_citations for d in drafts),
+            notes=tuple(dict.fromkeys(note for d in drafts for note in d.notes)),
+        )
+
+
+class _AnswerFields(BaseModel):
+    """The fields of an Answer before its GateReport."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,11 +87,10 @@ class Answer(BaseModel):
     contexts: tuple[Context, ...] = ()
     relevance: float = 0.0
     generator: str = "extractive"
-    # The faithfulness gate's counts (model back-ends) and notes such as a fallback to the extractive answer.
-    removed_sentences: int = 0
-    flagged_sentences: int = 0
-    dropped_citations: int = 0
-    notes: tuple[str, ...] = ()
+
+
+class Answer(GateReport, _AnswerFields):
+    """The answer to a question: cited sentences, or an abstention with no citations."""
 
     @property
     def citations(self) -> list[Citation]:

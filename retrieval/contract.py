@@ -1,32 +1,110 @@
-"""The JSON shapes other tools read (CLI --json and the API): field names are a contract."""
+"""The JSON shapes other tools read (CLI --json and the API): field names are a contract.
+
+Each shape is defined once, here, as a pydantic model: the CLI prints what the functions below build, and the
+API declares the same models as its response models (app.api.schemas re-exports them).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from pydantic import BaseModel
 
 from retrieval.answer import Answer
 from retrieval.chunk import ScoredChunk
-from retrieval.document import Document
+from retrieval.document import Document, Section
 from retrieval.index.catalog import DocInfo
 from retrieval.ingest.sync import IngestReport
 
+__all__ = [
+    "Answer",
+    "DocumentDetail",
+    "DocumentInfo",
+    "IngestResult",
+    "SearchResult",
+    "answer",
+    "document",
+    "document_info",
+    "ingest_report",
+    "search_results",
+]
+
+
+class SearchResult(BaseModel):
+    """One ranked passage (the `search --json` contract)."""
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str
+    score: float
+    text: str
+    start: int
+    end: int
+    date: str | None
+
+
+class DocumentInfo(BaseModel):
+    """One row of GET /documents (the `documents --json` contract)."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    chunks: int
+
+
+class DocumentDetail(BaseModel):
+    """GET /documents/{id}: text, metadata and sections with offsets (the `show --json` contract)."""
+
+    doc_id: str
+    source: str
+    title: str
+    text: str
+    date: dt.date | None = None
+    url: str | None = None
+    origin: str | None = None
+    sections: tuple[Section, ...] = ()
+    pages: tuple[int, ...] = ()
+    body_start: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+class IngestResult(BaseModel):
+    """What an ingest did (the `ingest --json` contract)."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    renamed: list[str]
+    removed: list[str]
+    chunks_embedded: int
+    chunks_removed: int
+    recovered_chunks: int
+    problems: list[str]
+    warnings: list[str]
+    ok: bool
+
 
 def search_results(hits: list[ScoredChunk]) -> list[dict[str, Any]]:
-    """Ranked results: rank, chunk_id, doc_id, source, title, section, score, text, start, end (+ date)."""
+    """Ranked results as SearchResult JSON."""
     return [
-        {
-            "rank": rank,
-            "chunk_id": h.chunk.id,
-            "doc_id": h.chunk.doc_id,
-            "source": h.source,
-            "title": h.title,
-            "section": h.chunk.section,
-            "score": round(h.score, 4),
-            "text": h.chunk.text,
-            "start": h.chunk.start,
-            "end": h.chunk.end,
-            "date": h.date,
-        }
+        SearchResult(
+            rank=rank,
+            chunk_id=h.chunk.id,
+            doc_id=h.chunk.doc_id,
+            source=h.source,
+            title=h.title,
+            section=h.chunk.section,
+            score=round(h.score, 4),
+            text=h.chunk.text,
+            start=h.chunk.start,
+            end=h.chunk.end,
+            date=h.date,
+        ).model_dump(mode="json")
         for rank, h in enumerate(hits, 1)
     ]
 
@@ -37,34 +115,29 @@ def answer(result: Answer) -> dict[str, Any]:
 
 
 def document_info(info: DocInfo) -> dict[str, Any]:
-    """One row of the document list."""
-    return {
-        "doc_id": info.doc_id,
-        "title": info.title,
-        "date": info.date,
-        "source": info.source,
-        "chunks": info.n_chunks,
-    }
+    """One row of the document list as DocumentInfo JSON."""
+    return DocumentInfo(
+        doc_id=info.doc_id, title=info.title, date=info.date, source=info.source, chunks=info.n_chunks
+    ).model_dump(mode="json")
 
 
 def document(doc: Document) -> dict[str, Any]:
-    """A full document: text, metadata and sections with offsets (for highlighting quotes)."""
-    data = doc.model_dump(mode="json", exclude={"id"})
-    return {"doc_id": doc.id, **data}
+    """A full document as DocumentDetail JSON: the Document's fields, its id named doc_id."""
+    return DocumentDetail(doc_id=doc.id, **doc.model_dump(exclude={"id"})).model_dump(mode="json")
 
 
 def ingest_report(report: IngestReport) -> dict[str, Any]:
-    """What an ingest did."""
-    return {
-        "added": report.added,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "renamed": report.renamed,
-        "removed": report.removed,
-        "chunks_embedded": report.chunks_embedded,
-        "chunks_removed": report.chunks_removed,
-        "recovered_chunks": report.recovered,
-        "problems": report.problems,
-        "warnings": report.warnings,
-        "ok": report.indexed_ok,
-    }
+    """What an ingest did as IngestResult JSON."""
+    return IngestResult(
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        renamed=report.renamed,
+        removed=report.removed,
+        chunks_embedded=report.chunks_embedded,
+        chunks_removed=report.chunks_removed,
+        recovered_chunks=report.recovered,
+        problems=report.problems,
+        warnings=report.warnings,
+        ok=report.indexed_ok,
+    ).model_dump(mode="json")

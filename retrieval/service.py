@@ -15,6 +15,7 @@ from retrieval.index import open_index
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.ingest.sync import IngestReport, Progress, ingest
+from retrieval.limits import MAX_K
 from retrieval.search.filters import FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
@@ -25,9 +26,6 @@ from retrieval.writing.compare import Comparison, compare
 from retrieval.writing.compose import Composer
 from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
 from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
-
-# The most passages one request may ask for (the CLI's -k and Settings.top_k share this bound).
-MAX_K = 100
 
 
 class BriefLens:

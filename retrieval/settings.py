@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retrieval.limits import MAX_K
+
 # Arithmetic of bulk encoding (ingest-sized calls); "auto" picks bfloat16 where the CPU computes it natively.
 Precision = Literal["auto", "float32", "bfloat16"]
 
@@ -69,7 +71,7 @@ class Settings(BaseSettings):
     )
     reranker_path: Path | None = Field(default=None, description="local cross-encoder directory; off when unset")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
-    top_k: int = Field(default=5, ge=1, le=100)
+    top_k: int = Field(default=5, ge=1, le=MAX_K)
     answer_max_sentences: int = Field(default=3, ge=1, le=20)
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
     abstain_slope: float = DEFAULT_ABSTAIN_SLOPE

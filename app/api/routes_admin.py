@@ -35,7 +35,7 @@ def health(request: Request) -> Any:
 def evaluate(body: EvaluateRequest, request: Request) -> dict[str, Any]:
     """Run question or summary cases (the `eval` file schemas) and return the report JSON (items, metrics)."""
     from eval.datasets import QuestionCase, SummaryCase
-    from eval.harness import evaluate_questions, evaluate_summaries
+    from eval.harness import evaluate_questions, evaluate_summaries, index_sources
 
     api = state(request)
     if len(body.cases) > api.settings.api_max_eval_cases:
@@ -48,10 +48,4 @@ def evaluate(body: EvaluateRequest, request: Request) -> dict[str, Any]:
         summaries = [SummaryCase.model_validate(c) for c in body.cases]
     except ValidationError as e:
         raise HTTPException(422, f"a case does not match the {body.kind} schema: {e.errors()[0]['msg']}") from e
-
-    def resolve(case: SummaryCase) -> str:
-        if case.doc:
-            return lens.document(case.doc).text
-        return "\n\n".join(h.chunk.text for h in lens.search(case.question or "", body.k))
-
-    return evaluate_summaries(summaries, api.judge(), resolve).to_json()
+    return evaluate_summaries(summaries, api.judge(), index_sources(lens, body.k)).to_json()

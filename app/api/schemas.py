@@ -1,4 +1,4 @@
-"""Request and response bodies; responses reuse the core types and the CLI contract's field names."""
+"""Request bodies and the API-only responses; the shapes the CLI prints too are retrieval.contract's, re-exported."""
 
 from __future__ import annotations
 
@@ -7,12 +7,33 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from retrieval.answer import Answer
-from retrieval.document import Section
+from retrieval.contract import Answer, DocumentDetail, DocumentInfo, IngestResult, SearchResult
+from retrieval.limits import MAX_K
 from retrieval.search.filters import FilterSpec
 
+__all__ = [
+    "Answer",
+    "AskRequest",
+    "ChatRequest",
+    "ChatResponse",
+    "CompareRequest",
+    "DeleteResponse",
+    "DocumentDetail",
+    "DocumentInfo",
+    "DraftRequest",
+    "EvaluateRequest",
+    "Filters",
+    "Generator",
+    "Health",
+    "IngestRequest",
+    "IngestResponse",
+    "SearchRequest",
+    "SearchResult",
+    "SummarizeRequest",
+]
+
 Query = Field(min_length=1, max_length=10_000, description="the question or search text")
-TopK = Field(default=None, ge=1, le=100, description="passages to retrieve [default: the top_k setting]")
+TopK = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve [default: the top_k setting]")
 
 
 class Request(BaseModel):
@@ -117,22 +138,6 @@ class EvaluateRequest(Request):
     k: int | None = TopK
 
 
-class SearchResult(BaseModel):
-    """One ranked passage (the `search --json` contract)."""
-
-    rank: int
-    chunk_id: str
-    doc_id: str
-    source: str
-    title: str
-    section: str
-    score: float
-    text: str
-    start: int
-    end: int
-    date: str | None
-
-
 class ChatResponse(BaseModel):
     """A chat turn: the standalone query it was condensed to, and the answer (the `ask --json` contract)."""
 
@@ -142,46 +147,9 @@ class ChatResponse(BaseModel):
     answer: Answer
 
 
-class DocumentInfo(BaseModel):
-    """One row of GET /documents (the `documents --json` contract)."""
-
-    doc_id: str
-    title: str
-    date: str | None
-    source: str
-    chunks: int
-
-
-class DocumentDetail(BaseModel):
-    """GET /documents/{id}: text, metadata and sections with offsets (the `show --json` contract)."""
-
-    doc_id: str
-    source: str
-    title: str
-    text: str
-    date: dt.date | None = None
-    url: str | None = None
-    origin: str | None = None
-    sections: tuple[Section, ...] = ()
-    pages: tuple[int, ...] = ()
-    body_start: int = 0
-    warnings: tuple[str, ...] = ()
-
-
-class IngestResponse(BaseModel):
+class IngestResponse(IngestResult):
     """What an ingest did (the `ingest --json` contract), plus the files an upload stored."""
 
-    added: list[str]
-    updated: list[str]
-    unchanged: list[str]
-    renamed: list[str]
-    removed: list[str]
-    chunks_embedded: int
-    chunks_removed: int
-    recovered_chunks: int
-    problems: list[str]
-    warnings: list[str]
-    ok: bool
     stored: list[str] = Field(default=[], description="uploaded files as saved in the corpus folder")
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app.ui import state
 from eval.datasets import QuestionCase, SummaryCase, load_questions, load_summaries
-from eval.harness import QUESTION_METRICS, Report, SourceResolver, evaluate_questions, evaluate_summaries
+from eval.harness import QUESTION_METRICS, Report, evaluate_questions, evaluate_summaries, index_sources
 from eval.report import render_html
 from retrieval.errors import BriefLensError
 from retrieval.service import BriefLens
@@ -61,17 +61,6 @@ def load_cases(data: bytes, name: str) -> tuple[Kind, Cases]:
     return kind, cases
 
 
-def resolver(lens: BriefLens) -> SourceResolver:
-    """A summary case's source when it gives none: its indexed brief, else the passages retrieved for its question."""
-
-    def resolve(case: SummaryCase) -> str:
-        if case.doc:
-            return lens.document(case.doc).text
-        return "\n\n".join(h.chunk.text for h in lens.search(case.question or ""))
-
-    return resolve
-
-
 def run(lens: BriefLens, kind: Kind, cases: Cases, progress: Callable[[int, int], None] | None = None) -> Report:
     """Evaluate the cases against the index with the configured judge."""
     judge = make_judge(lens.settings, lens.index.embedder)
@@ -79,7 +68,7 @@ def run(lens: BriefLens, kind: Kind, cases: Cases, progress: Callable[[int, int]
         if kind == "questions":
             return evaluate_questions([c for c in cases if isinstance(c, QuestionCase)], lens, judge, None, progress)
         summaries = [c for c in cases if isinstance(c, SummaryCase)]
-        return evaluate_summaries(summaries, judge, resolver(lens), progress)
+        return evaluate_summaries(summaries, judge, index_sources(lens), progress)
 
 
 def headline(report: Report) -> dict[str, float]:

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import AnswerSentence, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 from retrieval.generation import Draft
@@ -49,8 +49,8 @@ class Source(BaseModel):
     quotes: tuple[Citation, ...] = ()
 
 
-class ReportDraft(BaseModel):
-    """A drafted report section: subsections of cited sentences (or only the outline) and the sources."""
+class _DraftFields(BaseModel):
+    """The fields of a ReportDraft before its GateReport (summed over subsections)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -60,11 +60,10 @@ class ReportDraft(BaseModel):
     subsections: tuple[Subsection, ...] = ()
     sources: tuple[Source, ...] = ()
     generator: str = "extractive"
-    # What the faithfulness gate did to model-written paragraphs, summed over subsections, and any notes.
-    removed_sentences: int = 0
-    flagged_sentences: int = 0
-    dropped_citations: int = 0
-    notes: tuple[str, ...] = ()
+
+
+class ReportDraft(GateReport, _DraftFields):
+    """A drafted report section: subsections of cited sentences (or only the outline) and the sources."""
 
     @property
     def citations(self) -> list[Citation]:
@@ -204,8 +203,5 @@ def build_draft(
         subsections=tuple(subsections),
         sources=sources(s for sub in subsections for s in sub.sentences),
         generator=next((w for w in writers if w != "extractive"), writers[0] if writers else name),
-        removed_sentences=sum(d.removed for d in drafts),
-        flagged_sentences=sum(d.flagged for d in drafts),
-        dropped_citations=sum(d.dropped_citations for d in drafts),
-        notes=tuple(dict.fromkeys(note for d in drafts for note in d.notes)),
+        **dict(GateReport.total(drafts)),
     )

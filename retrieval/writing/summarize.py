@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import AnswerSentence, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 from retrieval.document import Document
@@ -36,8 +36,8 @@ class SummarySection(BaseModel):
     sentences: tuple[AnswerSentence, ...]
 
 
-class Summary(BaseModel):
-    """A summary of a brief or a topic: cited sentences grouped by brief and section, or an abstention."""
+class _SummaryFields(BaseModel):
+    """The fields of a Summary before its GateReport."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -46,11 +46,10 @@ class Summary(BaseModel):
     abstained: bool = False
     sections: tuple[SummarySection, ...] = ()
     generator: str = "extractive"
-    # What the faithfulness gate did to model-written text, and notes such as a fallback to extractive text.
-    removed_sentences: int = 0
-    flagged_sentences: int = 0
-    dropped_citations: int = 0
-    notes: tuple[str, ...] = ()
+
+
+class Summary(GateReport, _SummaryFields):
+    """A summary of a brief or a topic: cited sentences grouped by brief and section, or an abstention."""
 
     @property
     def sentences(self) -> list[AnswerSentence]:
@@ -179,10 +178,7 @@ def _summary(
         sections=found,
         abstained=not found,
         generator=draft.generator or composer.name,
-        removed_sentences=draft.removed,
-        flagged_sentences=draft.flagged,
-        dropped_citations=draft.dropped_citations,
-        notes=draft.notes,
+        **dict(GateReport.of(draft)),
     )
 
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from app.cli import app
-from retrieval.service import MAX_K, BriefLens
+from retrieval.limits import MAX_K
+from retrieval.service import BriefLens
 
 queries = st.one_of(
     st.text(max_size=60),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import Evidence, QuestionCase, SummaryCase
-from eval.harness import evaluate_questions, evaluate_summaries
+from eval.harness import evaluate_questions, evaluate_summaries, index_sources
 from eval.report import render_html, write_report
 from retrieval.service import BriefLens
 from retrieval.support.judge import OfflineJudge
@@ -57,6 +57,14 @@ def test_summaries_report_items_and_metrics(lens: BriefLens, judge: OfflineJudge
     html = html_path.read_text()
     assert "<svg" in html and "&lt;robots&gt; &amp; drones" in html and "<robots>" not in html
     assert "http" not in html.split("<body>", 1)[0]
+
+
+def test_index_sources_reads_the_brief_else_the_top_k_passages(lens: BriefLens) -> None:
+    resolve = index_sources(lens, 2)
+    assert resolve(SummaryCase(id="doc", doc=GEO, summary="x")) == lens.document(GEO).text
+    question = "What did State Grid earmark for robots?"
+    passages = resolve(SummaryCase(id="q", question=question, summary="x")).split("\n\n")
+    assert passages == [h.chunk.text for h in lens.search(question, 2)]
 
 
 def test_questions_report(lens: BriefLens, judge: OfflineJudge) -> None:
