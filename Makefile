@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff format --check app retrieval eval tests bench
 
 typecheck: setup
-	$(BIN)/mypy --strict retrieval eval
+	$(BIN)/mypy --strict app retrieval eval
 
 contract: ingest
 	$(BIN)/python ../shared/tools/contract_check.py

@@ -6,31 +6,30 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.cli_common import (
-    AsOf,
+    NO_FILTERS,
     DataDir,
-    Docs,
+    FilterOptions,
     GeneratorOpt,
     JsonOut,
-    Section,
-    Since,
-    Sources,
     TopK,
-    Until,
-    _filters,
     _lens,
-    _print_json,
     err,
     out,
+    with_filters,
 )
+from app.cli_render import print_hits, print_json, show_answer, show_notes, stream_answer
 from app.draft_cli import register as register_drafting
 from app.eval_cli import check_command, eval_app
 from app.serve_cli import serve_command
 from app.ui.launch import ui_command  # importing the web UI's launcher does not import streamlit
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 app = typer.Typer(
     help="BriefLens: ask a corpus of analytical briefs and get answers whose every sentence cites an exact quote.",
@@ -54,7 +53,7 @@ def ingest(
     with _lens(data_dir) as lens:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-            tasks: dict[str, Any] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
                 label = {"scan": "Reading files", "embed": "Embedding chunks"}.get(phase, phase)
@@ -68,7 +67,7 @@ def ingest(
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
         if as_json:
-            _print_json(contract.ingest_report(report))
+            print_json(contract.ingest_report(report))
         else:
             total = len(lens.documents())
             err.print(
@@ -100,15 +99,11 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
 
 
 @app.command()
+@with_filters
 def search(
     query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
     top_k: TopK = None,
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     batch: Annotated[
         Path | None, typer.Option("--batch", help='JSONL of {"id", "query"}; one result line per query.')
     ] = None,
@@ -121,97 +116,62 @@ def search(
     if (query is None) == (batch is None):
         err.print("[red]error:[/red] give a QUERY or --batch FILE (not both)")
         raise typer.Exit(2)
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir) as lens:
         if batch is not None:
             for item_id, text in _read_batch(batch):
-                _print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, filters))})
+                print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, filters))})
             return
         assert query is not None
         hits = lens.search(query, top_k, filters)
         if as_json:
-            _print_json(contract.search_results(hits))
+            print_json(contract.search_results(hits))
             return
-        for rank, hit in enumerate(hits, 1):
-            where = f"{hit.source} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f}"
-            out.print(f"[bold]{rank}.[/bold] {hit.title} [dim]({where})[/dim]", highlight=False)
-            if hit.chunk.section:
-                out.print(f"   [italic]{hit.chunk.section}[/italic]", highlight=False)
-            out.print("   " + " ".join(hit.chunk.text.split())[:400], highlight=False)
-
-
-def _show_answer(result: Any) -> None:
-    """Print an answer with numbered citations and the exact quotes they point to."""
-    if result.abstained:
-        out.print(f"[bold]{result.answer}[/bold]", highlight=False)
-        return
-    notes: list[Any] = []
-    parts: list[str] = []
-    for sentence in result.sentences:
-        marks = []
-        for citation in sentence.citations:
-            notes.append(citation)
-            marks.append(f"[{len(notes)}]")
-        parts.append(sentence.text + " " + "".join(marks))
-    out.print(" ".join(parts), highlight=False)
-    out.print()
-    for n, c in enumerate(notes, 1):
-        dated = f", {c.date}" if c.date else ""
-        out.print(f"[dim][{n}] {c.title}{dated} — {c.source} [{c.start}:{c.end}][/dim]", highlight=False)
+        print_hits(hits)
 
 
 @app.command()
+@with_filters
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the corpus.")],
     top_k: TopK = None,
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     generator: GeneratorOpt = None,
     stream: Annotated[bool, typer.Option("--stream", help="Print the model's tokens as they arrive.")] = False,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """Answer from the corpus; every sentence cites an exact quote, or it says the corpus does not say."""
-    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
 
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir, generator) as lens:
         if stream:
             stream_answer(lens, question, top_k, filters, as_json)
             return
         result = lens.ask(question, top_k, filters)
         if as_json:
-            _print_json(contract.answer(result))
+            print_json(contract.answer(result))
         else:
             show_notes(result)
-            _show_answer(result)
+            show_answer(result)
 
 
 @app.command()
+@with_filters
 def chat(
     top_k: TopK = None,
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     generator: GeneratorOpt = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """Ask questions one after another; follow-ups ("and what about Moonshot?") carry the last topic forward."""
-    from app.stream_cli import show_notes, stream_answer
     from retrieval import contract
     from retrieval.errors import QueryError
     from retrieval.search.conversation import Conversation
 
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir, generator) as lens:
         if not as_json:
             err.print(
@@ -243,10 +203,10 @@ def chat(
                 err.print(f"[red]error:[/red] {e}", highlight=False)
                 continue
             if as_json:
-                _print_json(contract.answer(result))
+                print_json(contract.answer(result))
                 continue
             show_notes(result)
-            _show_answer(result)
+            show_answer(result)
             out.print()
 
 
@@ -260,7 +220,7 @@ def documents(data_dir: DataDir = None, as_json: JsonOut = False) -> None:
     with _lens(data_dir) as lens:
         docs = lens.documents()
         if as_json:
-            _print_json([contract.document_info(d) for d in docs])
+            print_json([contract.document_info(d) for d in docs])
             return
         table = Table("id", "title", "date", "source", "chunks")
         for d in docs:
@@ -280,7 +240,7 @@ def show(
     with _lens(data_dir) as lens:
         doc = lens.document(doc_id)
         if as_json:
-            _print_json(contract.document(doc))
+            print_json(contract.document(doc))
             return
         out.print(f"[bold]{doc.title}[/bold] [dim]{doc.id}[/dim]", highlight=False)
         out.print(

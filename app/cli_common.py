@@ -1,4 +1,4 @@
-"""Helpers every command module shares: consoles, option types, Settings, the error guard, filters, JSON output.
+"""Helpers every command module shares: consoles, option types, Settings, the error guard, the filter options.
 
 They live apart from app.cli so the command modules (eval_cli, draft_cli, serve_cli, ui.launch) can import them
 while app.cli imports those modules, also when it runs as `python -m app.cli`.
@@ -7,13 +7,15 @@ while app.cli imports those modules, also when it runs as `python -m app.cli`.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
+import inspect
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
@@ -58,7 +60,7 @@ def _settings(data_dir: Path | None, generator: str | None = None) -> Settings:
     from retrieval.errors import ConfigError
     from retrieval.settings import Settings
 
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}  # Settings' __init__ also types its _env_file-style arguments
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if generator is not None:
@@ -111,27 +113,55 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise typer.Exit(2) from e
 
 
-def _filters(
-    doc: list[str] | None,
-    source: list[str] | None,
-    section: str | None,
-    since: str | None,
-    until: str | None,
-    as_of: str | None,
-) -> FilterSpec:
-    """The filters given on the command line."""
-    from retrieval.search.filters import FilterSpec
+@dataclass(frozen=True)
+class FilterOptions:
+    """The retrieval filter options as given on the command line, declared once for every command that takes them."""
 
-    return FilterSpec(
-        docs=tuple(doc or ()),
-        sources=tuple(source or ()),
-        section=section,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
-        as_of=_date(as_of, "--as-of"),
-    )
+    doc: Docs = None
+    source: Sources = None
+    section: Section = None
+    since: Since = None
+    until: Until = None
+    as_of: AsOf = None
+
+    def spec(self) -> FilterSpec:
+        """The filters, once the dates are checked (a bad date exits with a clear message)."""
+        from retrieval.search.filters import FilterSpec
+
+        return FilterSpec(
+            docs=tuple(self.doc or ()),
+            sources=tuple(self.source or ()),
+            section=self.section,
+            since=_date(self.since, "--since"),
+            until=_date(self.until, "--until"),
+            as_of=_date(self.as_of, "--as-of"),
+        )
 
 
-def _print_json(data: Any) -> None:
-    """Write JSON to stdout, unwrapped and unstyled."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+NO_FILTERS = FilterOptions()
+
+
+def with_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Show Typer the filter options in place of the command's FilterOptions parameter, and gather them back into it."""
+    # Typer reads options from the signature and has no option groups: the six options take that parameter's place
+    # (keeping --help's order), and the dates are checked only where the command calls `.spec()`, as before.
+    hints = get_type_hints(FilterOptions, include_extras=True)
+    names = [f.name for f in fields(FilterOptions)]
+    options = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=hints[name])
+        for name in names
+    ]
+    signature = inspect.signature(command, eval_str=True)
+    params = list(signature.parameters.values())
+    [at] = [i for i, p in enumerate(params) if p.annotation is FilterOptions]
+    target = params[at].name
+    params[at : at + 1] = options
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        given = FilterOptions(**{name: kwargs.pop(name) for name in names})
+        command(**kwargs, **{target: given})
+
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return run

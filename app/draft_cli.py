@@ -5,29 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli_common import (
-    AsOf,
-    DataDir,
-    Docs,
-    GeneratorOpt,
-    JsonOut,
-    Section,
-    Since,
-    Sources,
-    Until,
-    _filters,
-    _lens,
-    _print_json,
-    err,
-    out,
-)
+from app.cli_common import NO_FILTERS, DataDir, FilterOptions, GeneratorOpt, JsonOut, _lens, err, out, with_filters
+from app.cli_render import print_gate, print_json, print_references, print_sentences
 
 if TYPE_CHECKING:
-    from retrieval.answer import AnswerSentence
+    from rich.progress import TaskID
+
+    from retrieval.citation import Citation
     from retrieval.writing.export import Exportable
 
 OutFile = Annotated[
@@ -73,40 +61,7 @@ def _write(doc: Exportable, path: Path | None) -> None:
         err.print(f"wrote {export(doc, path)}", highlight=False)
 
 
-def _print_sentences(sentences: tuple[AnswerSentence, ...], notes: list[Any], bullet: str = "•") -> None:
-    """Print cited sentences with running reference numbers, collecting the citations."""
-    for sentence in sentences:
-        marks = ""
-        for citation in sentence.citations:
-            notes.append(citation)
-            marks += f"[{len(notes)}]"
-        if not sentence.supported:
-            marks += "[yellow]⚠ unsupported[/yellow]"
-        out.print(f"  {bullet} {sentence.text} [cyan]{marks}[/cyan]", highlight=False)
-
-
-def _print_gate(removed: int, flagged: int, dropped: int, notes: tuple[str, ...]) -> None:
-    """What the faithfulness gate did to model-written text, and any fallback notes, on stderr."""
-    if removed or flagged or dropped:
-        err.print(
-            f"[dim]gate: {removed} unsupported sentences removed, {flagged} flagged, "
-            f"{dropped} citations to sources not given dropped[/dim]",
-            highlight=False,
-        )
-    for note in notes:
-        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
-
-
-def _print_notes(notes: list[Any]) -> None:
-    """The numbered references: brief, date, path and offsets of each quote."""
-    if notes:
-        out.print()
-    for n, c in enumerate(notes, 1):
-        out.print(
-            f"[dim][{n}] {c.title}, {c.date or 'undated'} — {c.source} [{c.start}:{c.end}][/dim]", highlight=False
-        )
-
-
+@with_filters
 def summarize(
     doc_ref: Annotated[
         str | None, typer.Argument(help="A brief: id, id prefix or file name.", show_default=False)
@@ -115,12 +70,7 @@ def summarize(
     bullets: Annotated[
         int | None, typer.Option("--bullets", "-n", min=1, max=50, help="Sentences [default: 8].")
     ] = None,
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     out_file: OutFile = None,
     generator: GeneratorOpt = None,
     data_dir: DataDir = None,
@@ -130,7 +80,7 @@ def summarize(
     from retrieval.errors import QueryError
     from retrieval.writing.export import from_summary
 
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir, generator) as lens:
         if (doc_ref is None) == (topic is None):
             raise QueryError("give a DOC or --topic TEXT (exactly one)")
@@ -140,31 +90,27 @@ def summarize(
         title = f"Summary: {topic}" if topic else f"Summary: {result.sections[0].title if result.sections else doc_ref}"
         _write(from_summary(result, title), out_file)
         if as_json:
-            _print_json(result.model_dump(mode="json"))
+            print_json(result.model_dump(mode="json"))
             return
         if result.abstained:
             out.print("[bold]The corpus does not say.[/bold]")
             return
-        notes: list[Any] = []
+        notes: list[Citation] = []
         for block in result.sections:
             out.print(f"[bold]{block.title}[/bold] — {block.section or '(no section)'}", highlight=False)
-            _print_sentences(block.sentences, notes)
-        _print_notes(notes)
-        _print_gate(result.removed_sentences, result.flagged_sentences, result.dropped_citations, result.notes)
+            print_sentences(block.sentences, notes)
+        print_references(notes)
+        print_gate(result)
 
 
+@with_filters
 def draft(
     title: Annotated[
         str, typer.Argument(help='The section to draft, e.g. "Hardware sovereignty and export controls".')
     ],
     guidance: Annotated[str, typer.Option("--guidance", help="What the section should focus on.")] = "",
     outline_only: Annotated[bool, typer.Option("--outline-only", help="Only the outline, no paragraphs.")] = False,
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     out_file: OutFile = None,
     generator: GeneratorOpt = None,
     data_dir: DataDir = None,
@@ -175,12 +121,12 @@ def draft(
 
     from retrieval.writing.export import from_draft
 
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir, generator) as lens:
         _check_out(out_file)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
-            tasks: dict[str, Any] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(phase: str, done: int, total: int) -> None:
                 label = {"read": "Reading the evidence", "write": "Writing subsections"}.get(phase, phase)
@@ -191,46 +137,42 @@ def draft(
             result = lens.draft(title, guidance, outline_only, filters, progress)
         _write(from_draft(result), out_file)
         if as_json:
-            _print_json(result.model_dump(mode="json"))
+            print_json(result.model_dump(mode="json"))
             return
         out.print(f"[bold]{result.title}[/bold]", highlight=False)
-        notes: list[Any] = []
+        notes: list[Citation] = []
         for n, sub in enumerate(result.subsections, 1):
             flag = f" [yellow]⚠ {sub.flag}[/yellow]" if sub.flag else ""
             out.print(
                 f"\n[bold]{n}. {sub.heading}[/bold]{flag} [dim]({len(sub.doc_ids)} briefs)[/dim]", highlight=False
             )
-            _print_sentences(sub.sentences, notes, bullet="")
-        _print_notes(notes)
-        _print_gate(result.removed_sentences, result.flagged_sentences, result.dropped_citations, result.notes)
+            print_sentences(sub.sentences, notes, bullet="")
+        print_references(notes)
+        print_gate(result)
 
 
+@with_filters
 def compare(
     topic: Annotated[str, typer.Option("--topic", help="What to compare the briefs on.")],
-    doc: Docs = None,
-    source: Sources = None,
-    section: Section = None,
-    since: Since = None,
-    until: Until = None,
-    as_of: AsOf = None,
+    filter_options: FilterOptions = NO_FILTERS,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
     """What each brief says on a topic, side by side; flags statements that disagree on a figure."""
-    filters = _filters(doc, source, section, since, until, as_of)
+    filters = filter_options.spec()
     with _lens(data_dir) as lens:
         with _working("Comparing…", not as_json):
             result = lens.compare(topic, filters)
         if as_json:
-            _print_json(result.model_dump(mode="json"))
+            print_json(result.model_dump(mode="json"))
             return
         if result.abstained:
             out.print("[bold]The corpus does not say.[/bold]")
             return
-        notes: list[Any] = []
+        notes: list[Citation] = []
         for column in result.columns:
             out.print(f"[bold]{column.title}[/bold] [dim]({column.date or 'undated'}, {column.source})[/dim]")
-            _print_sentences(column.sentences, notes)
+            print_sentences(column.sentences, notes)
         for d in result.disagreements:
             out.print(
                 f"\n[red]⚠ disagreement on {d.subject} ({d.unit}):[/red] {', '.join(d.first_figures)} "
@@ -238,4 +180,4 @@ def compare(
                 f"in {d.second.title} [{d.second.start}:{d.second.end}]",
                 highlight=False,
             )
-        _print_notes(notes)
+        print_references(notes)

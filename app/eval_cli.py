@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from app.cli_common import DataDir, JsonOut, TopK, _guard, _lens, _print_json, _settings, err, out
+from app.cli_common import DataDir, JsonOut, TopK, _guard, _lens, _settings, err, out
+from app.cli_render import print_json, print_note
 
 if TYPE_CHECKING:
     from eval.datasets import SummaryCase
@@ -50,13 +52,13 @@ def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
     from eval.report import write_report
 
     for note in report.notes:
-        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+        print_note(note)
     if out_dir is not None:
         json_path, html_path = write_report(report, out_dir)
         err.print(f"wrote {json_path} and {html_path}", highlight=False)
     if as_json:
         data = {"items": list(report.items), "metrics": report.metrics}
-        _print_json({**data, "judge": report.judge, "notes": list(report.notes)})
+        print_json({**data, "judge": report.judge, "notes": list(report.notes)})
         return
     out.print(f"judge: {report.judge} (threshold {report.threshold:.3f})", highlight=False)
     table = Table("metric", "value")
@@ -70,7 +72,7 @@ def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
     _print_unsupported(report.items)
 
 
-def _print_unsupported(items: Any) -> None:
+def _print_unsupported(items: Iterable[dict[str, Any]]) -> None:
     """One block per unsupported claim: reason, claim and best source quote."""
     for item in items:
         for s in item.get("sentences", []):
@@ -171,12 +173,12 @@ def check_command(
             if fallback is None:
                 raise
             notes.append(failure_note(judge, fallback, e))
-            err.print(f"[yellow]note:[/yellow] {notes[-1]}", highlight=False)
+            print_note(notes[-1])
             judge = fallback
             verdict = judge.judge(*texts)
     item = {"id": "check", "faithful": verdict.faithful, "score": verdict.score, "sentences": sentence_dicts(verdict)}
     if as_json:
-        _print_json({"items": [item], "metrics": {}, "judge": judge.name, "notes": notes})
+        print_json({"items": [item], "metrics": {}, "judge": judge.name, "notes": notes})
     else:
         for s in verdict.sentences:
             mark = "[green]✓[/green]" if s.supported else f"[red]✗ {s.reason}[/red]"

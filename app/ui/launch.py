@@ -7,7 +7,7 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import SecretStr
@@ -23,7 +23,7 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
 
 
-def _env_value(value: Any) -> str:
+def _env_value(value: object) -> str:
     """One setting as pydantic-settings reads it back from the environment."""
     if isinstance(value, SecretStr):
         return value.get_secret_value()
