@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
 from retrieval.citation import Citation
-
-if TYPE_CHECKING:
-    from retrieval.generation import Draft  # retrieval.generation imports this module
 
 ABSTAIN_TEXT = "The corpus does not say."
 
@@ -40,6 +37,25 @@ class Context(BaseModel):
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A generator's (or composer's) output before verification: sentences with citations, or an abstention."""
+
+    sentences: tuple[AnswerSentence, ...]
+    abstained: bool
+    relevance: float
+    # What the faithfulness gate did (model back-ends only) and any notes for the user.
+    removed: int = 0
+    flagged: int = 0
+    dropped_citations: int = 0
+    notes: tuple[str, ...] = ()
+    keep_unsupported: bool = False
+    # Set when another back-end produced the draft (the extractive fallback); empty means the generator itself.
+    generator: str = ""
+    # The model endpoint failed (as opposed to writing nothing the gate let through).
+    failed: bool = False
 
 
 class GateReport(BaseModel):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from retrieval.answer import ABSTAIN_TEXT, Answer, Context
+from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
-from retrieval.generation import Condenser, Draft, Generator
+from retrieval.generation import Condenser, Generator
 from retrieval.generation.backends import GENERATORS, make_composer
 from retrieval.index import open_index
 from retrieval.index.catalog import DocInfo

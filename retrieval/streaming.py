@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from retrieval.answer import Answer, AnswerSentence
-from retrieval.generation import Draft
+from retrieval.answer import Answer, AnswerSentence, Draft
 
 
 @dataclass(frozen=True)

@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import Draft
 from retrieval.chunk import ScoredChunk
-
-if TYPE_CHECKING:  # both import this module (Draft): type names only, no import at run time
-    from retrieval.streaming import GeneratorEvent
-    from retrieval.writing.compose import Composer
+from retrieval.streaming import GeneratorEvent
+from retrieval.writing.compose import Composer
 
 # Rewrites a chat follow-up (given the earlier questions) into a standalone question; None: use the word carry-over.
 Condenser = Callable[[Sequence[str], str], str | None]
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A generator's output before verification: sentences with citations, or an abstention."""
-
-    sentences: tuple[AnswerSentence, ...]
-    abstained: bool
-    relevance: float
-    # What the faithfulness gate did (model back-ends only) and any notes for the user.
-    removed: int = 0
-    flagged: int = 0
-    dropped_citations: int = 0
-    notes: tuple[str, ...] = ()
-    keep_unsupported: bool = False
-    # Set when another back-end produced the draft (the extractive fallback); empty means the generator itself.
-    generator: str = ""
-    # The model endpoint failed (as opposed to writing nothing the gate let through).
-    failed: bool = False
 
 
 class Generator(Protocol):

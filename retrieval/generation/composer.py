@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import AnswerSentence, Draft
 from retrieval.chunk import Chunk, ScoredChunk
 from retrieval.errors import GenerationError
-from retrieval.generation import Draft
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import fence_sources
 from retrieval.prompts import Prompt

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import AnswerSentence, Draft
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.generation import Draft
 from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from retrieval.answer import Draft
 from retrieval.chunk import ScoredChunk
 from retrieval.errors import GenerationError
-from retrieval.generation import Draft
 from retrieval.generation.composer import LLMComposer
 from retrieval.generation.condense import LLMCondenser
 from retrieval.generation.extractive import ExtractiveGenerator

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from retrieval.answer import AnswerSentence
+from retrieval.answer import AnswerSentence, Draft
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.generation import Draft
 from retrieval.generation.markers import ModelSentence, parse_output
 from retrieval.textnorm import normalize
 

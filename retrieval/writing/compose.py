@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from retrieval.answer import AnswerSentence
-from retrieval.generation import Draft
+from retrieval.answer import AnswerSentence, Draft
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.answer import AnswerSentence, GateReport
+from retrieval.answer import AnswerSentence, Draft, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.generation import Draft
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.ingest.sync import Progress

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from retrieval.answer import AnswerSentence, GateReport
+from retrieval.answer import AnswerSentence, Draft, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 from retrieval.document import Document
-from retrieval.generation import Draft
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder, Vectors
 from retrieval.settings import Settings

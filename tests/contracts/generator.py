@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from retrieval.answer import Draft
 from retrieval.chunk import ScoredChunk
-from retrieval.generation import Draft, Generator
+from retrieval.generation import Generator
 from retrieval.streaming import DraftEvent, TokenEvent
 
 QUESTION = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
