@@ -49,8 +49,8 @@ class Report(BaseModel):
 
 
 def _threshold(judge: Judge) -> float:
-    """The judge's decision threshold, when it exposes one."""
-    return float(getattr(judge, "threshold", 0.5))
+    """The judge's decision threshold (every judge declares one)."""
+    return float(judge.threshold)
 
 
 def fallback_of(judge: Judge) -> Judge | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.index.embedders import make_embedder
 from retrieval.settings import Settings
 from retrieval.support.judge import Judge
 from retrieval.support.judges import make_judge
@@ -16,8 +16,7 @@ from retrieval.support.verdict import Verdict
 def default_judge() -> Judge:
     """The judge named by the settings (env BRIEFLENS_*), built once per test session."""
     settings = Settings()
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size, settings.embed_threads)
-    return make_judge(settings, embedder)
+    return make_judge(settings, make_embedder(settings))
 
 
 def format_failures(verdict: Verdict) -> str:

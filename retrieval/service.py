@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft
+from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
 from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
@@ -138,10 +138,7 @@ class BriefLens:
             contexts=tuple(_context(h) for h in hits),
             relevance=round(draft.relevance, 4),
             generator=draft.generator or self.generator.name,
-            removed_sentences=draft.removed,
-            flagged_sentences=draft.flagged,
-            dropped_citations=draft.dropped_citations,
-            notes=draft.notes,
+            **dict(GateReport.of(draft)),
         )
 
     # --- summaries, drafts and comparisons (issue 5) ---

@@ -23,11 +23,6 @@ from retrieval.streaming import AnswerEvent, NoteEvent, StreamEvent, TokenEvent
 
 TURNS, CONVERSATION, VIEWER = "chat_turns", "chat_conversation", "chat_viewer"
 # Counts the generator's faithfulness gate may put on an Answer (issue 10); absent fields are simply not shown.
-GATE_FIELDS = (
-    ("removed_sentences", "removed"),
-    ("flagged_sentences", "flagged"),
-    ("dropped_citations", "citations dropped"),
-)
 ANY_SECTION = "(any section)"
 
 
@@ -92,8 +87,9 @@ def gate_counts(answer: Answer) -> dict[str, int]:
     counts: dict[str, int] = {}
     if answer.generator == "extractive":
         return counts
-    for field, label in GATE_FIELDS:
-        counts[label] = int(getattr(answer, field))
+    counts["removed"] = answer.removed_sentences
+    counts["flagged"] = answer.flagged_sentences
+    counts["citations dropped"] = answer.dropped_citations
     return counts
 
 
@@ -271,7 +267,7 @@ def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
     gate = gate_counts(answer)
     if gate:
         st.caption("Faithfulness gate: " + " · ".join(f"{v} {k}" for k, v in gate.items()))
-    for note in getattr(answer, "notes", None) or ():
+    for note in answer.notes:
         st.caption(str(note))
     opened = st.session_state.get(VIEWER)
     shown = citation(answer, opened[1]) if opened and opened[0] == turn else None

@@ -11,7 +11,7 @@ from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
 from retrieval.support.judge import OfflineJudge
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEV = ROOT.parent / "shared" / "eval" / "dev_summaries.jsonl"
 
 
