@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 
 ABSTAIN_TEXT = "The corpus does not say."
@@ -37,6 +38,22 @@ class Context(BaseModel):
     text: str
     start: int
     end: int
+
+    @classmethod
+    def of(cls, hit: ScoredChunk) -> Context:
+        """The contract shape of a retrieved passage."""
+        c = hit.chunk
+        return cls(
+            chunk_id=c.id,
+            doc_id=c.doc_id,
+            source=hit.source,
+            title=hit.title,
+            section=c.section,
+            score=round(hit.score, 4),
+            text=c.text,
+            start=c.start,
+            end=c.end,
+        )
 
 
 @dataclass(frozen=True)

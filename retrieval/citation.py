@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from retrieval.chunk import ScoredChunk
+
 
 class Citation(BaseModel):
     """A quote that must equal document.text[start:end] to be valid."""
@@ -19,3 +21,18 @@ class Citation(BaseModel):
     end: int
     date: str | None = None
     section: str = ""
+
+    @classmethod
+    def quoting(cls, hit: ScoredChunk, quote: str, start: int, end: int) -> Citation:
+        """A citation of `quote`, found at document offsets [start, end) inside the retrieved chunk `hit`."""
+        return cls(
+            doc_id=hit.chunk.doc_id,
+            chunk_id=hit.chunk.id,
+            source=hit.source,
+            title=hit.title,
+            quote=quote,
+            start=start,
+            end=end,
+            date=hit.date,
+            section=hit.chunk.section,
+        )

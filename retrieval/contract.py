@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from retrieval.answer import Answer
+from retrieval.answer import Answer, Context
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document, Section
 from retrieval.index.catalog import DocInfo
@@ -31,19 +31,16 @@ __all__ = [
 ]
 
 
-class SearchResult(BaseModel):
-    """One ranked passage (the `search --json` contract)."""
+class _Ranked(BaseModel):
+    """A result's place in its ranking (the first field of a SearchResult)."""
 
     rank: int
-    chunk_id: str
-    doc_id: str
-    source: str
-    title: str
-    section: str
-    score: float
-    text: str
-    start: int
-    end: int
+
+
+class SearchResult(Context, _Ranked):
+    """One ranked passage (the `search --json` contract)."""
+
+    # pydantic lays out the last base's fields first: rank, then the Context fields, then date.
     date: str | None
 
 
@@ -92,19 +89,7 @@ class IngestResult(BaseModel):
 def search_results(hits: list[ScoredChunk]) -> list[dict[str, Any]]:
     """Ranked results as SearchResult JSON."""
     return [
-        SearchResult(
-            rank=rank,
-            chunk_id=h.chunk.id,
-            doc_id=h.chunk.doc_id,
-            source=h.source,
-            title=h.title,
-            section=h.chunk.section,
-            score=round(h.score, 4),
-            text=h.chunk.text,
-            start=h.chunk.start,
-            end=h.chunk.end,
-            date=h.date,
-        ).model_dump(mode="json")
+        SearchResult(rank=rank, date=h.date, **dict(Context.of(h))).model_dump(mode="json")
         for rank, h in enumerate(hits, 1)
     ]
 

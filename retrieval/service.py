@@ -135,7 +135,7 @@ class BriefLens:
             answer=ABSTAIN_TEXT if abstained else " ".join(s.text for s in kept),
             abstained=abstained,
             sentences=() if abstained else kept,
-            contexts=tuple(_context(h) for h in hits),
+            contexts=tuple(Context.of(h) for h in hits),
             relevance=round(draft.relevance, 4),
             generator=draft.generator or self.generator.name,
             **dict(GateReport.of(draft)),
@@ -221,19 +221,3 @@ class BriefLens:
             s.summary_min_relevance,
             s.compare_min_similarity,
         )
-
-
-def _context(hit: ScoredChunk) -> Context:
-    """The contract shape of a retrieved passage."""
-    c = hit.chunk
-    return Context(
-        chunk_id=c.id,
-        doc_id=c.doc_id,
-        source=hit.source,
-        title=hit.title,
-        section=c.section,
-        score=round(hit.score, 4),
-        text=c.text,
-        start=c.start,
-        end=c.end,
-    )

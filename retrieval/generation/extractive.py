@@ -124,18 +124,7 @@ def _ordered(candidates: list[Candidate], chosen: list[int]) -> list[Candidate]:
 
 def _citation(cand: Candidate) -> Citation:
     """A citation of the candidate sentence, quoting it exactly."""
-    ctx = cand.context
-    return Citation(
-        doc_id=ctx.chunk.doc_id,
-        chunk_id=ctx.chunk.id,
-        source=ctx.source,
-        title=ctx.title,
-        quote=cand.quote,
-        start=cand.start,
-        end=cand.end,
-        date=ctx.date,
-        section=ctx.chunk.section,
-    )
+    return Citation.quoting(cand.context, cand.quote, cand.start, cand.end)
 
 
 class ExtractiveGenerator:

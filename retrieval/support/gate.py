@@ -41,17 +41,7 @@ class Tally:
 
 def _citation(ctx: ScoredChunk, verdict: SentenceVerdict) -> Citation:
     """A citation quoting the judge's best supporting sentence of the chunk, at document offsets."""
-    return Citation(
-        doc_id=ctx.chunk.doc_id,
-        chunk_id=ctx.chunk.id,
-        source=ctx.source,
-        title=ctx.title,
-        quote=verdict.quote,
-        start=ctx.chunk.start + verdict.start,
-        end=ctx.chunk.start + verdict.end,
-        date=ctx.date,
-        section=ctx.chunk.section,
-    )
+    return Citation.quoting(ctx, verdict.quote, ctx.chunk.start + verdict.start, ctx.chunk.start + verdict.end)
 
 
 class Gate:

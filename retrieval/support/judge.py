@@ -51,7 +51,29 @@ class Features:
     overlap: float
     reason: Reason | None
     detail: str
-    best: Span
+    # The source sentences by alignment rank, best first (the quote is the first).
+    ranked: tuple[Span, ...]
+
+    @property
+    def best(self) -> Span:
+        """The best-aligned source sentence: the claim's quote."""
+        return self.ranked[0]
+
+    def verdict(self, claim: Span, score: float, detail: str, threshold: float) -> SentenceVerdict:
+        """The claim's verdict at `score`: a failed check decides, else the threshold does."""
+        reason: Reason | None = self.reason or ("no support" if score < threshold else None)
+        return SentenceVerdict(
+            text=claim.text,
+            supported=reason is None,
+            score=score,
+            quote=self.best.text,
+            start=self.best.start,
+            end=self.best.end,
+            reason=reason,
+            detail=detail,
+            cosine=round(self.cosine, 4),
+            overlap=round(self.overlap, 4),
+        )
 
 
 def check(claim: str, index: SourceIndex, order: Sequence[int]) -> tuple[Reason | None, str]:
@@ -107,8 +129,8 @@ class OfflineJudge:
             # The question steers alignment; overlap is measured on the answer's own words.
             aligned = align(vector, content_terms(claim.text), index, asked)
             reason, detail = check(claim.text, index, aligned.order)
-            best = index.units[aligned.order[0]]
-            out.append(Features(aligned.cosine, aligned.overlap, reason, detail, best))
+            ranked = tuple(index.units[i] for i in aligned.order)
+            out.append(Features(aligned.cosine, aligned.overlap, reason, detail, ranked))
         return out
 
     def score(self, f: Features) -> float:
@@ -120,30 +142,8 @@ class OfflineJudge:
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""
         claims = split_claims(text)
-        if not claims:
-            return Verdict(faithful=True, score=1.0, judge=self.name, threshold=self.threshold)
-        verdicts = [self._verdict(c, f) for c, f in zip(claims, self.features(source, claims, question), strict=True)]
-        return Verdict(
-            faithful=all(v.supported for v in verdicts),
-            score=min(v.score for v in verdicts),
-            sentences=tuple(verdicts),
-            judge=self.name,
-            threshold=self.threshold,
-        )
-
-    def _verdict(self, claim: Span, f: Features) -> SentenceVerdict:
-        """Apply the threshold to one claim's features."""
-        score = self.score(f)
-        reason: Reason | None = f.reason or ("no support" if score < self.threshold else None)
-        return SentenceVerdict(
-            text=claim.text,
-            supported=reason is None,
-            score=score,
-            quote=f.best.text,
-            start=f.best.start,
-            end=f.best.end,
-            reason=reason,
-            detail=f.detail,
-            cosine=round(f.cosine, 4),
-            overlap=round(f.overlap, 4),
-        )
+        features = self.features(source, claims, question) if claims else []
+        verdicts = [
+            f.verdict(c, self.score(f), f.detail, self.threshold) for c, f in zip(claims, features, strict=True)
+        ]
+        return Verdict.of(verdicts, self.name, self.threshold)

@@ -11,12 +11,9 @@ from retrieval.generation.llm_client import ChatClient, LLMConfig, TokenLogprobs
 from retrieval.index.embedding import Embedder
 from retrieval.prompts import Prompt, load_prompt
 from retrieval.settings import Settings
-from retrieval.support.align import align
 from retrieval.support.claims import Span, split_claims
-from retrieval.support.judge import Features, Judge, OfflineJudge, check
-from retrieval.support.verdict import Reason, SentenceVerdict, Verdict
-from retrieval.terms import content_terms
-from retrieval.textnorm import normalize
+from retrieval.support.judge import Features, Judge, OfflineJudge
+from retrieval.support.verdict import SentenceVerdict, Verdict
 
 SUPPORTED, UNSUPPORTED = "SUPPORTED", "UNSUPPORTED"
 # Longest first, so "UNSUPPORTED" and "NOT SUPPORTED" are never read as "SUPPORTED".
@@ -114,19 +111,7 @@ class LLMJudge:
 
     def aligned(self, source: str, claims: Sequence[Span], question: str | None) -> list[tuple[Features, str]]:
         """The offline judge's features of each claim, with the context the model will see."""
-        index = self.offline.cache.get(source)
-        prefix = normalize(question) + " " if question else ""
-        vectors = self.offline.embedder.embed([prefix + normalize(c.text) for c in claims])
-        asked = content_terms(question, drop_question_words=True) if question else []
-        out: list[tuple[Features, str]] = []
-        for claim, vector in zip(claims, vectors, strict=True):
-            # The same alignment and checks as OfflineJudge.features, keeping the ranking for the context.
-            found = align(vector, content_terms(claim.text), index, asked)
-            reason, detail = check(claim.text, index, found.order)
-            best = index.units[found.order[0]]
-            features = Features(found.cosine, found.overlap, reason, detail, best)
-            out.append((features, self.context([index.units[i] for i in found.order])))
-        return out
+        return [(f, self.context(f.ranked)) for f in self.offline.features(source, claims, question)]
 
     def context(self, ranked: Sequence[Span]) -> str:
         """The best-aligned source sentences within the budget, in source order so they read as text."""
@@ -161,40 +146,16 @@ class LLMJudge:
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""
         claims = split_claims(text)
-        if not claims:
-            return Verdict(faithful=True, score=1.0, judge=self.name, threshold=self.threshold)
-        verdicts = [
-            self._verdict(claim, features, context, question)
-            for claim, (features, context) in zip(claims, self.aligned(source, claims, question), strict=True)
-        ]
-        return Verdict(
-            faithful=all(v.supported for v in verdicts),
-            score=min(v.score for v in verdicts),
-            sentences=tuple(verdicts),
-            judge=self.name,
-            threshold=self.threshold,
-        )
+        aligned = self.aligned(source, claims, question) if claims else []
+        verdicts = [self._verdict(c, f, context, question) for c, (f, context) in zip(claims, aligned, strict=True)]
+        return Verdict.of(verdicts, self.name, self.threshold)
 
     def _verdict(self, claim: Span, f: Features, context: str, question: str | None) -> SentenceVerdict:
         """Veto by the targeted checks, else the model's verdict against the threshold."""
         if f.reason:
-            score, detail = self.offline.score(f), f.detail
-        else:
-            said = self.ask(context, claim.text, question)
-            score, detail = said.score, said.detail
-        reason: Reason | None = f.reason or ("no support" if score < self.threshold else None)
-        return SentenceVerdict(
-            text=claim.text,
-            supported=reason is None,
-            score=score,
-            quote=f.best.text,
-            start=f.best.start,
-            end=f.best.end,
-            reason=reason,
-            detail=detail,
-            cosine=round(f.cosine, 4),
-            overlap=round(f.overlap, 4),
-        )
+            return f.verdict(claim, self.offline.score(f), f.detail, self.threshold)
+        said = self.ask(context, claim.text, question)
+        return f.verdict(claim, said.score, said.detail, self.threshold)
 
 
 def make_llm_judge(settings: Settings, embedder: Embedder, base_url: str | None = None) -> LLMJudge:

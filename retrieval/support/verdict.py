@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,6 +45,17 @@ class Verdict(BaseModel):
     sentences: tuple[SentenceVerdict, ...] = ()
     judge: str = "offline"
     threshold: float = 0.5
+
+    @classmethod
+    def of(cls, sentences: Sequence[SentenceVerdict], judge: str, threshold: float) -> Verdict:
+        """The item's verdict from its claims' (faithful with score 1.0 when there are none)."""
+        return cls(
+            faithful=all(s.supported for s in sentences),
+            score=min((s.score for s in sentences), default=1.0),
+            sentences=tuple(sentences),
+            judge=judge,
+            threshold=threshold,
+        )
 
     @property
     def unsupported(self) -> list[SentenceVerdict]:
