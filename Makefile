@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest test test-fast lint typecheck contract bench calibrate clean
+.PHONY: setup run ingest test test-fast lint typecheck contract bench calibrate train-support clean
 
 # torch is pinned in the same pip command as everything else, so pip never pulls a CUDA build.
 $(STAMP): pyproject.toml constraints.txt
@@ -43,6 +43,12 @@ contract: ingest
 
 calibrate: setup
 	$(BIN)/python bench/calibrate_abstain.py
+
+# The support model (needs ../shared/datasets; never run by CI): build the pairs, train or resume from the last
+# checkpoint (fixed seed, at most 110 minutes a run), then print the validation table on sets it never saw.
+train-support: setup
+	$(BIN)/python bench/train_support.py --build
+	$(BIN)/python bench/support_eval.py --weights retrieval/support/weights/support-v1.safetensors
 
 clean:
 	rm -rf .brieflens .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,6 @@ Run: .venv/bin/python bench/support_eval.py [--weights retrieval/support/weights
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import sys
 import time
@@ -27,10 +26,40 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from bench.datasets import read_jsonl, shared_path
-from bench.support_data import SQUAD_VALIDATION, evidence_for, is_train, sentences, squad_articles
+from bench.support_data import SQUAD_VALIDATION, _literal, evidence_for, is_train, sentences, squad_articles
 from bench.train_support import PREFIX, build_model, encode
 
 Scorer = Callable[[Sequence[tuple[str, str, str]]], list[float]]
+# Item scores for summaries ({"doc", "summary"}) and for answers ((knowledge, question, answer)).
+SummaryScorer = Callable[[list[dict[str, Any]]], list[float]]
+AnswerScorer = Callable[[list[tuple[str, str, str]]], list[float]]
+
+
+def rules_scorers() -> tuple[SummaryScorer, AnswerScorer]:
+    """The rule-based offline judge (today's default) scoring whole items against their whole source."""
+    from retrieval.index.embedders import make_embedder
+    from retrieval.settings import Settings
+    from retrieval.support.judge import OfflineJudge
+
+    settings = Settings()
+    judge = OfflineJudge.from_settings(settings, make_embedder(settings))
+
+    def summaries(items: list[dict[str, Any]]) -> list[float]:
+        return [judge.judge(i["doc"], i["summary"]).score for i in items]
+
+    def answers(items: list[tuple[str, str, str]]) -> list[float]:
+        return [judge.judge(k, a, q).score for k, q, a in items]
+
+    return summaries, answers
+
+
+def model_scorers(score: Scorer) -> tuple[SummaryScorer, AnswerScorer]:
+    """The support model: summaries by their weakest sentence, answers as question + answer against the knowledge."""
+
+    def answers(items: list[tuple[str, str, str]]) -> list[float]:
+        return score([("claim", f"{q} {a}", " ".join(k.split())) for k, q, a in items])
+
+    return (lambda items: summary_items(score, items)), answers
 
 
 def scorer(args: argparse.Namespace) -> Scorer:
@@ -115,7 +144,7 @@ def summary_items(score: Scorer, items: list[dict[str, Any]]) -> list[float]:
     return out
 
 
-def summedits(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
+def summedits(summaries: SummaryScorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
     """Rows per SummEdits domain: (name, items, AUC, BAcc at the other domains' threshold, seconds/item)."""
     news = read_jsonl(shared_path("datasets", "summedits_news_dev.jsonl"))
     other = read_jsonl(shared_path("datasets", "summedits_other_domains.jsonl"))
@@ -127,7 +156,7 @@ def summedits(score: Scorer, limit: int | None) -> list[tuple[str, int, float, f
     for domain, items in sorted(by_domain.items()):
         items = items[:limit] if limit else items
         started = time.time()
-        s = summary_items(score, items)
+        s = summaries(items)
         scored[domain] = (s, [int(i["label"]) for i in items], (time.time() - started) / max(1, len(items)))
     rows = []
     for domain, (s, y, secs) in scored.items():
@@ -137,7 +166,9 @@ def summedits(score: Scorer, limit: int | None) -> list[tuple[str, int, float, f
     return rows
 
 
-def halueval(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float, float]]:
+def halueval(
+    summaries: SummaryScorer, answers: AnswerScorer, limit: int | None
+) -> list[tuple[str, int, float, float, float]]:
     """HaluEval summarisation and QA, validation halves only."""
     rows = []
     summ = [
@@ -151,7 +182,7 @@ def halueval(score: Scorer, limit: int | None) -> list[tuple[str, int, float, fl
         for k, lab in (("right_summary", 1), ("hallucinated_summary", 0))
     ]
     started = time.time()
-    s = summary_items(score, items)
+    s = summaries(items)
     y = [i["label"] for i in items]
     rows.append(
         (
@@ -167,15 +198,11 @@ def halueval(score: Scorer, limit: int | None) -> list[tuple[str, int, float, fl
         for i in read_jsonl(shared_path("datasets", "halueval_qa_dev.jsonl"))
         if not is_train(f"halueval-qa:{i['idx']}")
     ][:limit]
-    triples = [
-        ("claim", f"{i['question']} {i[k]}", " ".join(i["knowledge"].split()))
-        for i in qa
-        for k in ("right_answer", "hallucinated_answer")
-    ]
+    triples = [(i["knowledge"], i["question"], i[k]) for i in qa for k in ("right_answer", "hallucinated_answer")]
     y = [lab for _ in qa for lab in (1, 0)]
     keys = [f"{i['idx']}{k}" for i in qa for k in ("r", "h")]
     started = time.time()
-    s = score(triples)
+    s = answers(triples)
     rows.append(
         ("HaluEval QA (val half)", len(s), auc(s, y), two_fold(s, y, keys), (time.time() - started) / len(triples))
     )
@@ -201,7 +228,7 @@ def squad(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float
     best = [0.0] * len(qs)
     for n, p in zip(owner, probs, strict=True):
         best[n] = max(best[n], p)
-    y = [int(ast.literal_eval(q["answerable"])) for q in qs]
+    y = [int(_literal(q["answerable"])) for q in qs]
     return [
         (
             "SQuAD 2.0 held-out articles",
@@ -214,7 +241,7 @@ def squad(score: Scorer, limit: int | None) -> list[tuple[str, int, float, float
 
 
 def main() -> int:
-    """Print the validation table."""
+    """Print the validation table: the support model's rows, then the rule-based judge's on the same items."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="")
     parser.add_argument("--checkpoint", default=".brieflens/support/checkpoint-v1.pt")
@@ -222,6 +249,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="at most N items per set (a quick look)")
     parser.add_argument("--only", default="", help="comma list: summedits,halueval,squad")
+    parser.add_argument("--no-rules", action="store_true", help="skip the rule-based judge's baseline rows")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to validate on")
@@ -229,15 +257,23 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     score = scorer(args)
     limit = args.limit or None
-    rows = []
     wanted = set(args.only.split(",")) if args.only else {"summedits", "halueval", "squad"}
-    for name, fn in (("summedits", summedits), ("halueval", halueval), ("squad", squad)):
-        if name in wanted:
-            rows += fn(score, limit)
-    print(f"| {'set (never trained on)':34} | {'items':>6} | {'ROC-AUC':>7} | {'BAcc':>6} | {'s/item':>7} |")
-    print(f"|{'-' * 36}|{'-' * 8}|{'-' * 9}|{'-' * 8}|{'-' * 9}|")
-    for name, n, a, b, secs in rows:
-        print(f"| {name:34} | {n:>6} | {a:>7.3f} | {b:>6.3f} | {secs:>7.3f} |")
+    judges = [("support model", model_scorers(score))] + ([] if args.no_rules else [("rules", rules_scorers())])
+    rows: list[tuple[str, str, int, float, float, float]] = []
+    for judge, (summaries, answers) in judges:
+        found = []
+        if "summedits" in wanted:
+            found += summedits(summaries, limit)
+        if "halueval" in wanted:
+            found += halueval(summaries, answers, limit)
+        if "squad" in wanted and judge == "support model":
+            found += squad(score, limit)
+        rows += [(judge, *row) for row in found]
+    cells = ("judge".ljust(13), "set (never trained on)".ljust(34), "items".rjust(6), "ROC-AUC", "BAcc".rjust(6))
+    print("| " + " | ".join(cells) + " |  s/item |")
+    print(f"|{'-' * 15}|{'-' * 36}|{'-' * 8}|{'-' * 9}|{'-' * 8}|{'-' * 9}|")
+    for judge, name, n, a, b, secs in rows:
+        print(f"| {judge:13} | {name:34} | {n:>6} | {a:>7.3f} | {b:>6.3f} | {secs:>7.3f} |")
     return 0
 
 

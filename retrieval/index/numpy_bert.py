@@ -68,7 +68,8 @@ def _map_safetensors(path: Path) -> dict[str, NDArray[Any]]:
 class NumpyBert:
     """A BERT encoder with mean pooling (the all-MiniLM family) loaded from a sentence-transformers folder."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, overrides: dict[str, NDArray[Any]] | None = None) -> None:
+        """Load the encoder at `path`; `overrides` replaces tensors by name (fine-tuned layers, torch layout)."""
         self.files = ModelFiles(path)
         config = self.files.config
         try:
@@ -85,9 +86,8 @@ class NumpyBert:
         self.layers = int(config["num_hidden_layers"])
         # Linear weights as transposed views so every matmul is x @ W: BLAS reads the transpose in
         # place, where a copy cost ~80 ms of every CLI start.
-        self.w: dict[str, Any] = {
-            k.removeprefix("bert."): (v.T if v.ndim == 2 and "embeddings" not in k else v) for k, v in weights.items()
-        }
+        weights = {k.removeprefix("bert."): v for k, v in weights.items()} | (overrides or {})
+        self.w: dict[str, Any] = {k: (v.T if v.ndim == 2 and "embeddings" not in k else v) for k, v in weights.items()}
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, without special tokens (and without truncation)."""
@@ -107,17 +107,20 @@ class NumpyBert:
                 n = len(encodings[i].ids)
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1.0
-            out[idx] = self._forward(ids, mask)
+            pooled = mean_pool(self.hidden(ids, mask), mask)
+            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[idx] = pooled / norms
         return out
 
-    def _forward(self, ids: NDArray[np.int64], mask: F32) -> F32:
-        """Embeddings, the encoder layers, mean pooling and normalisation for one padded group."""
+    def hidden(self, ids: NDArray[np.int64], mask: F32, types: NDArray[np.int64] | None = None) -> F32:
+        """The last layer's hidden states for one padded group (`types`: segment ids of a text pair)."""
         w = self.w
         batch, width = ids.shape
+        segment = w["embeddings.token_type_embeddings.weight"][0 if types is None else types]
         x = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][:width][None]
-            + w["embeddings.token_type_embeddings.weight"][0]
+            + segment
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
@@ -155,6 +158,10 @@ class NumpyBert:
                 w[p + "output.LayerNorm.bias"],
                 self.eps,
             )
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return np.asarray(pooled / norms, dtype=np.float32)
+        return x
+
+
+def mean_pool(hidden: F32, mask: F32) -> F32:
+    """The mean of each row's unmasked hidden states."""
+    pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+    return np.asarray(pooled, dtype=np.float32)
