@@ -30,7 +30,9 @@ JudgeOpt = Annotated[
     str | None,
     # A name outside the registry is refused by make_judge with the list of known judges.
     typer.Option(
-        "--judge", help="offline or llm (the BRIEFLENS_LLM_* endpoint) [default: $BRIEFLENS_JUDGE or offline]."
+        "--judge",
+        help="offline, support (the trained model) or llm (the BRIEFLENS_LLM_* endpoint) "
+        "[default: $BRIEFLENS_JUDGE or offline].",
     ),
 ]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]

@@ -35,14 +35,15 @@ SummaryScorer = Callable[[list[dict[str, Any]]], list[float]]
 AnswerScorer = Callable[[list[tuple[str, str, str]]], list[float]]
 
 
-def rules_scorers() -> tuple[SummaryScorer, AnswerScorer]:
-    """The rule-based offline judge (today's default) scoring whole items against their whole source."""
+def judge_scorers(name: str) -> tuple[SummaryScorer, AnswerScorer]:
+    """A registered judge (offline: the rules, today's default; support: the model behind the rules' checks)
+    scoring whole items against their whole source, as `eval summaries` does."""
     from retrieval.index.embedders import make_embedder
     from retrieval.settings import Settings
-    from retrieval.support.judge import OfflineJudge
+    from retrieval.support.judges import make_judge
 
-    settings = Settings()
-    judge = OfflineJudge.from_settings(settings, make_embedder(settings))
+    settings = Settings(judge=name)
+    judge = make_judge(settings, make_embedder(settings))
 
     def summaries(items: list[dict[str, Any]]) -> list[float]:
         return [judge.judge(i["doc"], i["summary"]).score for i in items]
@@ -158,6 +159,10 @@ def summedits(summaries: SummaryScorer, limit: int | None) -> list[tuple[str, in
         started = time.time()
         s = summaries(items)
         scored[domain] = (s, [int(i["label"]) for i in items], (time.time() - started) / max(1, len(items)))
+    pooled = [(v, t) for d, (ss, yy, _) in scored.items() if d != "news (dev)" for v, t in zip(ss, yy, strict=True)]
+    if pooled:
+        # What a judge ships: the threshold fitted on all seven non-news domains (never on news).
+        print(f"threshold fitted on the non-news SummEdits domains: {fit(*map(list, zip(*pooled, strict=True))):.4f}")
     rows = []
     for domain, (s, y, secs) in scored.items():
         rest_s = [v for d, (ss, _, _) in scored.items() if d != domain and d != "news (dev)" for v in ss]
@@ -249,7 +254,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="at most N items per set (a quick look)")
     parser.add_argument("--only", default="", help="comma list: summedits,halueval,squad")
-    parser.add_argument("--no-rules", action="store_true", help="skip the rule-based judge's baseline rows")
+    parser.add_argument("--judges", default="model,support,rules", help="rows to print: model, support, rules")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to validate on")
@@ -258,7 +263,10 @@ def main() -> int:
     score = scorer(args)
     limit = args.limit or None
     wanted = set(args.only.split(",")) if args.only else {"summedits", "halueval", "squad"}
-    judges = [("support model", model_scorers(score))] + ([] if args.no_rules else [("rules", rules_scorers())])
+    chosen = args.judges.split(",")
+    judges = [("support model", model_scorers(score))] if "model" in chosen else []
+    judges += [("support judge", judge_scorers("support"))] if "support" in chosen else []
+    judges += [("rules", judge_scorers("offline"))] if "rules" in chosen else []
     rows: list[tuple[str, str, int, float, float, float]] = []
     for judge, (summaries, answers) in judges:
         found = []

@@ -9,11 +9,17 @@ from retrieval.index.embedding import Embedder
 from retrieval.settings import Settings
 from retrieval.support.judge import Judge, OfflineJudge
 from retrieval.support.llm_judge import make_llm_judge
+from retrieval.support.model_judge import SupportJudge
 
 JudgeFactory = Callable[[Settings, Embedder], Judge]
 
-# offline: alignment and targeted checks; llm: the same checks as vetoes, then the BRIEFLENS_LLM_* endpoint.
-JUDGES: dict[str, JudgeFactory] = {"offline": OfflineJudge.from_settings, "llm": make_llm_judge}
+# offline: alignment and targeted checks; llm: the same checks as vetoes, then the BRIEFLENS_LLM_* endpoint;
+# support: the same checks as vetoes, then the trained support model (retrieval/support/model.py).
+JUDGES: dict[str, JudgeFactory] = {
+    "offline": OfflineJudge.from_settings,
+    "llm": make_llm_judge,
+    "support": SupportJudge.from_settings,
+}
 
 
 def make_judge(settings: Settings, embedder: Embedder) -> Judge:
