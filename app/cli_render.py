@@ -8,32 +8,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from app.cli_common import err, out
 
 if TYPE_CHECKING:
-    from retrieval.answer import Answer, AnswerSentence
+    from retrieval.answer import Answer, AnswerSentence, GateReport
     from retrieval.chunk import ScoredChunk
     from retrieval.citation import Citation
     from retrieval.search.filters import FilterSpec
     from retrieval.service import BriefLens
-
-
-class Gated(Protocol):
-    """What the faithfulness gate reports on model-written text; an Answer, a Summary and a draft all carry it."""
-
-    @property
-    def removed_sentences(self) -> int: ...
-
-    @property
-    def flagged_sentences(self) -> int: ...
-
-    @property
-    def dropped_citations(self) -> int: ...
-
-    @property
-    def notes(self) -> tuple[str, ...]: ...
 
 
 def print_json(data: object) -> None:
@@ -84,7 +68,7 @@ def show_answer(result: Answer) -> None:
     print_notes(notes)
 
 
-def show_notes(result: Gated) -> None:
+def show_notes(result: GateReport) -> None:
     """An answer's fallback notes and what the faithfulness gate removed or flagged, on stderr."""
     for note in result.notes:
         print_note(note)
@@ -114,7 +98,7 @@ def print_references(notes: list[Citation]) -> None:
     print_notes(notes, undated="undated")
 
 
-def print_gate(result: Gated) -> None:
+def print_gate(result: GateReport) -> None:
     """What the faithfulness gate did to a summary or draft, then any fallback notes, on stderr."""
     removed, flagged, dropped = result.removed_sentences, result.flagged_sentences, result.dropped_citations
     if removed or flagged or dropped:
