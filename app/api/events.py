@@ -7,7 +7,7 @@ the JSON a non-streaming request returns.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import ClassVar, TypeVar
 
 from pydantic import BaseModel, RootModel
 
@@ -62,7 +62,10 @@ def frames(events: Iterable[StreamEvent], final: Callable[[Answer], BaseModel] =
             yield final(event.answer)
 
 
-def started(events: Iterable[Any]) -> Iterator[Any]:
+T = TypeVar("T")
+
+
+def started(events: Iterable[T]) -> Iterator[T]:
     """The events with the first one computed now, so a bad request fails with its HTTP status, not mid-stream."""
     iterator = iter(events)
     try:
@@ -70,7 +73,7 @@ def started(events: Iterable[Any]) -> Iterator[Any]:
     except StopIteration:
         return iter(())
 
-    def rest() -> Iterator[Any]:
+    def rest() -> Iterator[T]:
         yield first
         yield from iterator
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Literal
 
 import streamlit as st
 
@@ -36,7 +36,7 @@ SUMMARY, VIEWER = "draft_summary", "draft_viewer"
 # What the download buttons were last given (file name -> bytes): the tests read the exports from here.
 DRAFT_FILES, SUMMARY_FILES = "draft_files", "summary_files"
 BRIEF, TOPIC = "A brief", "A topic"
-FLAG_COLORS: dict[str, Any] = {"single source": "orange", "no source": "red"}
+FLAG_COLORS: dict[str, Literal["orange", "red"]] = {"single source": "orange", "no source": "red"}
 
 
 def filters_sidebar(lens: BriefLens) -> FilterSpec:

@@ -6,7 +6,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import streamlit as st
 
@@ -85,7 +85,7 @@ def score_histogram(report: Report, bins: int = 10) -> dict[str, int]:
     return {f"{i / bins:.1f}–{(i + 1) / bins:.1f}": c for i, c in enumerate(counts)}
 
 
-def unsupported_claims(report: Report) -> list[dict[str, Any]]:
+def unsupported_claims(report: Report) -> list[dict[str, str | float]]:
     """Each unsupported claim beside its best source quote, reason and score."""
     return [
         {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -19,9 +18,9 @@ UPLOADS = "library_uploads"  # bumping it gives the uploader a new key, which em
 PHASES = {"scan": "Reading files", "embed": "Embedding chunks"}
 
 
-def document_rows(lens: BriefLens) -> list[dict[str, Any]]:
+def document_rows(lens: BriefLens) -> list[dict[str, str | int]]:
     """One row per indexed brief: title, date, sections, chunk count, source and id."""
-    rows = []
+    rows: list[dict[str, str | int]] = []
     for info in lens.documents():
         doc = lens.document(info.doc_id)
         rows.append(
