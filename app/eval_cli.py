@@ -133,11 +133,13 @@ def _resolver(lens: BriefLens | None, top_k: int | None) -> SourceResolver:
     """Source text of a case from the index (eval.harness.index_sources); no index is open when every case gives one."""
     from eval.harness import index_sources
 
-    def resolve(case: SummaryCase) -> str:
-        assert lens is not None  # only cases without a source text are resolved, and those open the index
-        return index_sources(lens, top_k)(case)
+    if lens is not None:
+        return index_sources(lens, top_k)
 
-    return resolve
+    def unreachable(case: SummaryCase) -> str:
+        raise AssertionError("only cases without a source text are resolved, and those open the index")
+
+    return unreachable
 
 
 def _read_text(value: str) -> str:

@@ -22,7 +22,6 @@ from retrieval.service import BriefLens
 from retrieval.streaming import AnswerEvent, NoteEvent, StreamEvent, TokenEvent
 
 TURNS, CONVERSATION, VIEWER = "chat_turns", "chat_conversation", "chat_viewer"
-# Counts the generator's faithfulness gate may put on an Answer (issue 10); absent fields are simply not shown.
 ANY_SECTION = "(any section)"
 
 

