@@ -28,6 +28,8 @@ import torch
 from bench.datasets import read_jsonl, shared_path
 from bench.support_data import SQUAD_VALIDATION, _literal, evidence_for, is_train, sentences, squad_articles
 from bench.train_support import PREFIX, build_model, encode
+from eval.calibrate import cross_fit, fit_threshold
+from eval.metrics import balanced_accuracy, roc_auc
 
 Scorer = Callable[[Sequence[tuple[str, str, str]]], list[float]]
 # Item scores for summaries ({"doc", "summary"}) and for answers ((knowledge, question, answer)).
@@ -94,38 +96,24 @@ def scorer(args: argparse.Namespace) -> Scorer:
 
 
 def auc(scores: Sequence[float], labels: Sequence[int]) -> float:
-    """ROC-AUC of scores for label 1 (ties count half)."""
-    pos = [s for s, y in zip(scores, labels, strict=True) if y]
-    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+    """ROC-AUC of the scores for label 1 (eval.metrics)."""
+    return roc_auc([bool(y) for y in labels], scores) or float("nan")
 
 
 def bacc(scores: Sequence[float], labels: Sequence[int], threshold: float) -> float:
-    """Balanced accuracy of `score >= threshold` as the prediction of label 1."""
-    pos = [s >= threshold for s, y in zip(scores, labels, strict=True) if y]
-    neg = [s < threshold for s, y in zip(scores, labels, strict=True) if not y]
-    return (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+    """Balanced accuracy of `score >= threshold` as the prediction of label 1 (eval.metrics)."""
+    return balanced_accuracy([bool(y) for y in labels], [v >= threshold for v in scores]) or 0.0
 
 
 def fit(scores: Sequence[float], labels: Sequence[int]) -> float:
-    """The threshold with the best balanced accuracy on these items."""
-    candidates = sorted(set(scores))
-    return max(candidates, key=lambda t: bacc(scores, labels, t)) if candidates else 0.5
+    """The threshold with the best balanced accuracy on these items (eval.calibrate)."""
+    return fit_threshold(scores, [bool(y) for y in labels])
 
 
-def two_fold(scores: Sequence[float], labels: Sequence[int], keys: Sequence[str]) -> float:
-    """Balanced accuracy with each half's threshold fitted on the other half (halves by a hash of the key)."""
-    halves = [[i for i, k in enumerate(keys) if is_train("fold:" + k) == side] for side in (True, False)]
-    preds: dict[int, bool] = {}
-    for fit_on, apply_to in ((halves[0], halves[1]), (halves[1], halves[0])):
-        t = fit([scores[i] for i in fit_on], [labels[i] for i in fit_on])
-        preds.update({i: scores[i] >= t for i in apply_to})
-    pos = [preds[i] for i in preds if labels[i]]
-    neg = [not preds[i] for i in preds if not labels[i]]
-    return (sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2
+def two_fold(scores: Sequence[float], labels: Sequence[int], groups: Sequence[str]) -> float:
+    """Mean balanced accuracy of 2-fold cross-fitting (eval.calibrate, 20 repeats); a group stays in one half."""
+    results = cross_fit(scores, [bool(y) for y in labels], groups=groups)
+    return sum(results) / len(results)
 
 
 def summary_items(score: Scorer, items: list[dict[str, Any]]) -> list[float]:
@@ -182,7 +170,7 @@ def halueval(
         if not is_train(f"halueval-sum:{i['idx']}")
     ][:limit]
     items = [
-        {"doc": i["document"], "summary": i[k], "label": lab, "key": f"{i['idx']}{k}"}
+        {"doc": i["document"], "summary": i[k], "label": lab, "key": str(i["idx"])}
         for i in summ
         for k, lab in (("right_summary", 1), ("hallucinated_summary", 0))
     ]
@@ -205,7 +193,7 @@ def halueval(
     ][:limit]
     triples = [(i["knowledge"], i["question"], i[k]) for i in qa for k in ("right_answer", "hallucinated_answer")]
     y = [lab for _ in qa for lab in (1, 0)]
-    keys = [f"{i['idx']}{k}" for i in qa for k in ("r", "h")]
+    keys = [str(i["idx"]) for i in qa for _ in ("right", "hallucinated")]  # both answers in one half
     started = time.time()
     s = answers(triples)
     rows.append(
