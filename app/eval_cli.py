@@ -31,7 +31,7 @@ JudgeOpt = Annotated[
     # A name outside the registry is refused by make_judge with the list of known judges.
     typer.Option(
         "--judge",
-        help="offline, support (the trained model) or llm (the BRIEFLENS_LLM_* endpoint) "
+        help="offline (the rules; also named rules), support (the trained model) or llm (the BRIEFLENS_LLM_* endpoint) "
         "[default: $BRIEFLENS_JUDGE or offline].",
     ),
 ]
@@ -60,9 +60,10 @@ def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
         err.print(f"wrote {json_path} and {html_path}", highlight=False)
     if as_json:
         data = {"items": list(report.items), "metrics": report.metrics}
-        print_json({**data, "judge": report.judge, "notes": list(report.notes)})
+        print_json({**data, "judge": report.judge, "validation": report.validation, "notes": list(report.notes)})
         return
     out.print(f"judge: {report.judge} (threshold {report.threshold:.3f})", highlight=False)
+    out.print(report.validation, style="dim", highlight=False)
     table = Table("metric", "value")
     for name, value in report.metrics.items():
         if not isinstance(value, dict):
@@ -164,6 +165,7 @@ def check_command(
     """Check one summary or answer against one source file; exit code 1 when a claim is unsupported."""
     from eval.harness import failure_note, fallback_of, sentence_dicts
     from retrieval.errors import GenerationError
+    from retrieval.support.validation import statement
 
     notes: list[str] = []
     with _guard():
@@ -182,7 +184,9 @@ def check_command(
             verdict = judge.judge(*texts)
     item = {"id": "check", "faithful": verdict.faithful, "score": verdict.score, "sentences": sentence_dicts(verdict)}
     if as_json:
-        print_json({"items": [item], "metrics": {}, "judge": judge.name, "notes": notes})
+        print_json(
+            {"items": [item], "metrics": {}, "judge": judge.name, "validation": statement(judge.name), "notes": notes}
+        )
     else:
         for s in verdict.sentences:
             mark = "[green]✓[/green]" if s.supported else f"[red]✗ {s.reason}[/red]"
@@ -192,6 +196,7 @@ def check_command(
         out.print(
             f"{verdict_word} (score {verdict.score:.2f}, judge {judge.name}, threshold {judge_threshold(judge):.2f})"
         )
+        out.print(statement(judge.name), style="dim", highlight=False)
     if not verdict.faithful:
         raise typer.Exit(1)
 

@@ -15,6 +15,7 @@ from retrieval.document import Document
 from retrieval.errors import GenerationError
 from retrieval.service import BriefLens
 from retrieval.support.judge import Judge
+from retrieval.support.validation import statement
 from retrieval.support.verdict import Verdict
 from retrieval.textnorm import locate
 
@@ -36,6 +37,11 @@ class Report(BaseModel):
     metrics: dict[str, Any]
     notes: tuple[str, ...] = ()
 
+    @property
+    def validation(self) -> str:
+        """How far to trust the judge: its balanced accuracy on sets it never saw (retrieval/support/validation)."""
+        return statement(self.judge)
+
     def to_json(self) -> dict[str, Any]:
         """The contract shape: {"items": [...], "metrics": {...}} plus the judge that produced it."""
         return {
@@ -44,6 +50,7 @@ class Report(BaseModel):
             "kind": self.kind,
             "judge": self.judge,
             "threshold": self.threshold,
+            "validation": self.validation,
             "notes": list(self.notes),
         }
 

@@ -134,6 +134,7 @@ def render_html(report: Report) -> str:
     body = [
         f"<h1>{escape(title)}</h1>",
         f"<p>judge <b>{escape(report.judge)}</b>, threshold {report.threshold:.3f}, {len(items)} items.</p>",
+        f"<p class='muted'>{escape(report.validation)}</p>",
         "".join(f"<p class='bad'>note: {escape(n)}</p>" for n in report.notes),
         "<h2>Metrics</h2>",
         _metric_table(report.metrics),

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     answer_max_sentences: int = Field(default=3, ge=1, le=20)
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
     abstain_slope: float = DEFAULT_ABSTAIN_SLOPE
+    # Answer only with sentences holding the question's expected answer type and names (support/answerability).
+    answer_check: bool = True
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=10)
 
@@ -103,15 +105,16 @@ class Settings(BaseSettings):
 
     # --- evaluation (issue 4) ---
     # Fitted by bench/judge.py (out-of-sample numbers in its table); one threshold per judge, never per item.
-    judge: Literal["offline", "llm", "support"] = "offline"
+    judge: Literal["offline", "rules", "llm", "support"] = "offline"
     judge_threshold: float = Field(default=0.695, ge=0.0, le=1.0, description="claim score a supported claim reaches")
     judge_cosine_weight: float = Field(
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")
-    # The support judge (BRIEFLENS_JUDGE=support): the trained cross-encoder's P(supported), fitted by
-    # bench/support_eval.py on the seven non-news SummEdits domains (never on the sets it reports).
-    judge_support_threshold: float = Field(default=0.237, ge=0.0, le=1.0, description="P(supported) a claim needs")
+    # The support judge (BRIEFLENS_JUDGE=support): the NLI model's P(not contradicted) blended with the rules'
+    # score; weight and threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains.
+    judge_support_weight: float = Field(default=0.2, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
+    judge_support_threshold: float = Field(default=0.2943, ge=0.0, le=1.0, description="claim score for support")
     # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
     # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
     judge_llm_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="P(SUPPORTED) a claim needs")

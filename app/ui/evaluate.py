@@ -105,6 +105,7 @@ def unsupported_claims(report: Report) -> list[dict[str, str | float]]:
 def show_report(report: Report) -> None:
     """Metrics, charts, the unsupported-claims table and the downloads."""
     st.subheader(f"Report: {len(report.items)} {report.kind}, judge {report.judge} (threshold {report.threshold:.3f})")
+    st.caption(report.validation)
     rates = headline(report)
     cols = st.columns(min(4, max(1, len(rates))))
     for i, (name, value) in enumerate(rates.items()):

@@ -16,6 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
+from retrieval.support.answerability import answers
 from retrieval.terms import content_terms, coverage, idf_weights
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -23,6 +24,7 @@ MIN_WORDS = 4
 REDUNDANT = 0.82
 MARGIN = 0.12
 NEW_DOC_BONUS = 0.03
+BEFORE_CHARS = 300  # about one sentence
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,19 @@ class Abstention:
     threshold: float
     slope: float
     cosine_weight: float
+    check_answers: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Abstention:
         """The calibrated abstention bar the settings give."""
-        return cls(settings.abstain_threshold, settings.abstain_slope, settings.cosine_weight)
+        s = settings
+        return cls(s.abstain_threshold, s.abstain_slope, s.cosine_weight, s.answer_check)
+
+    def answering(self, question: str, candidates: list[Candidate]) -> list[int]:
+        """Indices of the candidates that may answer the question (all of them when the check is off)."""
+        if not self.check_answers:
+            return list(range(len(candidates)))
+        return [i for i, c in enumerate(candidates) if answers(question, c.quote, _before(c)) is None]
 
     def bar(self, question: str) -> float:
         """The relevance a sentence needs; lower for questions with many content terms."""
@@ -113,6 +123,13 @@ def _select(candidates: list[Candidate], vectors: np.ndarray, floor: float, limi
     return chosen
 
 
+def _before(cand: Candidate) -> str:
+    """The chunk text just before the candidate: where the names its pronouns stand for are."""
+    chunk = cand.context.chunk
+    offset = cand.start - chunk.start
+    return chunk.text[max(0, offset - BEFORE_CHARS) : offset]
+
+
 def _ordered(candidates: list[Candidate], chosen: list[int]) -> list[Candidate]:
     """Order the answer by brief (best brief first), then by position in the brief."""
     first_seen: dict[str, int] = {}
@@ -142,6 +159,8 @@ class ExtractiveGenerator:
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """Abstain when no sentence clears the calibrated bar; otherwise quote the best few."""
         candidates, vectors = score_sentences(question, contexts, self.embedder, self.abstention.cosine_weight)
+        keep = self.abstention.answering(question, candidates)
+        candidates, vectors = [candidates[i] for i in keep], vectors[keep]
         top = max((c.relevance for c in candidates), default=0.0)
         bar = self.abstention.bar(question)
         if top < bar:

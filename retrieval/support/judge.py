@@ -76,6 +76,11 @@ class Features:
         )
 
 
+def vetoed(score: float, f: Features) -> float:
+    """A claim score, capped when a targeted check failed; rounded for stable JSON."""
+    return round(score * VETO_FACTOR if f.reason else score, 4)
+
+
 def check(claim: str, index: SourceIndex, order: Sequence[int]) -> tuple[Reason | None, str]:
     """The first targeted check the claim fails against its aligned source sentences, if any."""
     top = [index.units[i].text for i in order[:TOP]]
@@ -133,11 +138,13 @@ class OfflineJudge:
             out.append(Features(aligned.cosine, aligned.overlap, reason, detail, ranked))
         return out
 
+    def base(self, f: Features) -> float:
+        """Blend cosine and overlap into [0, 1], before any check."""
+        return min(1.0, max(0.0, self.cosine_weight * max(0.0, f.cosine) + (1 - self.cosine_weight) * f.overlap))
+
     def score(self, f: Features) -> float:
-        """Blend cosine and overlap into [0, 1]; a failed check scales it down."""
-        base = self.cosine_weight * max(0.0, f.cosine) + (1 - self.cosine_weight) * f.overlap
-        base = min(1.0, max(0.0, base))
-        return round(base * VETO_FACTOR if f.reason else base, 4)
+        """The blended score; a failed check scales it down."""
+        return vetoed(self.base(f), f)
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""

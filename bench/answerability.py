@@ -1,0 +1,149 @@
+"""Does `ask` answer what the corpus states and abstain on what it does not? Prints one table.
+
+Sets (each question asked through the real `ask`, extractive, over an index built in a temp dir):
+- SQuAD 2.0 corpus-level: the articles' paragraphs ingested as briefs; every question of those articles
+  asked. `heldout` = Normans, Steam_engine, Harvard_University (never trained on, never looked at while
+  writing rules); `train` = the other five (where rules and models may be developed).
+- Seed near-miss: tests/data/answerability.jsonl, questions about the two seed briefs (real entities,
+  facts the briefs never state) and answerable ones with the expected words; `dev` rows were used while
+  building, `holdout` rows were written at the same time and kept aside.
+An answerable question counts as right when the answer is given and one of its sentences contains a
+gold answer; an unanswerable one when the answer abstains. The mean of the two rates is the score.
+Run: .venv/bin/python bench/answerability.py [--sets squad-heldout,seed-dev,seed-holdout] [--limit N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import ROOT, read_jsonl, shared_path
+from bench.support_data import SQUAD_VALIDATION
+from retrieval.service import BriefLens
+from retrieval.settings import Settings
+from retrieval.textnorm import normalize
+
+SEED = ROOT / "tests" / "data" / "answerability.jsonl"
+
+
+def _fold(text: str) -> str:
+    """Case- and typography-insensitive text for matching a gold answer."""
+    return " ".join(normalize(text).casefold().split())
+
+
+def squad_items(articles: Iterable[str], limit: int | None) -> list[dict[str, Any]]:
+    """The SQuAD 2.0 questions of these articles: question, answerable, gold answers."""
+    base = shared_path("datasets", "squad2_answerability", "questions.jsonl")
+    wanted = set(articles)
+    rows = [q for q in read_jsonl(base) if q["article"].replace(" ", "_") in wanted] if base else []
+    return [
+        {"question": q["question"], "answerable": bool(q["answerable"]), "answers": list(q["answers"])}
+        for q in rows[:limit]
+    ]
+
+
+def seed_items(split: str) -> list[dict[str, Any]]:
+    """The seed-brief questions of one split."""
+    return [
+        {"question": r["question"], "answerable": r["answerable"], "answers": [r["answer"]] if r["answerable"] else []}
+        for r in read_jsonl(SEED)
+        if r["split"] == split
+    ]
+
+
+def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Ask every item; rates of answerable answered right and unanswerable abstained, with the misses."""
+    right = abstained = answerable = 0
+    misses: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for item in items:
+        answer = lens.ask(item["question"])
+        text = _fold(" ".join(s.text for s in answer.sentences))
+        if item["answerable"]:
+            answerable += 1
+            ok = not answer.abstained and any(_fold(a) in text for a in item["answers"])
+            right += ok
+        else:
+            ok = answer.abstained
+            abstained += ok
+        if not ok:
+            misses.append({"question": item["question"], "answerable": item["answerable"], "answer": answer.answer})
+    unanswerable = len(items) - answerable
+    a_rate = right / answerable if answerable else float("nan")
+    u_rate = abstained / unanswerable if unanswerable else float("nan")
+    return {
+        "answerable": answerable,
+        "answered_right": round(a_rate, 3),
+        "unanswerable": unanswerable,
+        "abstained": round(u_rate, 3),
+        "mean": round((a_rate + u_rate) / 2, 3),
+        "seconds_per_question": round((time.perf_counter() - started) / max(1, len(items)), 3),
+        "misses": misses,
+    }
+
+
+def squad_lens(tmp: Path, articles: Iterable[str], settings: dict[str, Any]) -> BriefLens | None:
+    """An index of the SQuAD articles' paragraphs (one brief per article), or None without ../shared."""
+    base = shared_path("datasets", "squad2_answerability", "corpus")
+    if base is None:
+        return None
+    corpus = tmp / "corpus"
+    corpus.mkdir(parents=True)
+    for name in articles:
+        shutil.copy(base / f"{name}.md", corpus / f"{name}.md")
+    lens = BriefLens(Settings(data_dir=tmp / "index", corpus_dir=corpus, **settings))
+    lens.ingest([corpus])
+    return lens
+
+
+def main() -> int:
+    """Print the answerability table (and the misses with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="squad-heldout,seed-dev,seed-holdout")
+    parser.add_argument("--limit", type=int, default=0, help="at most N SQuAD questions per set")
+    parser.add_argument("--json", action="store_true", help="print the results, misses included, as JSON")
+    parser.add_argument("--set", action="append", default=[], help="a setting for the run: NAME=VALUE")
+    args = parser.parse_args()
+    overrides: dict[str, Any] = dict(s.split("=", 1) for s in args.set)
+    results: dict[str, dict[str, Any]] = {}
+    squad_corpus = shared_path("datasets", "squad2_answerability", "corpus")
+    all_squad = [p.stem for p in sorted(squad_corpus.glob("*.md"))] if squad_corpus else []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.sets.split(","):
+            if name.startswith("squad-"):
+                heldout = name == "squad-heldout"
+                articles = SQUAD_VALIDATION if heldout else [a for a in all_squad if a not in SQUAD_VALIDATION]
+                lens = squad_lens(Path(tmp) / name, articles, overrides)
+                if lens is None:
+                    print(f"{name}: skipped, ../shared is absent")
+                    continue
+                results[name] = score(lens, squad_items(articles, args.limit or None))
+            else:
+                lens = BriefLens(Settings(data_dir=Path(tmp) / "seed", **overrides))
+                lens.ingest([ROOT / "corpus"])
+                results[name] = score(lens, seed_items(name.removeprefix("seed-")))
+            lens.close()
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print("| set | answerable | answered right | unanswerable | abstained | mean | s/question |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['answerable']} | {r['answered_right']:.3f} | {r['unanswerable']} | {r['abstained']:.3f} "
+            f"| {r['mean']:.3f} | {r['seconds_per_question']:.3f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Does a sentence answer a question? The question's expected answer type and its named entities must be there.
+
+Relevance alone answers a near-miss question (a real entity of the corpus, a fact it never states) with a
+true but off-target quote: a cost question with a sentence that has no amount, one company's funding
+question with another company's round. Two checks, standard in extractive QA, catch that:
+- the answer type: "how much/many" needs a quantity the question does not already give, "when" a date,
+  "who/where" a name the question does not already give;
+- the focus: every name the question asks about appears in the sentence or the sentence just before it
+  (the text a pronoun in the sentence refers back to).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from retrieval.support.entities import absent, proper_nouns
+from retrieval.support.quantities import quantities
+
+AnswerType = Literal["quantity", "date", "name", "any"]
+
+_QUANTITY = re.compile(
+    r"^\s*(?:how\s+(?:much|many|large|big|long|far|old|often|high|tall|fast|heavy|wide|deep)\b"
+    r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|share|proportion|fraction|amount|number|sum|"
+    r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"^\s*(?:when\b|(?:in|during|since|by|until)?\s*(?:what|which)\s+(?:year|date|day|month|century|decade|era|period)\b)",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^\s*(?:who|whom|whose|where)\b|^\s*(?:by|from|to|with|for)\s+(?:whom|where)\b", re.IGNORECASE)
+# Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
+_ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
+_PREVIOUS = 1  # sentences before the candidate that may hold the names its pronouns refer to
+
+
+def expected_type(question: str) -> AnswerType:
+    """What kind of answer the question asks for, from its opening words."""
+    if _DATE.search(question):
+        return "date"
+    if _QUANTITY.search(question):
+        return "quantity"
+    if _NAME.search(question):
+        return "name"
+    return "any"
+
+
+def _has_quantity(sentence: str, asked: set[str]) -> bool:
+    """A number, amount or duration the question does not already state (model codes like V4 do not count)."""
+    return any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in quantities(sentence))
+
+
+def _has_date(sentence: str, asked: set[str]) -> bool:
+    """A date, year, decade or century the question does not already state."""
+    found = [q for q in quantities(sentence) if q.kind == "date" and q.key not in asked]
+    return bool(found) or _ERA.search(sentence) is not None
+
+
+def _has_name(sentence: str, question: str) -> bool:
+    """A proper name in the sentence that the question does not already use."""
+    lower = question.lower()
+    return any(name.lower() not in lower for name in proper_nouns(sentence))
+
+
+def offers(kind: AnswerType, sentence: str, question: str) -> bool:
+    """Whether the sentence holds an answer of the expected kind."""
+    asked = {q.key for q in quantities(question)}
+    if kind == "quantity":
+        return _has_quantity(sentence, asked)
+    if kind == "date":
+        return _has_date(sentence, asked)
+    if kind == "name":
+        return _has_name(sentence, question)
+    return True
+
+
+def missing_focus(question: str, window: str) -> list[str]:
+    """The question's names that the sentence and its preceding text never mention."""
+    return absent(question, window.lower(), window)
+
+
+def answers(question: str, sentence: str, before: str = "") -> str | None:
+    """None when the sentence may answer the question; else why not ("no date", "never names X")."""
+    kind = expected_type(question)
+    if not offers(kind, sentence, question):
+        return f"no {kind}"
+    missing = missing_focus(question, f"{before} {sentence}")
+    if missing:
+        return "never names " + ", ".join(missing)
+    return None

@@ -1,0 +1,42 @@
+"""How far to trust each judge: its balanced accuracy on labelled sets it was never built from (the model card).
+
+Every evaluation report and `check` print this beside their own scores, so a 1.000 on a dev set reads
+for what it is. The numbers come from bench/support_eval.py and docs/support-model.md; update them
+together.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Validated(NamedTuple):
+    """One measured balanced accuracy: on which set, and how the set stayed unseen."""
+
+    value: float
+    data: str
+
+
+VALIDATED: dict[str, tuple[Validated, ...]] = {
+    "offline": (
+        Validated(0.57, "unseen SummEdits news items (issue 18's hidden set)"),
+        Validated(0.63, "7 other SummEdits domains (mean; threshold fitted on the other domains)"),
+        Validated(0.58, "HaluEval summarisation (validation half)"),
+        Validated(0.85, "HaluEval QA (validation half)"),
+    ),
+    "support": (
+        Validated(0.59, "7 non-news SummEdits domains (mean; threshold fitted on the other domains)"),
+        Validated(0.55, "HaluEval summarisation (validation half)"),
+        Validated(0.77, "HaluEval QA (validation half)"),
+    ),
+}
+VALIDATED["rules"] = VALIDATED["offline"]
+
+
+def statement(judge: str) -> str:
+    """One line: this judge's validated balanced accuracy, or that it has none."""
+    scores = VALIDATED.get(judge)
+    if not scores:
+        return f"this judge ({judge}): not validated offline; its accuracy depends on the model behind it"
+    parts = ", ".join(f"{v.value:.2f} on {v.data}" for v in scores)
+    return f"this judge ({judge}): balanced accuracy {parts} (docs/support-model.md)"

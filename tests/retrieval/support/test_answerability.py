@@ -1,0 +1,66 @@
+"""Answerability: the expected answer type and the question's names decide whether a sentence may answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.support.answerability import answers, expected_type
+
+MATX = "Startups like MatX have raised hundreds of millions of dollars, including a recent $500 million funding round."
+HUAWEI = (
+    "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility with DeepSeek's newly released V4 model."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much did MatX raise?", "quantity"),
+        ("What share of wargames ended in nuclear signaling?", "quantity"),
+        ("What is the displacement of the Fujian aircraft carrier?", "quantity"),
+        ("When was DeepSeek V4 released?", "date"),
+        ("In what year did the Normans conquer England?", "date"),
+        ("Who warned about distillation campaigns?", "name"),
+        ("Where is Normandy?", "name"),
+        ("Which chips achieved day-zero compatibility?", "any"),
+        ("Why does the Pentagon object?", "any"),
+    ],
+)
+def test_expected_type_from_the_question_words(question: str, kind: str) -> None:
+    """The opening words decide the type; "which/what/why" questions constrain nothing."""
+    assert expected_type(question) == kind
+
+
+def test_a_quantity_question_needs_a_new_quantity() -> None:
+    """A model code (V4, 950PR) is no amount; a number the question already gives is no answer."""
+    assert answers("How much did MatX raise?", MATX) is None
+    assert answers("How much did Huawei pay for the chips?", HUAWEI) == "no quantity"
+    assert answers("Which startup raised $500 million?", MATX) is None
+    assert answers("How many startups raised $500 million?", "MatX raised $500 million.") == "no quantity"
+
+
+def test_a_date_question_needs_a_date() -> None:
+    """ "Newly released" is no date; a year, a weekday or a century is."""
+    assert answers("When was DeepSeek V4 released?", HUAWEI) == "no date"
+    assert answers("When was the memo released?", "In a memo released Thursday, Kratsios warned.") is None
+    assert answers("When did Rollo reach Normandy?", "Rollo reached Normandy in 911.") is None
+    assert answers("When were the Normans in Normandy?", "In the 10th and 11th centuries the Normans ruled.") is None
+
+
+def test_a_who_question_needs_a_name_it_does_not_give() -> None:
+    """The answer to "who" is a name the question lacks."""
+    assert answers("Who raised $500 million?", MATX) is None
+    assert answers("Who praised MatX?", "MatX raised money from investors.") == "no name"
+
+
+def test_every_name_the_question_asks_about_is_there() -> None:
+    """Another company's funding round does not answer a question about this one."""
+    assert answers("How much did Moonshot AI raise?", MATX) == "never names Moonshot, AI"
+    assert answers("How much did MatX raise?", MATX) is None
+
+
+def test_the_preceding_text_may_hold_the_name_a_pronoun_stands_for() -> None:
+    """ "It raised" after a sentence naming MatX answers a question about MatX."""
+    sentence = "It raised a $500 million funding round."
+    assert answers("How much did MatX raise?", sentence) == "never names MatX"
+    assert answers("How much did MatX raise?", sentence, before="MatX builds AI chips.") is None
