@@ -1,8 +1,9 @@
 """Seconds to judge a 3-sentence summary against a ~5,000-character source: each judge, same items, one table.
 
-Items: the first 20 SummEdits documents of at least 2,500 characters (the 4 news ones first) cut to 5,000 characters at a sentence end, each with a
-3-sentence summary made of its own first, middle and last sentence. Each judge is built once (model
-loaded), then every item is judged with a cold source cache (a new source each time) and again warm.
+Items: the first 20 SummEdits documents of at least 2,500 characters (the 4 news ones first), cut to 5,000
+characters at a sentence end, each with a 3-sentence summary made of its first, middle and last sentence.
+Each judge is built once (model loaded), then every item is judged with a cold source cache (a new source
+each time) and again warm.
 Run: .venv/bin/python bench/judge_speed.py [--judges rules,support] [--items 20]
 """
 
