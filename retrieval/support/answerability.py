@@ -5,8 +5,9 @@ true but off-target quote: a cost question with a sentence that has no amount, o
 question with another company's round. Two checks, standard in extractive QA, catch that:
 - the answer type: "how much/many" needs a quantity the question does not already give, "when" a date,
   "who/where" a name the question does not already give;
-- the focus: every name the question asks about appears in the sentence or the sentence just before it
-  (the text a pronoun in the sentence refers back to).
+- the focus: every name, number and date the question gives appears in the sentence or the text just
+  before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
+  answered by a sentence about 1967.
 """
 
 from __future__ import annotations
@@ -76,8 +77,12 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
 
 
 def missing_focus(question: str, window: str) -> list[str]:
-    """The question's names that the sentence and its preceding text never mention."""
-    return absent(question, window.lower(), window)
+    """The question's names, numbers and dates that the sentence and its preceding text never mention."""
+    stated = {q.key for q in quantities(window)}
+    # Digits only: "what two fields" counts the answer's parts, it states no fact.
+    given = [q for q in quantities(question) if any(ch.isdigit() for ch in q.text) and not q.key.startswith("id:")]
+    numbers = [q.text for q in given if q.key not in stated]
+    return absent(question, window.lower(), window) + numbers
 
 
 def answers(question: str, sentence: str, before: str = "") -> str | None:

@@ -64,3 +64,16 @@ def test_the_preceding_text_may_hold_the_name_a_pronoun_stands_for() -> None:
     sentence = "It raised a $500 million funding round."
     assert answers("How much did MatX raise?", sentence) == "never names MatX"
     assert answers("How much did MatX raise?", sentence, before="MatX builds AI chips.") is None
+
+
+def test_a_number_or_year_the_question_gives_must_be_there() -> None:
+    """A question about 1974 is not answered by a sentence about 1967."""
+    sentence = "In 1967, Manuel Blum proved an important result, the speed-up theorem."
+    assert answers("Who proved the speed-up theorem in 1974?", sentence) == "never names 1974"
+    assert answers("Who proved the speed-up theorem in 1967?", sentence) is None
+
+
+def test_a_number_word_counting_the_answer_is_no_fact_to_find() -> None:
+    """ "What two bodies" asks for two things; the sentence need not say "two"."""
+    sentence = "The Council and the Parliament form the legislature of the European Union."
+    assert answers("What two bodies form the legislature of the European Union?", sentence) is None
