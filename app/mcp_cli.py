@@ -11,4 +11,4 @@ def mcp_command(data_dir: DataDir = None) -> None:
 
     # stdout carries the protocol: everything else (logs, errors) goes to stderr.
     with _lens(data_dir) as lens:
-        build_server(lambda: lens).run("stdio")
+        build_server(lambda: lens, log_level=lens.settings.log_level.upper()).run("stdio")

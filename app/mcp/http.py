@@ -43,6 +43,12 @@ def mcp_route(settings: Settings, lens: LensSource) -> tuple[BriefServer, Route]
         allowed_origins=LOOPBACK_ORIGINS,
     )
     # Stateless: any API worker can answer any request, so several workers need no shared session store.
-    server = build_server(lens, stateless_http=True, streamable_http_path=PATH, transport_security=security)
+    server = build_server(
+        lens,
+        stateless_http=True,
+        streamable_http_path=PATH,
+        transport_security=security,
+        log_level=settings.log_level.upper(),
+    )
     app = server.streamable_http_app()
     return server, Route(PATH, endpoint=KeyGuard(app, settings))
