@@ -18,7 +18,6 @@ from app.api import errors, routes_admin, routes_documents, routes_query, routes
 from app.api.openai_compat import create_openai_app
 from app.api.security import API_KEY_HEADER, BodyLimit, api_key_check
 from app.api.state import ApiState
-from app.mcp.http import mcp_route
 from retrieval.settings import Settings
 
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     common = errors.error_responses(400, 401, 404, 409, 413, 422, 500, 503)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(api_key_check)], responses=common)
+    from app.mcp.http import mcp_route  # here, not at the top: app.mcp's tools import app.api.schemas
+
     mcp, mcp_endpoint = mcp_route(settings, lambda: app.state.api.reader)
     app.router.routes.append(mcp_endpoint)
     app.mount("/v1", create_openai_app(settings, lambda: app.state.api))
