@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from tests.app.live_server import live_server
+from tests.conftest import ROOT
 
 KEY = "sk-test-123"
 HUAWEI = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
@@ -172,3 +173,13 @@ def test_retrieval_options_travel_in_the_brieflens_field(client: openai.OpenAI) 
     )
     answer = (reply.model_extra or {})["brieflens"]["answer"]
     assert len(answer["contexts"]) == 1 and answer["contexts"][0]["source"].endswith("004_65154c0ccd00f957.txt")
+
+
+def test_readme_example_runs(base: str, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### BriefLens as an OpenAI model", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None and "http://127.0.0.1:8000/v1" in code.group(1)
+    exec(code.group(1).replace("http://127.0.0.1:8000/v1", f"{base}/v1").replace("change-me", KEY), {})
+    out = capsys.readouterr().out
+    assert out.count("6.8 billion yuan") >= 2 and "References:" in out and "'citations'" in out
