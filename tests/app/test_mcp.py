@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
+from retrieval.settings import Settings
 from tests.app.live_server import live_server
 from tests.conftest import ROOT
 
@@ -37,9 +38,10 @@ def base(lens: BriefLens, embedder: SentenceTransformerEmbedder) -> Iterator[str
 
 
 @asynccontextmanager
-async def http_session(base: str, key: str = KEY) -> AsyncIterator[ClientSession]:
+async def http_session(base: str, key: str | None = KEY) -> AsyncIterator[ClientSession]:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     async with (
-        streamablehttp_client(f"{base}/mcp", headers={"Authorization": f"Bearer {key}"}) as (read, write, _),
+        streamablehttp_client(f"{base}/mcp", headers=headers) as (read, write, _),
         ClientSession(read, write) as session,
     ):
         await session.initialize()
@@ -172,3 +174,22 @@ def test_stdio_server(lens: BriefLens) -> None:
             await assert_cited_answer(session)
 
     anyio.run(run)
+
+
+def test_keyless_server_guards_against_dns_rebinding_and_reports_core_errors(
+    make_settings: Callable[..., Settings], embedder: SentenceTransformerEmbedder
+) -> None:
+    with live_server(make_settings(), embedder) as empty:  # no key, nothing ingested
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+        headers = {"Accept": "application/json, text/event-stream"}
+        foreign = httpx.post(f"{empty}/mcp", json=ping, headers=headers | {"Host": "evil.example"}, timeout=30)
+        assert foreign.status_code == 421
+        assert httpx.post(f"{empty}/mcp", json=ping, headers=headers, timeout=30).status_code == 200
+
+        async def run() -> None:
+            async with http_session(empty, key=None) as session:
+                failed = await session.call_tool("ask", {"question": HUAWEI})
+                assert failed.isError and "the index is empty" in text_of(failed)
+                assert (await session.list_resources()).resources == []
+
+        anyio.run(run)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
+from retrieval.settings import Settings
 from tests.app.live_server import live_server
 from tests.conftest import ROOT
 
@@ -183,3 +184,15 @@ def test_readme_example_runs(base: str, capsys: pytest.CaptureFixture[str]) -> N
     exec(code.group(1).replace("http://127.0.0.1:8000/v1", f"{base}/v1").replace("change-me", KEY), {})
     out = capsys.readouterr().out
     assert out.count("6.8 billion yuan") >= 2 and "References:" in out and "'citations'" in out
+
+
+def test_core_errors_keep_openai_shape_also_when_streaming(
+    make_settings: Callable[..., Settings], embedder: SentenceTransformerEmbedder
+) -> None:
+    with live_server(make_settings(), embedder) as empty:  # no key, nothing ingested
+        client = openai.OpenAI(base_url=f"{empty}/v1", api_key="anything", max_retries=0)
+        assert [m.id for m in client.models.list()] == ["brieflens", "brieflens-extractive"]
+        for stream in (False, True):
+            with pytest.raises(openai.ConflictError) as e:
+                client.chat.completions.create(model="brieflens", messages=[user(HUAWEI)], stream=stream)
+            assert e.value.code == "index_state_error" and "index is empty" in e.value.message
