@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -72,7 +72,7 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_json(exc.status_code, str(exc.detail)), status_code=exc.status_code)
 
 
-def _validation(_: Request, exc: RequestValidationError | Exception) -> JSONResponse:
+def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # OpenAI answers a malformed body with 400 naming the parameter; the input itself is never echoed.
     first = exc.errors()[0] if exc.errors() else {}
@@ -167,10 +167,18 @@ class Reply:
             brieflens=CitedReply(query=query, answer=answer),
         )
 
-    def chunk(self, delta: Delta | None, **fields: Any) -> str:
+    def chunk(
+        self,
+        delta: Delta | None,
+        finish_reason: Literal["stop"] | None = None,
+        brieflens: CitedReply | None = None,
+        usage: Usage | None = None,
+    ) -> str:
         """One `data:` frame; no delta means the usage chunk (no choices)."""
-        choices = [] if delta is None else [ChunkChoice(delta=delta, finish_reason=fields.pop("finish_reason", None))]
-        frame = ChatCompletionChunk(id=self.id, created=self.created, model=self.model, choices=choices, **fields)
+        choices = [] if delta is None else [ChunkChoice(delta=delta, finish_reason=finish_reason)]
+        frame = ChatCompletionChunk(
+            id=self.id, created=self.created, model=self.model, choices=choices, brieflens=brieflens, usage=usage
+        )
         return f"data: {frame.model_dump_json()}\n\n"
 
     def stream(self, query: str, events: Iterable[StreamEvent], usage: bool) -> Iterator[str]:

@@ -113,7 +113,7 @@ def build_server(lens: LensSource, **options: Any) -> BriefServer:
     async def check_faithfulness(
         text: Annotated[str, Field(min_length=1, max_length=100_000, description="the answer or summary to check")],
         doc: Ref = None,
-        source: Annotated[str | None, Field(default=None, max_length=2_000_000, description="source text")] = None,
+        source: Annotated[str | None, Field(default=None, max_length=1_000_000, description="source text")] = None,
         question: Annotated[str | None, Field(default=None, max_length=10_000, description="what it answers")] = None,
     ) -> Annotated[CallToolResult, Verdict]:
         """Judge each claim of `text` with the configured judge against a brief (`doc`), the `source` text, or the
