@@ -1,4 +1,4 @@
-"""The brieflens command line: ingest, search, ask, chat, documents, show."""
+"""The brieflens command line: ingest, search, ask, chat, documents, show (and the servers: ui, serve, mcp)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from app.cli_common import (
 from app.cli_render import print_hits, print_json, show_answer, show_notes, stream_answer
 from app.draft_cli import register as register_drafting
 from app.eval_cli import check_command, eval_app
+from app.mcp_cli import mcp_command
 from app.serve_cli import serve_command
 from app.ui.launch import ui_command  # importing the web UI's launcher does not import streamlit
 
@@ -261,6 +262,7 @@ app.command("check")(check_command)
 register_drafting(app)
 app.command("ui")(ui_command)
 app.command("serve")(serve_command)
+app.command("mcp")(mcp_command)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
     data_dir: DataDir = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs); set BRIEFLENS_API_KEY before listening beyond loopback."""
+    """Serve the API (docs at /docs), OpenAI-compatible /v1 and MCP at /mcp; set BRIEFLENS_API_KEY beyond loopback."""
     import uvicorn
 
     from app.api import create_app

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft, GateReport
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
-from retrieval.errors import DocumentNotFound, IndexStateError, QueryError
+from retrieval.errors import DocumentNotFound, GenerationError, IndexStateError, QueryError
 from retrieval.generation import Condenser, Generator
 from retrieval.generation.backends import GENERATORS, make_composer
 from retrieval.index import open_index
@@ -16,6 +18,7 @@ from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.ingest.sync import IngestReport, Progress, ingest
 from retrieval.limits import MAX_K
+from retrieval.search.conversation import Conversation
 from retrieval.search.filters import FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
@@ -26,6 +29,10 @@ from retrieval.writing.compare import Comparison, compare
 from retrieval.writing.compose import Composer
 from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
 from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
+
+if TYPE_CHECKING:
+    from retrieval.support.judge import Judge
+    from retrieval.support.verdict import Verdict
 
 
 class BriefLens:
@@ -42,10 +49,13 @@ class BriefLens:
         # Summaries and drafts: the answer generator's model, or one built for them alone (closed with the rest).
         self.composer: Composer
         self.composer, self._writers = make_composer(settings, self.index.embedder, self.generator)
+        self._extractive: Generator | None = None
+        self._judge: Judge | None = None
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Release the index and stop anything the generators started."""
-        for generator in (self.generator, *self._writers):
+        for generator in (self.generator, *self._writers, *([self._extractive] if self._extractive else [])):
             generator.close()
         self.index.close()
 
@@ -103,29 +113,58 @@ class BriefLens:
         candidates = self.retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
         return self.reranker.rerank(query, candidates, k)
 
-    def ask(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> Answer:
-        """Answer from the corpus with verified citations, or say the corpus does not say."""
-        return self.answer(question, self.search(question, k, filters))
+    def ask(
+        self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
+    ) -> Answer:
+        """Answer from the corpus with verified citations, or say the corpus does not say.
+
+        `extractive` answers with the extractive generator whatever the configured back-end.
+        """
+        return self.answer(question, self.search(question, k, filters), extractive)
 
     def ask_stream(
-        self, question: str, k: int | None = None, filters: FilterSpec | None = None
+        self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        return self.answer_stream(question, self.search(question, k, filters))
+        return self.answer_stream(question, self.search(question, k, filters), extractive)
 
-    def answer(self, question: str, hits: list[ScoredChunk]) -> Answer:
+    def answer(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Answer:
         """Answer from passages already retrieved (the generation half of `ask`)."""
-        return self._answer(question, hits, self.generator.generate(question.strip(), hits))
+        generator = self._generator(extractive)
+        return self._answer(question, hits, generator.generate(question.strip(), hits), generator)
 
-    def answer_stream(self, question: str, hits: list[ScoredChunk]) -> Iterator[StreamEvent]:
+    def answer_stream(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
-        for event in self.generator.stream(question.strip(), hits):
+        generator = self._generator(extractive)
+        for event in generator.stream(question.strip(), hits):
             if isinstance(event, DraftEvent):
-                yield AnswerEvent(self._answer(question, hits, event.draft))
+                yield AnswerEvent(self._answer(question, hits, event.draft, generator))
             else:
                 yield event
 
-    def _answer(self, question: str, hits: list[ScoredChunk], draft: Draft) -> Answer:
+    def _generator(self, extractive: bool) -> Generator:
+        """The configured generator, or the extractive one (built once, when the configured one is a model)."""
+        if not extractive or self.generator.name == "extractive":
+            return self.generator
+        with self._lock:
+            if self._extractive is None:
+                self._extractive = GENERATORS["extractive"](self.settings, self.index.embedder)
+            return self._extractive
+
+    def standalone(self, history: Sequence[str], question: str) -> str:
+        """The query for the last turn of a chat whose earlier user turns are `history` (oldest first).
+
+        Earlier turns are condensed by the word carry-over, as `chat` does; only the last one goes through the
+        model rewrite when a model back-end is set, so a long history costs at most one model call.
+        """
+        conversation = Conversation(max_turns=self.settings.api_chat_max_turns)
+        for turn in history[-self.settings.api_chat_max_turns :]:
+            if turn.strip():
+                conversation.standalone(turn)
+        conversation.rewrite = self.condenser()
+        return conversation.standalone(question)
+
+    def _answer(self, question: str, hits: list[ScoredChunk], draft: Draft, generator: Generator) -> Answer:
         """Verify the draft's quotes at their offsets and assemble the Answer."""
         sentences = verify_sentences(draft.sentences, self.index.catalog.document)
         kept = tuple(s for s in sentences if s.citations or (draft.keep_unsupported and not s.supported))
@@ -137,7 +176,7 @@ class BriefLens:
             sentences=() if abstained else kept,
             contexts=tuple(Context.of(h) for h in hits),
             relevance=round(draft.relevance, 4),
-            generator=draft.generator or self.generator.name,
+            generator=draft.generator or generator.name,
             **dict(GateReport.of(draft)),
         )
 
@@ -221,3 +260,40 @@ class BriefLens:
             s.summary_min_relevance,
             s.compare_min_similarity,
         )
+
+    # --- faithfulness (issue 20: the MCP check_faithfulness tool) ---
+
+    def judge(self) -> Judge:
+        """The configured faithfulness judge (BRIEFLENS_JUDGE), built on first use and sharing the embedder."""
+        with self._lock:
+            if self._judge is None:
+                from retrieval.support.judges import make_judge
+
+                self._judge = make_judge(self.settings, self.index.embedder)
+            return self._judge
+
+    def check(
+        self, text: str, source: str | None = None, doc: str | None = None, question: str | None = None
+    ) -> Verdict:
+        """Judge each claim of `text` against `source` text, a brief (`doc`), or the passages retrieved for `question`.
+
+        When the judge's model fails, its fallback (the offline judge) judges instead; the verdict names the judge.
+        """
+        if sum(x is not None for x in (source, doc)) > 1:
+            raise QueryError("give the source text or a brief to check against, not both")
+        if not text.strip():
+            raise QueryError("the text to check is empty")
+        if source is None:
+            if doc is not None:
+                source = self.document(doc).text
+            elif question is not None:
+                source = "\n\n".join(h.chunk.text for h in self.search(question))
+            else:
+                raise QueryError("give the source text, a brief or a question to check the text against")
+        judge = self.judge()
+        try:
+            return judge.judge(source, text, question)
+        except GenerationError:
+            if judge.fallback is None or judge.fallback is judge:
+                raise
+            return judge.fallback.judge(source, text, question)

@@ -2,6 +2,7 @@
 
 One router module per area: a new area adds a module with an `APIRouter` and one line in ROUTERS;
 streaming is `sse_response(iterator of pydantic events)` (app/api/events.py has the answer's frames).
+Beside them: the OpenAI-compatible sub-application at /v1 (openai_compat.py) and the MCP server at /mcp (app/mcp/).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import errors, routes_admin, routes_documents, routes_query, routes_writing
+from app.api.openai_compat import create_openai_app
 from app.api.security import API_KEY_HEADER, BodyLimit, api_key_check
 from app.api.state import ApiState
 from retrieval.settings import Settings
@@ -32,7 +34,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.api = ApiState(settings, embedder)
         try:
-            yield
+            # A route's ASGI app gets no lifespan of its own: the MCP sessions' task group runs here.
+            async with mcp.session_manager.run():
+                yield
         finally:
             app.state.api.close()
 
@@ -49,12 +53,17 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     common = errors.error_responses(400, 401, 404, 409, 413, 422, 500, 503)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(api_key_check)], responses=common)
+    from app.mcp.http import mcp_route  # here, not at the top: app.mcp's tools import app.api.schemas
+
+    mcp, mcp_endpoint = mcp_route(settings, lambda: app.state.api.reader)
+    app.router.routes.append(mcp_endpoint)
+    app.mount("/v1", create_openai_app(settings, lambda: app.state.api))
     if settings.api_cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.api_cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Content-Type", API_KEY_HEADER],
+            allow_headers=["Content-Type", API_KEY_HEADER, "Authorization"],
         )
     app.add_middleware(
         BodyLimit,

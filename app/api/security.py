@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from fastapi import HTTPException, Request, Security
@@ -22,12 +23,24 @@ MAX_NAME = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def require_api_key(settings: Settings, key: str | None) -> None:
-    """401 unless the configured API key was sent (constant-time comparison); open when none is configured."""
+def key_ok(settings: Settings, key: str | None) -> bool:
+    """True when no API key is configured or this one matches it (constant-time comparison)."""
     if settings.api_key is None:
-        return
-    expected = settings.api_key.get_secret_value().encode()
-    if not hmac.compare_digest((key or "").encode(), expected):
+        return True
+    return hmac.compare_digest((key or "").encode(), settings.api_key.get_secret_value().encode())
+
+
+def sent_key(headers: Mapping[str, str]) -> str | None:
+    """The key a client sent: X-API-Key, or `Authorization: Bearer KEY` as OpenAI and MCP clients send it."""
+    if API_KEY_HEADER.lower() in headers:
+        return headers[API_KEY_HEADER.lower()]
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def require_api_key(settings: Settings, key: str | None) -> None:
+    """401 unless the configured API key was sent; open when none is configured."""
+    if not key_ok(settings, key):
         raise HTTPException(status_code=401, detail=f"a valid {API_KEY_HEADER} header is required")
 
 

@@ -80,7 +80,6 @@ class ApiState:
         self.conversations = Conversations(settings.api_max_conversations, settings.api_chat_max_turns)
         self.progress: dict[str, Any] | None = None
         self._write_lock = threading.Lock()
-        self._judge: Judge | None = None
 
     def close(self) -> None:
         """Release both index connections."""
@@ -138,8 +137,4 @@ class ApiState:
 
     def judge(self) -> Judge:
         """The faithfulness judge, built on first use and sharing the embedder."""
-        if self._judge is None:
-            from retrieval.support.judges import make_judge
-
-            self._judge = make_judge(self.settings, self.reader.index.embedder)
-        return self._judge
+        return self.reader.judge()
