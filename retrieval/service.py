@@ -54,8 +54,9 @@ class BriefLens:
         return self.generator.condenser(self.settings.prompts_dir)
 
     def ingest(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IngestReport:
-        """Sync the index with the given files and folders (default: the corpus folder)."""
-        return ingest(self.index, list(paths) if paths else [self.settings.corpus_dir], progress)
+        """Sync the index with the given files and folders (default: the corpus folder); one writer at a time."""
+        with self.index.catalog.exclusive():
+            return ingest(self.index, list(paths) if paths else [self.settings.corpus_dir], progress)
 
     def documents(self) -> list[DocInfo]:
         """Indexed documents, by source path."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrieval.errors import BriefLensError
+from retrieval.errors import BriefLensError, IngestBusy
 from retrieval.search.conversation import Conversation
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from retrieval.ingest.remove import RemoveReport
     from retrieval.ingest.sync import IngestReport
     from retrieval.support.judge import Judge
-
-
-class IngestBusy(BriefLensError):
-    """Another ingest (or delete) is running; the index accepts one writer at a time."""
-
-    help = "Retry when the running ingest has finished (GET /health shows `ingesting`)."
 
 
 class ConversationNotFound(BriefLensError):
@@ -98,8 +92,10 @@ class ApiState:
         if not self._write_lock.acquire(blocking=False):
             raise IngestBusy("an ingest is already running")
         try:
-            self.progress = {"phase": "start", "done": 0, "total": 0}
-            yield self.writer
+            # Across servers too: a shared catalog's lock is held by at most one of them.
+            with self.writer.index.catalog.exclusive():
+                self.progress = {"phase": "start", "done": 0, "total": 0}
+                yield self.writer
         finally:
             self.progress = None
             self._write_lock.release()
