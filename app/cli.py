@@ -12,6 +12,7 @@ import typer
 
 from app.cli_common import (
     NO_FILTERS,
+    CatalogUrl,
     DataDir,
     FilterOptions,
     GeneratorOpt,
@@ -25,6 +26,7 @@ from app.cli_common import (
 from app.cli_render import print_hits, print_json, show_answer, show_notes, stream_answer
 from app.draft_cli import register as register_drafting
 from app.eval_cli import check_command, eval_app
+from app.migrate_cli import migrate_command
 from app.serve_cli import serve_command
 from app.ui.launch import ui_command  # importing the web UI's launcher does not import streamlit
 
@@ -43,6 +45,7 @@ app = typer.Typer(
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders [default: ./corpus].")] = None,
     data_dir: DataDir = None,
+    catalog_url: CatalogUrl = None,
     as_json: JsonOut = False,
 ) -> None:
     """Sync the index with folders of briefs: add new, re-embed changed, drop deleted files."""
@@ -50,7 +53,7 @@ def ingest(
 
     from retrieval import contract
 
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, catalog_url=catalog_url) as lens:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
             tasks: dict[str, TaskID] = {}
@@ -261,6 +264,7 @@ app.command("check")(check_command)
 register_drafting(app)
 app.command("ui")(ui_command)
 app.command("serve")(serve_command)
+app.command("migrate")(migrate_command)
 
 
 def main() -> None:

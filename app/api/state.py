@@ -126,11 +126,8 @@ class ApiState:
 
     def remove(self, ref: str) -> RemoveReport:
         """Remove a document from the index, deleting its file when it lies in the corpus folder."""
-        from retrieval.ingest.remove import remove_document
-
         with self.writing() as writer:
-            doc_id = writer.resolve_docs([ref])[0]
-            return remove_document(writer.index, doc_id, self.settings.corpus_dir)
+            return writer.remove(ref, self.settings.corpus_dir)
 
     def judge(self) -> Judge:
         """The faithfulness judge, built on first use and sharing the embedder."""
