@@ -13,7 +13,9 @@ from pathlib import Path
 
 from tests.chroma_server import free_port
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian installs each major version's server tools here (postgresql-15 on bookworm); the newest is used.
+_VERSIONS = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+BIN = _VERSIONS[-1].parent if _VERSIONS else Path("/usr/lib/postgresql/15/bin")
 USER = "postgres"  # initdb refuses to run as root: the server runs as Debian's postgres user
 
 

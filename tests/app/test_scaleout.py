@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -54,3 +55,31 @@ def test_two_servers_serve_one_corpus(tmp_path: Path, pg_url: str, chroma_url: s
         assert httpx.delete(f"{first}/documents/{lidar['doc_id']}", timeout=60).status_code == 200
         assert not any("Quokka" in text for text in _search(second, QUESTION))
         assert len(httpx.get(f"{second}/documents").json()) == 2
+
+
+@pytest.mark.slow
+def test_migrate_then_ingest_through_the_cli(
+    tmp_path: Path, corpus_copy: Path, pg_url: str, chroma_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    for name in ("CATALOG_URL", "CHROMA_URL"):
+        monkeypatch.delenv(f"BRIEFLENS_{name}", raising=False)
+    monkeypatch.setenv("BRIEFLENS_COLLECTION", f"t{uuid.uuid4().hex[:12]}")
+    assert runner.invoke(app, ["ingest", "corpus", "--data-dir", "idx"]).exit_code == 0
+    moved = runner.invoke(app, ["migrate", "--catalog-url", pg_url, "--chroma-url", chroma_url, "--data-dir", "idx"])
+    assert moved.exit_code == 0, moved.output
+    assert "Migrated 2 documents" in moved.output
+    # Another machine's CLI on the shared catalog: the copy is exactly what its ingest makes, so nothing is embedded.
+    monkeypatch.setenv("BRIEFLENS_CHROMA_URL", chroma_url)
+    again = runner.invoke(app, ["ingest", "corpus", "--data-dir", "other", "--catalog-url", pg_url, "--json"])
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert report["added"] == [] and len(report["unchanged"]) == 2 and report["chunks_embedded"] == 0
+    monkeypatch.setenv("BRIEFLENS_CATALOG_URL", pg_url)
+    listed = runner.invoke(app, ["documents", "--data-dir", "third", "--json"])
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 2
