@@ -122,7 +122,7 @@ class PgCatalog:
     def __init__(self, url: str, schema: str) -> None:
         from psycopg import sql
 
-        self.db = _connect(url)
+        self._url, self._conn = url, _connect(url)
         self.schema = schema
         self._write_lock = threading.Lock()
         # Caches keyed by the stats generation every write transaction bumps: one row read per use, so
@@ -139,6 +139,17 @@ class PgCatalog:
             self.db.execute(_SCHEMA)
         # SET inside a transaction lasts for the session once committed.
         (self._lock_key,) = self.db.execute("SELECT hashtext(%s)", (schema,)).fetchone()
+
+    @property
+    def db(self) -> Any:
+        """The connection; one lost with its server (a restart, a failover) is replaced on the next use."""
+        # Never inside a write transaction (the write lock is held): its statements fail and it rolls back.
+        if self._conn.broken and not self._write_lock.locked():
+            from psycopg import sql
+
+            self._conn = _connect(self._url)
+            self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        return self._conn
 
     def close(self) -> None:
         """Close the connection (which also releases the writer lock if this process held it)."""

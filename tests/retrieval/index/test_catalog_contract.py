@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from retrieval.index.pg_catalog import PgCatalog
@@ -40,3 +41,15 @@ class TestPgCatalog(CatalogContract):
         yield open_one
         for catalog in opened:
             catalog.close()
+
+
+def test_a_lost_postgres_connection_is_replaced_on_the_next_use(pg_url: str) -> None:
+    catalog = PgCatalog(pg_url, f"t{uuid.uuid4().hex[:12]}")
+    catalog.set_meta("signature", "kept")
+    (pid,) = catalog.db.execute("SELECT pg_backend_pid()").fetchone()
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # as a server restart would
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        catalog.get_meta("signature")  # the request that finds the connection dead fails
+    assert catalog.get_meta("signature") == "kept"  # the next one reconnects, to the same schema
+    catalog.close()
