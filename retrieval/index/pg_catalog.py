@@ -1,8 +1,11 @@
 """The shared catalog: what is indexed, in PostgreSQL, so many API servers serve one corpus.
 
 Lexical ranking is FTS5's BM25 (k1 1.2, b 0.75, the metadata column weighted META_WEIGHT) computed from
-term statistics kept here: Postgres' own ts_rank is no BM25 (no idf, no length saturation).
-Terms are PostgreSQL's `english` lexemes (Snowball stemming, stop words dropped).
+term statistics kept here: Postgres' own ts_rank is no BM25 (no idf, no length saturation). Terms are
+cut as FTS5's unicode61 tokenizer cuts them (lower-cased runs of letters and digits, stop words kept) and
+stemmed by PostgreSQL's Snowball English stemmer; with `english` tsvectors instead (stop words dropped,
+compounds and figures kept whole) BM25-only MRR@10 on MultiHop-RAG was 1.3 points below SQLite's, with
+these 0.7 (bench/README.md, "Scale-out").
 """
 
 from __future__ import annotations
@@ -51,26 +54,30 @@ CREATE TABLE IF NOT EXISTS stats (
     id INTEGER PRIMARY KEY CHECK (id = 1), n_chunks BIGINT NOT NULL, total_length DOUBLE PRECISION NOT NULL,
     generation BIGINT NOT NULL);
 INSERT INTO stats VALUES (1, 0, 0, 0) ON CONFLICT DO NOTHING;
+CREATE OR REPLACE FUNCTION terms(body TEXT) RETURNS TABLE (lexeme TEXT, n INTEGER) LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce((ts_lexize('english_stem', t))[1], t), count(*)::integer
+    FROM regexp_split_to_table(lower(body), '[^[:alnum:]]+') AS t WHERE t <> '' GROUP BY 1
+$$;
 """
 
-# Term frequencies of new chunks: text lexemes count 1, metadata lexemes META_WEIGHT (FTS5's column weights);
+# Term frequencies of new chunks: text terms count 1, metadata terms META_WEIGHT (FTS5's column weights);
 # a chunk's length is its token count over both columns, unweighted, as in FTS5.
 _POSTINGS = f"""
-WITH terms AS (
+WITH t AS (
     SELECT c.rid, t.lexeme, t.n, t.w FROM chunks c CROSS JOIN LATERAL (
-        SELECT lexeme, cardinality(positions) AS n, 1.0 AS w FROM unnest(to_tsvector('english', c.text))
+        SELECT lexeme, n, 1.0 AS w FROM terms(c.text)
         UNION ALL
-        SELECT lexeme, cardinality(positions), {META_WEIGHT} FROM unnest(to_tsvector('english', c.meta))
-    ) t WHERE c.doc_id = ANY(%s)
+        SELECT lexeme, n, {META_WEIGHT} FROM terms(c.meta)
+    ) t WHERE c.doc_id = ANY(%(docs)s)
 ), added AS (
-    INSERT INTO postings (term, rid, tf) SELECT lexeme, rid, sum(n * w) FROM terms GROUP BY lexeme, rid
+    INSERT INTO postings (term, rid, tf) SELECT lexeme, rid, sum(n * w) FROM t GROUP BY lexeme, rid
 )
-UPDATE chunks c SET length = t.len FROM (SELECT rid, sum(n) AS len FROM terms GROUP BY rid) t WHERE c.rid = t.rid
+UPDATE chunks c SET length = l.len FROM (SELECT rid, sum(n) AS len FROM t GROUP BY rid) l WHERE c.rid = l.rid
 """
 
 # FTS5's bm25(): idf = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6, times tf saturation with length.
 _BM25 = f"""
-WITH q AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', %(query)s))),
+WITH q AS (SELECT DISTINCT lexeme FROM terms(%(query)s)),
 s AS (SELECT n_chunks::float8 AS n, greatest(total_length / greatest(n_chunks, 1), 1e-9) AS avgdl FROM stats),
 df AS (SELECT p.term, count(*)::float8 AS df FROM postings p JOIN q ON p.term = q.lexeme GROUP BY p.term),
 scored AS (
@@ -257,7 +264,7 @@ class PgCatalog:
         origin: str | None = None,
         day: str | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """BM25 (FTS5's formula over `english` lexemes) of committed chunk texts: any of the terms, best first."""
+        """BM25 (FTS5's formula, Snowball-stemmed terms) of committed chunk texts: any of the terms, best first."""
         words = [t for t in dict.fromkeys(terms) if t]
         if not words or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
             return []
@@ -270,7 +277,7 @@ class PgCatalog:
                 "substr(date, 5) = %(day)s)" if day.startswith("-") else "date = %(day)s)"
             )
             params["day"] = day
-        # Each term is its own tsvector source: a query term is never parsed as tsquery syntax.
+        # Cut into terms by the same SQL function as the chunks: a query is never parsed as tsquery syntax.
         params.update(query=" ".join(words), k=k)
         rows = self.db.execute(_BM25.replace("{scope}", scope), params).fetchall()
         return [(_chunk(r), float(r[6])) for r in rows]
@@ -337,7 +344,7 @@ class PgCatalog:
                         for c in chunks
                     ],
                 )
-            self.db.execute(_POSTINGS, ([doc.id for _, doc, _ in items],))
+            self.db.execute(_POSTINGS, {"docs": [doc.id for _, doc, _ in items]})
 
     def add_vectors(self, vectors: ChunkVectors) -> None:
         """Store vectors of committed chunks that have none (an index from before they were kept here)."""
