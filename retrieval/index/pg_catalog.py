@@ -98,10 +98,12 @@ def _connect(url: str) -> Any:
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.ProgrammingError as e:
-        raise ConfigError(f"BRIEFLENS_CATALOG_URL is not a valid PostgreSQL URL ({e})") from e
+        # Not psycopg's message: it quotes the URL, password included.
+        raise ConfigError("BRIEFLENS_CATALOG_URL must look like postgresql://USER:PASSWORD@HOST:PORT/DB") from e
     except psycopg.OperationalError as e:
+        reason = " ".join(str(e).split())[:300]  # libpq's message names host and port, never the password
         raise StoreError(
-            f"cannot reach the PostgreSQL catalog ({str(e).strip()[:300]})",
+            f"cannot reach the PostgreSQL catalog ({reason})",
             help="Start PostgreSQL and check BRIEFLENS_CATALOG_URL, or unset it to use the embedded catalog.",
         ) from e
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from retrieval.errors import ConfigError, StoreError
+from retrieval.index import open_catalog
 from retrieval.index.pg_catalog import PgCatalog
 from retrieval.index.sqlite_catalog import SqliteCatalog
+from retrieval.settings import Settings
+from tests.chroma_server import free_port
 from tests.contracts.catalog import CatalogContract, OpenCatalog
 
 
@@ -53,3 +57,17 @@ def test_a_lost_postgres_connection_is_replaced_on_the_next_use(pg_url: str) -> 
         catalog.get_meta("signature")  # the request that finds the connection dead fails
     assert catalog.get_meta("signature") == "kept"  # the next one reconnects, to the same schema
     catalog.close()
+
+
+def test_an_unreachable_or_malformed_catalog_url_is_a_clear_error(make_settings: Callable[..., Settings]) -> None:
+    port = free_port()
+    with pytest.raises(StoreError, match=f"cannot reach the PostgreSQL catalog .*port {port}") as info:
+        open_catalog(make_settings(catalog_url=f"postgresql://u:hunter2@127.0.0.1:{port}/db"))
+    assert "hunter2" not in str(info.value) and "BRIEFLENS_CATALOG_URL" in info.value.help
+    with pytest.raises(ConfigError, match="postgresql://USER") as bad:
+        open_catalog(make_settings(catalog_url="nonsense hunter2"))
+    assert "hunter2" not in str(bad.value)
+    # Unset, the catalog is the embedded SQLite file, as before.
+    embedded = open_catalog(make_settings())
+    assert isinstance(embedded, SqliteCatalog)
+    embedded.close()
