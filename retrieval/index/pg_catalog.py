@@ -108,6 +108,16 @@ def _connect(url: str) -> Any:
         ) from e
 
 
+def _session(db: Any, schema: str) -> None:
+    """Set up a connection: the collection's schema first in the search path, and no JIT."""
+    from psycopg import sql
+
+    db.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    # The BM25 query's row estimates (set-returning functions, joins over postings) pass JIT's cost bar:
+    # compiling it took 46 of its 49 ms on the seed corpus (measured), for a query that runs in 1 ms.
+    db.execute("SET jit = off")
+
+
 def _scope(doc_ids: Sequence[str] | None, sections: Sequence[str] | None) -> tuple[str, dict[str, object]]:
     """SQL `AND …` clauses restricting chunks `c` to documents and sections, and their parameters."""
     sql, params = "", dict[str, object]()
@@ -144,7 +154,7 @@ class PgCatalog:
             # Servers starting together would race on CREATE … IF NOT EXISTS (it is not atomic in Postgres).
             self.db.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_CLASS,))
             self.db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            self.db.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+            _session(self.db, schema)
             self.db.execute(_SCHEMA)
         # SET inside a transaction lasts for the session once committed.
         (self._lock_key,) = self.db.execute("SELECT hashtext(%s)", (schema,)).fetchone()
@@ -154,10 +164,8 @@ class PgCatalog:
         """The connection; one lost with its server (a restart, a failover) is replaced on the next use."""
         # Never inside a write transaction (the write lock is held): its statements fail and it rolls back.
         if self._conn.broken and not self._write_lock.locked():
-            from psycopg import sql
-
             self._conn = _connect(self._url)
-            self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+            _session(self._conn, self.schema)
         return self._conn
 
     def close(self) -> None:
