@@ -4,7 +4,7 @@ Each server gets 10 concurrent clients (threads with keep-alive connections) ask
 turn for a fixed time; the table gives requests/s over all servers and the p50/p95 latency of a request.
 A row with one embedded server (SQLite + local Chroma, today's default) is the reference. Everything runs
 on this machine: servers, PostgreSQL, Chroma and the clients share its cores (see bench/README.md).
-Run: .venv/bin/python bench/scaleout.py [--servers 1,2,4] [--clients 10] [--seconds 20] [--endpoint ask]
+Run: .venv/bin/python bench/scaleout.py [--servers 1,2,4] [--clients 10] [--seconds 20] [--endpoint ask] [--threads 1]
 """
 
 from __future__ import annotations
@@ -84,6 +84,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=10, help="concurrent clients per server")
     parser.add_argument("--seconds", type=float, default=20.0, help="load time per row")
     parser.add_argument("--endpoint", choices=["ask", "search"], default="ask")
+    parser.add_argument(
+        "--threads",
+        default="1",
+        help="BRIEFLENS_EMBED_THREADS of each server: servers sharing cores must not each spin "
+        "torch's default thread pool over all of them",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.servers.split(",")]
     print(f"{'setup':<34} {'servers':>7} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
@@ -101,12 +107,13 @@ def main() -> int:
         # The reference: one embedded server (SQLite catalog, Chroma on disk).
         embedded = tmp / "embedded"
         shutil.copytree(CORPUS, embedded / "corpus")
-        with serve(embedded, clean_env()) as base:
+        with serve(embedded, clean_env(embed_threads=args.threads)) as base:
             httpx.post(f"{base}/ingest", json={}, timeout=600).raise_for_status()
             row("embedded (SQLite + local Chroma)", [base])
         pg_url = stack.enter_context(postgres_server())
         chroma_url = stack.enter_context(chroma_server(tmp / "chroma")).url
-        env = clean_env(catalog_url=pg_url, chroma_url=chroma_url, collection=f"bench{uuid.uuid4().hex[:8]}")
+        collection = f"bench{uuid.uuid4().hex[:8]}"
+        env = clean_env(catalog_url=pg_url, chroma_url=chroma_url, collection=collection, embed_threads=args.threads)
         seeded = tmp / "server-0"
         shutil.copytree(CORPUS, seeded / "corpus")
         for n in counts:
