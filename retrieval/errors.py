@@ -50,6 +50,12 @@ class StoreError(BriefLensError):
     )
 
 
+class IngestBusy(BriefLensError):
+    """Another ingest (or delete) is running; the index accepts one writer at a time."""
+
+    help = "Retry when the running ingest has finished (GET /health shows `ingesting`)."
+
+
 class DocumentNotFound(BriefLensError):
     """No indexed document matches the given id or file name."""
 

@@ -16,6 +16,7 @@ from retrieval.generation.backends import GENERATORS, make_composer
 from retrieval.index import open_index
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
+from retrieval.ingest.remove import RemoveReport
 from retrieval.ingest.sync import IngestReport, Progress, ingest
 from retrieval.limits import MAX_K
 from retrieval.search.conversation import Conversation
@@ -64,8 +65,16 @@ class BriefLens:
         return self.generator.condenser(self.settings.prompts_dir)
 
     def ingest(self, paths: Sequence[Path] | None = None, progress: Progress | None = None) -> IngestReport:
-        """Sync the index with the given files and folders (default: the corpus folder)."""
-        return ingest(self.index, list(paths) if paths else [self.settings.corpus_dir], progress)
+        """Sync the index with the given files and folders (default: the corpus folder); one writer at a time."""
+        with self.index.catalog.exclusive():
+            return ingest(self.index, list(paths) if paths else [self.settings.corpus_dir], progress)
+
+    def remove(self, ref: str, owned: Path | None = None) -> RemoveReport:
+        """Remove a document (id, id prefix or file name) from the index; its files inside `owned` are deleted too."""
+        from retrieval.ingest.remove import remove_document
+
+        with self.index.catalog.exclusive():
+            return remove_document(self.index, self.resolve_docs([ref])[0], owned)
 
     def documents(self) -> list[DocInfo]:
         """Indexed documents, by source path."""

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     collection: str = "brieflens"
     chroma_url: str | None = None
+    catalog_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://USER:PASSWORD@HOST:PORT/DB puts the catalog in PostgreSQL, shared by many API "
+        "servers; unset, it is a SQLite file in the data dir",
+    )
     chroma_timeout_s: float = Field(default=30.0, gt=0, description="timeout of each request to a Chroma server")
 
     embedder: Literal["sentence-transformers", "onnx-int8"] = Field(

@@ -67,3 +67,32 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def questions() -> list[dict[str, Any]]:
     """Our own test questions over the seed briefs (answerable and abstain)."""
     return read_jsonl(ROOT / "tests" / "data" / "questions.jsonl")
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Chroma server for the session; each test uses its own collection in it."""
+    from tests.chroma_server import chroma_server
+
+    with chroma_server(tmp_path_factory.mktemp("chroma-server") / "db") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real PostgreSQL server for the session (each test uses its own schema); skipped, with the reason,
+    only when it cannot start here."""
+    from tests.pg_server import postgres_server, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    try:
+        server = postgres_server()
+        url = server.__enter__()
+    except RuntimeError as e:
+        pytest.skip(f"PostgreSQL could not start: {e}")
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)

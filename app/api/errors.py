@@ -12,8 +12,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.state import ConversationNotFound, IngestBusy
-from retrieval.errors import BriefLensError, ConfigError, DocumentNotFound, IndexStateError, LoadError, ModelError
+from app.api.state import ConversationNotFound
+from retrieval.errors import (
+    BriefLensError,
+    ConfigError,
+    DocumentNotFound,
+    IndexStateError,
+    IngestBusy,
+    LoadError,
+    ModelError,
+)
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrieval.errors import BriefLensError
+from retrieval.errors import BriefLensError, IngestBusy
 from retrieval.search.conversation import Conversation
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from retrieval.ingest.remove import RemoveReport
     from retrieval.ingest.sync import IngestReport
     from retrieval.support.judge import Judge
-
-
-class IngestBusy(BriefLensError):
-    """Another ingest (or delete) is running; the index accepts one writer at a time."""
-
-    help = "Retry when the running ingest has finished (GET /health shows `ingesting`)."
 
 
 class ConversationNotFound(BriefLensError):
@@ -97,8 +91,10 @@ class ApiState:
         if not self._write_lock.acquire(blocking=False):
             raise IngestBusy("an ingest is already running")
         try:
-            self.progress = {"phase": "start", "done": 0, "total": 0}
-            yield self.writer
+            # Across servers too: a shared catalog's lock is held by at most one of them.
+            with self.writer.index.catalog.exclusive():
+                self.progress = {"phase": "start", "done": 0, "total": 0}
+                yield self.writer
         finally:
             self.progress = None
             self._write_lock.release()
@@ -129,11 +125,8 @@ class ApiState:
 
     def remove(self, ref: str) -> RemoveReport:
         """Remove a document from the index, deleting its file when it lies in the corpus folder."""
-        from retrieval.ingest.remove import remove_document
-
         with self.writing() as writer:
-            doc_id = writer.resolve_docs([ref])[0]
-            return remove_document(writer.index, doc_id, self.settings.corpus_dir)
+            return writer.remove(ref, self.settings.corpus_dir)
 
     def judge(self) -> Judge:
         """The faithfulness judge, built on first use and sharing the embedder."""

@@ -1,4 +1,4 @@
-"""The index: the Chroma store, the SQLite manifest and the embedder, opened together from Settings."""
+"""The index: the Chroma store, the catalog (SQLite or PostgreSQL) and the embedder, opened together from Settings."""
 
 from __future__ import annotations
 
@@ -101,10 +101,21 @@ class Index:
         self.catalog.close()
 
 
+def open_catalog(settings: Settings) -> Catalog:
+    """The catalog the settings name: PostgreSQL when BRIEFLENS_CATALOG_URL is set, else SQLite in the data dir."""
+    if settings.catalog_url is not None:
+        from retrieval.index.pg_catalog import PgCatalog
+
+        return PgCatalog(settings.catalog_url.get_secret_value(), settings.collection)
+    from retrieval.index.sqlite_catalog import SqliteCatalog
+
+    return SqliteCatalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
+
+
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
     """Open (creating if needed) the index described by `settings`."""
     embedder = embedder or make_embedder(settings)
-    catalog = Catalog(settings.data_dir / f"{settings.collection}.manifest.sqlite")
+    catalog = open_catalog(settings)
     index = Index(settings=settings, catalog=catalog, embedder=embedder)
     # Chroma's collection metadata refuses another model when it opens; with Chroma opened lazily the
     # manifest says it first (the stored id is "model" or "model@back-end").

@@ -137,6 +137,13 @@ class ChunkStore:
             got = self.collection.get(ids=list(ids), include=["embeddings"])
         return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}
 
+    def chunks(self, ids: Sequence[str]) -> list[tuple[Chunk, Vectors]]:
+        """Stored chunks with their vectors, by id (unknown ids are left out): what a copy to another store needs."""
+        with _calls("reading chunks"):
+            got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        records = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        return [(_chunk(cid, text, meta), np.asarray(v, dtype=np.float32)) for cid, text, meta, v in records]
+
     def ids(self) -> set[str]:
         """Every chunk id in the collection (for consistency checks)."""
         with _calls("listing chunk ids"):
@@ -177,13 +184,17 @@ class ChunkStore:
             result["distances"][0],
             strict=True,
         ):
-            chunk = Chunk(
-                id=cid,
-                doc_id=str(meta["doc_id"]),
-                text=text or "",
-                start=int(meta["start"]),
-                end=int(meta["end"]),
-                section=str(meta.get("section", "")),
-            )
-            hits.append((chunk, 1.0 - float(dist)))
+            hits.append((_chunk(cid, text, meta), 1.0 - float(dist)))
         return hits
+
+
+def _chunk(cid: str, text: str | None, meta: Any) -> Chunk:
+    """A Chunk from one Chroma record: its id, document text and metadata."""
+    return Chunk(
+        id=cid,
+        doc_id=str(meta["doc_id"]),
+        text=text or "",
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        section=str(meta.get("section", "")),
+    )

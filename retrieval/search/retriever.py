@@ -50,7 +50,7 @@ class DenseRetriever:
 
 
 class LexicalRetriever:
-    """BM25 over chunk texts (SQLite FTS5): exact names, figures and rare terms."""
+    """BM25 over chunk texts (the catalog's: SQLite FTS5 or PostgreSQL): exact names, figures and rare terms."""
 
     def __init__(self, index: Index) -> None:
         self.index = index

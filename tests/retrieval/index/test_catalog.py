@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from retrieval.index.catalog import Catalog
 from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.index.sqlite_catalog import SqliteCatalog
 from retrieval.search.retriever import LexicalRetriever
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -42,7 +42,7 @@ def test_a_manifest_from_before_the_meta_column_opens_and_forces_a_resync(tmp_pa
         db.execute("CREATE VIRTUAL TABLE chunk_fts USING fts5(text)")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('signature', 'old')")
-    catalog = Catalog(path)
+    catalog = SqliteCatalog(path)
     try:
         assert not catalog.has_documents()
         assert catalog.get_meta("signature") is None  # cleared: the next ingest re-syncs

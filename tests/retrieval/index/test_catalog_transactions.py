@@ -10,7 +10,8 @@ import pytest
 
 from retrieval.chunk import Chunk
 from retrieval.document import Document
-from retrieval.index.catalog import Catalog, FileRow
+from retrieval.index.catalog import FileRow
+from retrieval.index.sqlite_catalog import SqliteCatalog
 
 
 def _doc(n: int) -> tuple[FileRow, Document, list[Chunk]]:
@@ -25,7 +26,7 @@ def _doc(n: int) -> tuple[FileRow, Document, list[Chunk]]:
 
 
 def test_a_failure_inside_a_batch_commits_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    catalog = Catalog(tmp_path / "m.sqlite")
+    catalog = SqliteCatalog(tmp_path / "m.sqlite")
     batch = [_doc(n) for n in range(3)]
     real = catalog._insert_document
     calls = 0
@@ -50,7 +51,7 @@ def test_a_failure_inside_a_batch_commits_nothing(tmp_path: Path, monkeypatch: p
 
 
 def test_a_batch_is_one_commit_not_one_per_statement(tmp_path: Path) -> None:
-    catalog = Catalog(tmp_path / "m.sqlite")
+    catalog = SqliteCatalog(tmp_path / "m.sqlite")
     ids = [f"chunk{i}" for i in range(3000)]
     start = time.perf_counter()
     catalog.mark_pending(ids)

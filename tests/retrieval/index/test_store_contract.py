@@ -33,13 +33,6 @@ UNDATED = "000_e770148319605323.txt"
 MakeLens = Callable[..., BriefLens]
 
 
-@pytest.fixture(scope="session")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real Chroma server for the session; each test uses its own collection in it."""
-    with chroma_server(tmp_path_factory.mktemp("chroma-server") / "db") as server:
-        yield server.url
-
-
 @pytest.fixture(params=["embedded", "server"])
 def backend(request: pytest.FixtureRequest) -> str | None:
     """The Chroma URL of the back-end under test (None: the embedded store)."""

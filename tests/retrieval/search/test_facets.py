@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from retrieval.index.catalog import Catalog
 from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.index.sqlite_catalog import SqliteCatalog
 from retrieval.search.facets import Facet, query_days, query_facets, query_publishers
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -151,6 +151,6 @@ def test_old_manifest_gains_publishers(
     db.execute("ALTER TABLE documents DROP COLUMN origin")
     db.commit()
     db.close()
-    catalog = Catalog(path)
+    catalog = SqliteCatalog(path)
     assert catalog.publishers() == ["Daily Planet", "Reuters", "Wired"]
     catalog.close()
