@@ -160,6 +160,10 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
     if switching:
         index.catalog.set_meta("embedding", MIXED if known else index.embedding_id)
     resync = switching or index.catalog.get_meta("signature") != index.signature
+    if not known:
+        # Nothing indexed yet, so nothing was chunked another way: recording the signature before the first
+        # batch commits means a crash in a first ingest keeps the committed documents (at most one batch lost).
+        index.catalog.set_meta("signature", index.signature)
     found = scan(paths, report)
     by_doc = {row.doc_id: row for row in known.values()}
     present = {f.path for f in found}
