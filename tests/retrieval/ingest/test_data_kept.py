@@ -1,4 +1,4 @@
-"""Nothing valid is lost: one-line notes are searchable, a stray byte spoils one character, a first-ingest crash keeps its batches."""
+"""Nothing valid is lost: one-line notes are found, a stray byte spoils one character, a crash keeps its work."""
 
 from __future__ import annotations
 
