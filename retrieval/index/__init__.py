@@ -38,7 +38,7 @@ class Index:
         if self._store is None:
             s = self.settings
             client = open_client(s.data_dir, s.chroma_url, s.chroma_timeout_s)
-            self._store = ChunkStore(client, s.collection, s.embedding_model)
+            self._store = ChunkStore(client, s.collection, s.embedding_model, self.catalog.manifest_id())
         return self._store
 
     def exact_search(

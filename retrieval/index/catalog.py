@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,6 +145,14 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         """Write a manifest setting."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def manifest_id(self) -> str:
+        """This manifest's own id, made on first use: the Chroma collection records which manifest writes it."""
+        found = self.get_meta("manifest_id")
+        if found is None:
+            found = uuid.uuid4().hex
+            self.set_meta("manifest_id", found)
+        return found
 
     def files(self) -> dict[str, FileRow]:
         """Every indexed file by absolute path."""
