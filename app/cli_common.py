@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from retrieval.limits import MAX_K
+from retrieval.printable import printable
 
 if TYPE_CHECKING:
     from retrieval.search.filters import FilterSpec
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def shown(text: str) -> str:
+    """User-given text (a file name, a title) for rich output: one line, and never read as markup."""
+    return escape(printable(text))
+
 
 DataDir = Annotated[
     Path | None,
@@ -83,7 +91,7 @@ def _guard() -> Iterator[None]:
     try:
         yield
     except BriefLensError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {shown(str(e))}", highlight=False)
         if e.help:
             err.print(f"[dim]{e.help}[/dim]", highlight=False)
         raise typer.Exit(2) from e

@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli_common import NO_FILTERS, DataDir, FilterOptions, GeneratorOpt, JsonOut, _lens, err, out, with_filters
+from app.cli_common import (
+    NO_FILTERS,
+    DataDir,
+    FilterOptions,
+    GeneratorOpt,
+    JsonOut,
+    _lens,
+    err,
+    out,
+    shown,
+    with_filters,
+)
 from app.cli_render import print_gate, print_json, print_references, print_sentences
 
 if TYPE_CHECKING:
@@ -97,7 +108,7 @@ def summarize(
             return
         notes: list[Citation] = []
         for block in result.sections:
-            out.print(f"[bold]{block.title}[/bold] — {block.section or '(no section)'}", highlight=False)
+            out.print(f"[bold]{shown(block.title)}[/bold] — {shown(block.section or '(no section)')}", highlight=False)
             print_sentences(block.sentences, notes)
         print_references(notes)
         print_gate(result)
@@ -171,7 +182,9 @@ def compare(
             return
         notes: list[Citation] = []
         for column in result.columns:
-            out.print(f"[bold]{column.title}[/bold] [dim]({column.date or 'undated'}, {column.source})[/dim]")
+            out.print(
+                f"[bold]{shown(column.title)}[/bold] [dim]({column.date or 'undated'}, {shown(column.source)})[/dim]"
+            )
             print_sentences(column.sentences, notes)
         for d in result.disagreements:
             out.print(

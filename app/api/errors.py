@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +12,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.state import ConversationNotFound, IngestBusy
+from retrieval.contract import ErrorInfo, error_code
 from retrieval.errors import BriefLensError, ConfigError, DocumentNotFound, IndexStateError, LoadError, ModelError
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,6 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
 }
-
-
-class ErrorInfo(BaseModel):
-    """What went wrong: a stable snake_case code, a sentence for people and, sometimes, what to do."""
-
-    code: str
-    message: str
-    help: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -91,7 +83,7 @@ def status_of(error: BriefLensError) -> int:
 
 def code_of(error: BriefLensError) -> str:
     """snake_case of the error class: DocumentNotFound -> document_not_found."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+    return error_code(error)
 
 
 def _brieflens(_: Request, exc: Exception) -> JSONResponse:
