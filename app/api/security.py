@@ -7,11 +7,11 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
-from fastapi import HTTPException, Request, Security
+from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_body
+from app.api.errors import Unauthorized, error_body
 from retrieval.ingest.loaders import LOADERS
 from retrieval.settings import Settings
 
@@ -28,7 +28,7 @@ def require_api_key(settings: Settings, key: str | None) -> None:
         return
     expected = settings.api_key.get_secret_value().encode()
     if not hmac.compare_digest((key or "").encode(), expected):
-        raise HTTPException(status_code=401, detail=f"a valid {API_KEY_HEADER} header is required")
+        raise Unauthorized(f"a valid {API_KEY_HEADER} header is required")
 
 
 async def api_key_check(request: Request, key: str | None = Security(_api_key_scheme)) -> None:
