@@ -274,7 +274,7 @@ def documents(data_dir: DataDir = None, as_json: JsonOut = False) -> None:
 
 @app.command()
 def show(
-    doc_id: Annotated[str, typer.Argument(help="Document id, id prefix or file name.")],
+    doc_id: Annotated[str, typer.Argument(help="Document id or file name, or a unique prefix of either.")],
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:

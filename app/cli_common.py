@@ -46,7 +46,7 @@ JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve [default: 5].")]
 Docs = Annotated[
     list[str] | None,
-    typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
+    typer.Option("--doc", help="Only these briefs (id or file name, or a unique prefix of either); repeatable."),
 ]
 Sources = Annotated[
     list[str] | None, typer.Option("--source", help="Only briefs whose path matches this glob; repeatable.")

@@ -75,7 +75,7 @@ def _write(doc: Exportable, path: Path | None) -> None:
 @with_filters
 def summarize(
     doc_ref: Annotated[
-        str | None, typer.Argument(help="A brief: id, id prefix or file name.", show_default=False)
+        str | None, typer.Argument(help="A brief: id or file name, or a unique prefix of either.", show_default=False)
     ] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Summarise a topic across briefs instead.")] = None,
     bullets: Annotated[

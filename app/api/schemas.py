@@ -114,7 +114,9 @@ Format: Any = Field(
 class SummarizeRequest(Request):
     """POST /summarize: exactly one of `doc` and `topic`."""
 
-    doc: str | None = Field(default=None, max_length=500, description="a brief: id, id prefix or file name")
+    doc: str | None = Field(
+        default=None, max_length=500, description="a brief: id or file name, or a unique prefix of either"
+    )
     topic: str | None = Field(
         default=None,
         description=f"summarise a topic across briefs: not blank, at most {MAX_QUESTION_CHARS} characters",
