@@ -45,7 +45,7 @@ app = typer.Typer(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders [default: ./corpus].")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders \\[default: ./corpus].")] = None,
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:

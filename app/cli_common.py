@@ -40,10 +40,12 @@ def shown(text: str) -> str:
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
+    typer.Option("--data-dir", help="Index folder \\[default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
-TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve [default: 5].")]
+TopK = Annotated[
+    int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve \\[default: 5].")
+]
 Docs = Annotated[
     list[str] | None,
     typer.Option("--doc", help="Only these briefs (id or file name, or a unique prefix of either); repeatable."),
@@ -57,7 +59,7 @@ Until = Annotated[str | None, typer.Option("--until", help="Only briefs publishe
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
 GeneratorOpt = Annotated[
     str | None,
-    typer.Option("--generator", help="extractive, openai or local [default: $BRIEFLENS_GENERATOR or extractive]."),
+    typer.Option("--generator", help="extractive, openai or local \\[default: $BRIEFLENS_GENERATOR or extractive]."),
 ]
 
 

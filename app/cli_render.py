@@ -49,7 +49,7 @@ def cite(citations: Iterable[Citation], notes: list[Citation]) -> str:
     return marks
 
 
-def print_notes(notes: Iterable[Citation], undated: str = "") -> None:
+def print_notes(notes: Iterable[Citation], undated: str = "undated") -> None:
     """The numbered references: brief, date (or `undated`), path and offsets of each quote."""
     for n, c in enumerate(notes, 1):
         date = c.date or undated

@@ -79,7 +79,7 @@ def summarize(
     ] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Summarise a topic across briefs instead.")] = None,
     bullets: Annotated[
-        int | None, typer.Option("--bullets", "-n", min=1, max=50, help="Sentences [default: 8].")
+        int | None, typer.Option("--bullets", "-n", min=1, max=50, help="Sentences \\[default: 8].")
     ] = None,
     filter_options: FilterOptions = NO_FILTERS,
     out_file: OutFile = None,
@@ -154,9 +154,8 @@ def draft(
         notes: list[Citation] = []
         for n, sub in enumerate(result.subsections, 1):
             flag = f" [yellow]⚠ {sub.flag}[/yellow]" if sub.flag else ""
-            out.print(
-                f"\n[bold]{n}. {sub.heading}[/bold]{flag} [dim]({len(sub.doc_ids)} briefs)[/dim]", highlight=False
-            )
+            briefs = f"{len(sub.doc_ids)} brief" + ("" if len(sub.doc_ids) == 1 else "s")
+            out.print(f"\n[bold]{n}. {shown(sub.heading)}[/bold]{flag} [dim]({briefs})[/dim]", highlight=False)
             print_sentences(sub.sentences, notes, bullet="")
         print_references(notes)
         print_gate(result)
