@@ -117,7 +117,10 @@ def _run_batch(lens: BriefLens, path: Path, top_k: int | None, filters: FilterSp
     for n, item_id, query in _read_batch(path):
         try:
             if query is None or item_id is None:
-                raise QueryError('expected a JSON object with "id" and "query" (a string)')
+                raise QueryError(
+                    'expected a JSON object with "id" and "query" (a string)',
+                    help='Each line of a --batch file is one JSON object: {"id": "q1", "query": "…"}.',
+                )
             print_json({"id": item_id, "results": contract.search_results(lens.search(query, top_k, filters))})
             continue
         except QueryError as e:

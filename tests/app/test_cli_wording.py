@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
+from app.cli_common import out
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from tests.conftest import CORPUS
 
@@ -69,7 +70,8 @@ def test_check_prints_the_threshold_as_everything_else_does(embedder: SentenceTr
     assert data["items"][0]["faithful"]
 
 
-def test_confusion_matrix_names_its_positive_class(data: Path, tmp_path: Path) -> None:
+def test_confusion_matrix_names_its_positive_class(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(out, "width", 200)  # the table's label on one line, whatever width the console began with
     rows = [
         {"id": "a", "source": "Prices rose 5% in May 2024.", "summary": "Prices rose 5% in May 2024.", "label": 1},
         {"id": "b", "source": "Prices rose 5% in May 2024.", "summary": "Prices fell 5% in May 2024.", "label": 0},
