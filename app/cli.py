@@ -21,6 +21,7 @@ from app.cli_common import (
     _lens,
     err,
     out,
+    shown,
     with_filters,
 )
 from app.cli_render import print_hits, print_json, show_answer, show_notes, stream_answer
@@ -34,6 +35,9 @@ from app.ui.launch import ui_command  # importing the web UI's launcher does not
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from retrieval.search.filters import FilterSpec
+    from retrieval.service import BriefLens
+
 app = typer.Typer(
     help="BriefLens: ask a corpus of analytical briefs and get answers whose every sentence cites an exact quote.",
     no_args_is_help=True,
@@ -44,7 +48,7 @@ app = typer.Typer(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders [default: ./corpus].")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders \\[default: ./corpus].")] = None,
     data_dir: DataDir = None,
     catalog_url: CatalogUrl = None,
     as_json: JsonOut = False,
@@ -67,9 +71,9 @@ def ingest(
 
             report = lens.ingest(paths, progress)
         for problem in report.problems:
-            err.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False)
+            err.print(f"[yellow]skipped:[/yellow] {shown(problem)}", highlight=False)
         for warning in report.warnings:
-            err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            err.print(f"[yellow]warning:[/yellow] {shown(warning)}", highlight=False)
         if as_json:
             print_json(contract.ingest_report(report))
         else:
@@ -87,19 +91,48 @@ def ingest(
             raise typer.Exit(1)
 
 
-def _read_batch(path: Path) -> list[tuple[str, str]]:
-    """Read {"id", "query"} lines; a malformed line is a clear error naming its number."""
-    items: list[tuple[str, str]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+def _read_batch(path: Path) -> list[tuple[int, str | None, str | None]]:
+    """Read {"id", "query"} lines as (line number, id, query); a malformed line has no query (and maybe no id)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as e:
+        err.print(f"[red]error:[/red] cannot read {shown(str(path))} ({e.strerror or e})", highlight=False)
+        raise typer.Exit(2) from e
+    items: list[tuple[int, str | None, str | None]] = []
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-            items.append((str(obj["id"]), str(obj["query"])))
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            err.print(f'[red]error:[/red] {path}:{n}: expected a JSON object with "id" and "query"', highlight=False)
-            raise typer.Exit(2) from e
+        except json.JSONDecodeError:
+            obj = None
+        item_id = str(obj["id"]) if isinstance(obj, dict) and obj.get("id") is not None else None
+        query = obj.get("query") if isinstance(obj, dict) else None
+        items.append((n, item_id, query if isinstance(query, str) else None))
     return items
+
+
+def _run_batch(lens: BriefLens, path: Path, top_k: int | None, filters: FilterSpec) -> bool:
+    """Print one JSON line per query: its results, or its error (the run goes on); True when every line worked."""
+    from retrieval import contract
+    from retrieval.errors import QueryError
+
+    ok = True
+    for n, item_id, query in _read_batch(path):
+        try:
+            if query is None or item_id is None:
+                raise QueryError(
+                    'expected a JSON object with "id" and "query" (a string)',
+                    help='Each line of a --batch file is one JSON object: {"id": "q1", "query": "…"}.',
+                )
+            print_json({"id": item_id, "results": contract.search_results(lens.search(query, top_k, filters))})
+            continue
+        except QueryError as e:
+            error = contract.ErrorInfo(code=contract.error_code(e), message=str(e), help=e.help or None)
+        ok = False
+        print_json(contract.BatchError(line=n, id=item_id, error=error).model_dump(mode="json"))
+        err.print(f"[red]error:[/red] {shown(str(path))}:{n}: {error.message}", highlight=False)
+    return ok
 
 
 @app.command()
@@ -123,8 +156,8 @@ def search(
     filters = filter_options.spec()
     with _lens(data_dir) as lens:
         if batch is not None:
-            for item_id, text in _read_batch(batch):
-                print_json({"id": item_id, "results": contract.search_results(lens.search(text, top_k, filters))})
+            if not _run_batch(lens, batch, top_k, filters):
+                raise typer.Exit(1)
             return
         assert query is not None
         hits = lens.search(query, top_k, filters)
@@ -217,6 +250,7 @@ def chat(
 @app.command()
 def documents(data_dir: DataDir = None, as_json: JsonOut = False) -> None:
     """List the indexed briefs: id, title, date, source and chunk count."""
+    from rich import box
     from rich.table import Table
 
     from retrieval import contract
@@ -226,15 +260,28 @@ def documents(data_dir: DataDir = None, as_json: JsonOut = False) -> None:
         if as_json:
             print_json([contract.document_info(d) for d in docs])
             return
-        table = Table("id", "title", "date", "source", "chunks")
+        # The source stays whole on one line (it is what --doc and `show` take): the title wraps instead, and a
+        # path too long for the terminal widens the table rather than being cut.
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("title", min_width=12)
+        table.add_column("date", no_wrap=True)
+        table.add_column("source", no_wrap=True)
+        table.add_column("chunks", no_wrap=True, justify="right")
         for d in docs:
-            table.add_row(d.doc_id[:12], d.title, d.date or "", d.source, str(d.n_chunks))
-        out.print(table)
+            table.add_row(d.doc_id[:12], shown(d.title), d.date or "", shown(d.source), str(d.n_chunks))
+        longest = max((len(shown(d.source)) for d in docs), default=0)
+        terminal = out.width  # print() never renders wider than the console, so widen it for this table
+        out.width = max(terminal, 12 + 12 + 10 + max(longest, 6) + 6 + 4 * 2)
+        try:
+            out.print(table)
+        finally:
+            out.width = terminal
 
 
 @app.command()
 def show(
-    doc_id: Annotated[str, typer.Argument(help="Document id, id prefix or file name.")],
+    doc_id: Annotated[str, typer.Argument(help="Document id or file name, or a unique prefix of either.")],
     data_dir: DataDir = None,
     as_json: JsonOut = False,
 ) -> None:
@@ -246,14 +293,14 @@ def show(
         if as_json:
             print_json(contract.document(doc))
             return
-        out.print(f"[bold]{doc.title}[/bold] [dim]{doc.id}[/dim]", highlight=False)
+        out.print(f"[bold]{shown(doc.title)}[/bold] [dim]{doc.id}[/dim]", highlight=False)
         out.print(
-            f"source: {doc.source}   date: {doc.date or 'unknown'}   characters: {len(doc.text)}",
+            f"source: {shown(doc.source)}   date: {doc.date or 'unknown'}   characters: {len(doc.text)}",
             highlight=False,
         )
         for section in doc.sections:
             out.print(
-                f"  {'  ' * (section.level - 1)}{section.title} [dim][{section.start}:{section.end}][/dim]",
+                f"  {'  ' * (section.level - 1)}{shown(section.title)} [dim][{section.start}:{section.end}][/dim]",
                 highlight=False,
             )
         out.print()

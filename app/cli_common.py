@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from retrieval.limits import MAX_K
+from retrieval.printable import printable
 
 if TYPE_CHECKING:
     from retrieval.search.filters import FilterSpec
@@ -30,9 +32,15 @@ if TYPE_CHECKING:
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+
+def shown(text: str) -> str:
+    """User-given text (a file name, a title) for rich output: one line, and never read as markup."""
+    return escape(printable(text))
+
+
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Index folder [default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
+    typer.Option("--data-dir", help="Index folder \\[default: $BRIEFLENS_DATA_DIR or ./.brieflens]."),
 ]
 CatalogUrl = Annotated[
     str | None,
@@ -43,10 +51,12 @@ CatalogUrl = Annotated[
     ),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the documented contract).")]
-TopK = Annotated[int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve [default: 5].")]
+TopK = Annotated[
+    int | None, typer.Option("-k", "--top-k", min=1, max=MAX_K, help="Passages to retrieve \\[default: 5].")
+]
 Docs = Annotated[
     list[str] | None,
-    typer.Option("--doc", help="Only these briefs (id, id prefix or file name); repeatable."),
+    typer.Option("--doc", help="Only these briefs (id or file name, or a unique prefix of either); repeatable."),
 ]
 Sources = Annotated[
     list[str] | None, typer.Option("--source", help="Only briefs whose path matches this glob; repeatable.")
@@ -57,7 +67,7 @@ Until = Annotated[str | None, typer.Option("--until", help="Only briefs publishe
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Ignore briefs published after DATE (undated briefs stay).")]
 GeneratorOpt = Annotated[
     str | None,
-    typer.Option("--generator", help="extractive, openai or local [default: $BRIEFLENS_GENERATOR or extractive]."),
+    typer.Option("--generator", help="extractive, openai or local \\[default: $BRIEFLENS_GENERATOR or extractive]."),
 ]
 
 
@@ -92,7 +102,7 @@ def _guard() -> Iterator[None]:
     try:
         yield
     except BriefLensError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {shown(str(e))}", highlight=False)
         if e.help:
             err.print(f"[dim]{e.help}[/dim]", highlight=False)
         raise typer.Exit(2) from e

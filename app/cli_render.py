@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from app.cli_common import err, out
+from app.cli_common import err, out, shown
 
 if TYPE_CHECKING:
     from retrieval.answer import Answer, AnswerSentence, GateReport
@@ -33,11 +33,11 @@ def print_note(note: str) -> None:
 def print_hits(hits: Iterable[ScoredChunk]) -> None:
     """Search results: rank, brief, offsets and score, section, and the passage's first 400 characters."""
     for rank, hit in enumerate(hits, 1):
-        where = f"{hit.source} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f}"
-        out.print(f"[bold]{rank}.[/bold] {hit.title} [dim]({where})[/dim]", highlight=False)
+        where = f"{shown(hit.source)} {hit.chunk.start}-{hit.chunk.end}, score {hit.score:.3f}"
+        out.print(f"[bold]{rank}.[/bold] {shown(hit.title)} [dim]({where})[/dim]", highlight=False)
         if hit.chunk.section:
-            out.print(f"   [italic]{hit.chunk.section}[/italic]", highlight=False)
-        out.print("   " + " ".join(hit.chunk.text.split())[:400], highlight=False)
+            out.print(f"   [italic]{shown(hit.chunk.section)}[/italic]", highlight=False)
+        out.print("   " + shown(" ".join(hit.chunk.text.split())[:400]), highlight=False)
 
 
 def cite(citations: Iterable[Citation], notes: list[Citation]) -> str:
@@ -49,12 +49,12 @@ def cite(citations: Iterable[Citation], notes: list[Citation]) -> str:
     return marks
 
 
-def print_notes(notes: Iterable[Citation], undated: str = "") -> None:
+def print_notes(notes: Iterable[Citation], undated: str = "undated") -> None:
     """The numbered references: brief, date (or `undated`), path and offsets of each quote."""
     for n, c in enumerate(notes, 1):
         date = c.date or undated
         dated = f", {date}" if date else ""
-        out.print(f"[dim][{n}] {c.title}{dated} — {c.source} [{c.start}:{c.end}][/dim]", highlight=False)
+        out.print(f"[dim][{n}] {shown(c.title)}{dated} — {shown(c.source)} [{c.start}:{c.end}][/dim]", highlight=False)
 
 
 def show_answer(result: Answer) -> None:

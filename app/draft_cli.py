@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli_common import NO_FILTERS, DataDir, FilterOptions, GeneratorOpt, JsonOut, _lens, err, out, with_filters
+from app.cli_common import (
+    NO_FILTERS,
+    DataDir,
+    FilterOptions,
+    GeneratorOpt,
+    JsonOut,
+    _lens,
+    err,
+    out,
+    shown,
+    with_filters,
+)
 from app.cli_render import print_gate, print_json, print_references, print_sentences
 
 if TYPE_CHECKING:
@@ -64,11 +75,11 @@ def _write(doc: Exportable, path: Path | None) -> None:
 @with_filters
 def summarize(
     doc_ref: Annotated[
-        str | None, typer.Argument(help="A brief: id, id prefix or file name.", show_default=False)
+        str | None, typer.Argument(help="A brief: id or file name, or a unique prefix of either.", show_default=False)
     ] = None,
     topic: Annotated[str | None, typer.Option("--topic", help="Summarise a topic across briefs instead.")] = None,
     bullets: Annotated[
-        int | None, typer.Option("--bullets", "-n", min=1, max=50, help="Sentences [default: 8].")
+        int | None, typer.Option("--bullets", "-n", min=1, max=50, help="Sentences \\[default: 8].")
     ] = None,
     filter_options: FilterOptions = NO_FILTERS,
     out_file: OutFile = None,
@@ -97,7 +108,7 @@ def summarize(
             return
         notes: list[Citation] = []
         for block in result.sections:
-            out.print(f"[bold]{block.title}[/bold] — {block.section or '(no section)'}", highlight=False)
+            out.print(f"[bold]{shown(block.title)}[/bold] — {shown(block.section or '(no section)')}", highlight=False)
             print_sentences(block.sentences, notes)
         print_references(notes)
         print_gate(result)
@@ -143,9 +154,8 @@ def draft(
         notes: list[Citation] = []
         for n, sub in enumerate(result.subsections, 1):
             flag = f" [yellow]⚠ {sub.flag}[/yellow]" if sub.flag else ""
-            out.print(
-                f"\n[bold]{n}. {sub.heading}[/bold]{flag} [dim]({len(sub.doc_ids)} briefs)[/dim]", highlight=False
-            )
+            briefs = f"{len(sub.doc_ids)} brief" + ("" if len(sub.doc_ids) == 1 else "s")
+            out.print(f"\n[bold]{n}. {shown(sub.heading)}[/bold]{flag} [dim]({briefs})[/dim]", highlight=False)
             print_sentences(sub.sentences, notes, bullet="")
         print_references(notes)
         print_gate(result)
@@ -171,7 +181,9 @@ def compare(
             return
         notes: list[Citation] = []
         for column in result.columns:
-            out.print(f"[bold]{column.title}[/bold] [dim]({column.date or 'undated'}, {column.source})[/dim]")
+            out.print(
+                f"[bold]{shown(column.title)}[/bold] [dim]({column.date or 'undated'}, {shown(column.source)})[/dim]"
+            )
             print_sentences(column.sentences, notes)
         for d in result.disagreements:
             out.print(

@@ -32,7 +32,7 @@ JudgeOpt = Annotated[
     typer.Option(
         "--judge",
         help="offline (the rules; also named rules), support (the trained model) or llm (the BRIEFLENS_LLM_* endpoint) "
-        "[default: $BRIEFLENS_JUDGE or offline].",
+        "\\[default: $BRIEFLENS_JUDGE or offline].",
     ),
 ]
 OutDir = Annotated[Path | None, typer.Option("--out", help="Write report.json and report.html into this folder.")]
@@ -70,7 +70,9 @@ def _finish(report: Report, out_dir: Path | None, as_json: bool) -> None:
             table.add_row(name, "–" if value is None else str(value))
     for name in ("confusion_matrix", "latency"):
         if name in report.metrics:
-            table.add_row(name, ", ".join(f"{k} {v}" for k, v in report.metrics[name].items()))
+            # The matrix's classes are otherwise unnamed: tp/fn are faithful items, fp/tn unfaithful ones.
+            label = "confusion_matrix (positive = faithful)" if name == "confusion_matrix" else name
+            table.add_row(label, ", ".join(f"{k} {v}" for k, v in report.metrics[name].items()))
     out.print(table)
     _print_unsupported(report.items)
 
@@ -194,7 +196,7 @@ def check_command(
             out.print(f"  [dim]best quote [{s.start}:{s.end}]: {s.quote}[/dim]", highlight=False)
         verdict_word = "faithful" if verdict.faithful else "NOT faithful"
         out.print(
-            f"{verdict_word} (score {verdict.score:.2f}, judge {judge.name}, threshold {judge_threshold(judge):.2f})"
+            f"{verdict_word} (score {verdict.score:.2f}, judge {judge.name}, threshold {judge_threshold(judge):.3f})"
         )
         out.print(statement(judge.name), style="dim", highlight=False)
     if not verdict.faithful:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from app.cli_common import DataDir, _guard, _settings, err
+from app.cli_common import DataDir, _guard, _settings, err, out
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -30,4 +31,9 @@ def serve_command(
                 highlight=False,
             )
         app = create_app(settings)
+    # Like `ui`: say where it listens (the model loads before uvicorn's own lines appear).
+    shown_host = f"[{host}]" if ":" in host else host
+    key = "API key required (X-API-Key)" if settings.api_key is not None else "no API key"
+    out.print(f"BriefLens API: http://{shown_host}:{port}  (docs at /docs; {key}; Ctrl-C to stop)", highlight=False)
+    sys.stdout.flush()
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), server_header=False)

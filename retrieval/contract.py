@@ -7,6 +7,7 @@ API declares the same models as its response models (app.api.schemas re-exports 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,16 +20,40 @@ from retrieval.ingest.sync import IngestReport
 
 __all__ = [
     "Answer",
+    "BatchError",
     "DocumentDetail",
     "DocumentInfo",
+    "ErrorInfo",
     "IngestResult",
     "SearchResult",
     "answer",
     "document",
     "document_info",
+    "error_code",
     "ingest_report",
     "search_results",
 ]
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: a stable snake_case code, a sentence for people and, sometimes, what to do."""
+
+    code: str
+    message: str
+    help: str | None = None
+
+
+class BatchError(BaseModel):
+    """A `search --batch` line that could not be answered: its line number, its id when it had one, the error."""
+
+    line: int
+    id: str | None
+    error: ErrorInfo
+
+
+def error_code(error: Exception) -> str:
+    """snake_case of the error class: DocumentNotFound -> document_not_found."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 class _Ranked(BaseModel):

@@ -210,7 +210,11 @@ class BriefLens:
         them; with `topic`, the retrieval `filters` apply. Give exactly one of `ref` and `topic`.
         """
         if (ref is None) == (topic is None):
-            raise QueryError("give a document or a topic to summarise (exactly one)")
+            raise QueryError(
+                "give a document or a topic to summarise (exactly one)",
+                help="Name one brief (id, id prefix or file name: `summarize BRIEF`, or the API's `doc`) "
+                "or give a topic (`--topic`, or `topic`), not both.",
+            )
         weights, n = weights_from(self.settings), bullets or self.settings.summary_bullets
         if ref is not None:
             doc = self.document(ref)

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from retrieval.limits import MAX_K
+from retrieval.limits import MAX_K, MAX_QUESTION_CHARS
 
 # Arithmetic of bulk encoding (ingest-sized calls); "auto" picks bfloat16 where the CPU computes it natively.
 Precision = Literal["auto", "float32", "bfloat16"]
@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # Answer only with sentences holding the question's expected answer type and names (support/answerability).
     answer_check: bool = True
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
-    max_question_chars: int = Field(default=2000, ge=10)
+    max_question_chars: int = Field(default=MAX_QUESTION_CHARS, ge=10, le=MAX_QUESTION_CHARS)
 
     generator: Literal["extractive", "openai", "local"] = "extractive"
     # --- generation (issue 10) ---

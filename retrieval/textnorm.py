@@ -29,6 +29,11 @@ def normalize(text: str) -> str:
     return _WS.sub(" ", text.translate(_QUOTES)).strip()
 
 
+def one_line(text: str) -> str:
+    """Collapse whitespace runs (line wraps) to one space; every other character stays the source's."""
+    return " ".join(text.split())
+
+
 def _normalized_with_map(text: str) -> tuple[str, list[int]]:
     """Normalise `text` and return, for each output character, its index in the input."""
     out: list[str] = []

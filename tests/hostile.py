@@ -89,6 +89,21 @@ def make_hostile_corpus(root: Path, big_mb: int = 50) -> dict[str, Expect]:
         Expect("indexed", "not valid UTF-8", needle="Steel tariffs rose"),
     )
 
+    # A PDF whose cross-reference table is wrong: pypdf repairs it (and would print its own WARNING lines).
+    damaged = make_pdf([["Sonar Report", "Towed arrays detect quiet submarines at long range."]])
+    put(
+        "damaged.pdf",
+        damaged.replace(b"startxref\n", b"startxref\n9"),
+        Expect("indexed", "damaged PDF", "Towed arrays"),
+    )
+    # A file name with a newline and an escape character: every line printed about it stays one line.
+    put(
+        "two\nlines\x1b[31m.txt",
+        b"Odd Name Brief\nControl characters in names are escaped.\n",
+        Expect("indexed", needle="escaped"),
+    )
+    put("worse\nname.txt", b"", Expect("problem", "empty file"))
+
     put("empty.txt", b"", Expect("problem", "empty file"))
     put("blank.md", b" \n\t\n  ", Expect("problem", "empty file"))
     put("binary.txt", bytes(rng.randrange(256) for _ in range(64 * 1024)), Expect("problem", "binary file"))
@@ -114,6 +129,7 @@ def make_hostile_corpus(root: Path, big_mb: int = 50) -> dict[str, Expect]:
 
     # Symlinks: a directory loop (not followed), a two-file loop and a dangling link (reported).
     (root / "loop").symlink_to(".", target_is_directory=True)
+    expect["loop"] = Expect("problem", "symbolic link loop")
     (root / "a.txt").symlink_to("b.txt")
     (root / "b.txt").symlink_to("a.txt")
     expect["a.txt"] = Expect("problem", "cannot read")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import errors, routes_admin, routes_documents, routes_query, routes_writing
 from app.api.openai_compat import create_openai_app
+from app.api.schemas import IngestRequest
 from app.api.security import API_KEY_HEADER, BodyLimit, api_key_check
 from app.api.state import ApiState
 from retrieval.settings import Settings
@@ -65,9 +66,26 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", API_KEY_HEADER, "Authorization"],
         )
+    _declare_ingest_body(app)
     app.add_middleware(
         BodyLimit,
         max_json=settings.api_max_body_kb * 1024,
         max_upload=int(settings.api_max_upload_mb * 2**20),
     )
     return app
+
+
+def _declare_ingest_body(app: FastAPI) -> None:
+    """Add IngestRequest to the OpenAPI components: /ingest reads its body itself (JSON or multipart), so
+    FastAPI never sees the model, yet the operation's requestBody refers to it."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["IngestRequest"] = IngestRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.state import ConversationNotFound
+from retrieval.contract import ErrorInfo, error_code
 from retrieval.errors import (
     BriefLensError,
     ConfigError,
@@ -21,12 +22,21 @@ from retrieval.errors import (
     IngestBusy,
     LoadError,
     ModelError,
+    StoreError,
 )
 
 log = logging.getLogger(__name__)
 
+
+class Unauthorized(BriefLensError):
+    """The API key is missing or wrong."""
+
+    help = "Send the server's key (BRIEFLENS_API_KEY) in the X-API-Key header."
+
+
 # The core knows nothing of HTTP: the mapping lives here. Subclasses match their nearest listed base.
 STATUS: dict[type[BriefLensError], int] = {
+    Unauthorized: 401,
     DocumentNotFound: 404,
     ConversationNotFound: 404,
     IngestBusy: 409,
@@ -34,7 +44,10 @@ STATUS: dict[type[BriefLensError], int] = {
     LoadError: 422,
     ConfigError: 503,
     ModelError: 503,
+    StoreError: 503,
 }
+# A store that cannot be reached is the server's trouble, not the request's: its code says so.
+CODES: dict[type[BriefLensError], str] = {StoreError: "store_unavailable"}
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -46,14 +59,6 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
 }
-
-
-class ErrorInfo(BaseModel):
-    """What went wrong: a stable snake_case code, a sentence for people and, sometimes, what to do."""
-
-    code: str
-    message: str
-    help: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -72,7 +77,7 @@ _WHEN: dict[int, str] = {
     415: "An upload whose file name or type is not allowed",
     422: "The body does not match the schema",
     500: "An unexpected fault; the details are in the server log, never in the response",
-    503: "The configured model or generator back-end is unavailable",
+    503: "The configured model, generator back-end or vector store (Chroma server) is unavailable",
 }
 
 
@@ -98,8 +103,11 @@ def status_of(error: BriefLensError) -> int:
 
 
 def code_of(error: BriefLensError) -> str:
-    """snake_case of the error class: DocumentNotFound -> document_not_found."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+    """The error's code: snake_case of its class (DocumentNotFound -> document_not_found) unless CODES names it."""
+    for cls in type(error).__mro__:
+        if cls in CODES:
+            return CODES[cls]
+    return error_code(error)
 
 
 def _brieflens(_: Request, exc: Exception) -> JSONResponse:
@@ -107,10 +115,22 @@ def _brieflens(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code_of(exc), str(exc), exc.help), status_code=status_of(exc))
 
 
-def _http(_: Request, exc: Exception) -> JSONResponse:
+def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API serves at this path, from its OpenAPI paths (Starlette's 405 names one route's only)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/}]+\}", "[^/]+", template), request.url.path):
+            methods |= {m.upper() for m in operations}
+    return sorted(methods)
 
 
 def _validation(_: Request, exc: Exception) -> JSONResponse:

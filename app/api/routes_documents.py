@@ -99,7 +99,7 @@ def documents(request: Request) -> Any:
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail)
 def document(doc_id: str, request: Request) -> Any:
-    """One brief (id, unique id prefix or file name): text, metadata and sections with character offsets."""
+    """One brief (id or file name, or a unique prefix of either): text, metadata and sections with character offsets."""
     return contract.document(state(request).reader.document(doc_id))
 
 

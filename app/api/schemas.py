@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from eval.datasets import QuestionCase, SummaryCase
 from retrieval.contract import Answer, DocumentDetail, DocumentInfo, IngestResult, SearchResult
-from retrieval.limits import MAX_K
+from retrieval.limits import MAX_K, MAX_QUESTION_CHARS
 from retrieval.search.filters import FilterSpec
 
 __all__ = [
@@ -21,7 +22,9 @@ __all__ = [
     "DocumentDetail",
     "DocumentInfo",
     "DraftRequest",
+    "EvaluateQuestions",
     "EvaluateRequest",
+    "EvaluateSummaries",
     "Filters",
     "Generator",
     "Health",
@@ -32,7 +35,21 @@ __all__ = [
     "SummarizeRequest",
 ]
 
-Query = Field(min_length=1, max_length=10_000, description="the question or search text")
+# Not enforced by the schema: the core checks blank and over-long text, so each is one 400 with one message.
+Query = Field(
+    description=f"the question or search text: not blank, at most {MAX_QUESTION_CHARS} characters (else 400)",
+    json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+)
+
+
+def _iso_date(value: object) -> object:
+    """A date must be written as YYYY-MM-DD: a number (read as a Unix time) is a typo, not a date."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("expected a date as a YYYY-MM-DD string")
+    return value
+
+
+IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 TopK = Field(default=None, ge=1, le=MAX_K, description="passages to retrieve [default: the top_k setting]")
 
 
@@ -48,9 +65,9 @@ class Filters(Request):
     doc: list[str] = Field(default=[], max_length=100, description="document ids, id prefixes or file names")
     source: list[str] = Field(default=[], max_length=100, description="globs on the path as ingested")
     section: str | None = Field(default=None, max_length=500, description="heading path contains this text")
-    since: dt.date | None = None
-    until: dt.date | None = None
-    as_of: dt.date | None = Field(default=None, description="ignore briefs published after this date")
+    since: IsoDate = None
+    until: IsoDate = None
+    as_of: IsoDate = Field(default=None, description="ignore briefs published after this date")
 
     def spec(self) -> FilterSpec:
         """The core's filter spec."""
@@ -63,7 +80,7 @@ class SearchRequest(Request):
     query: str = Query
     k: int | None = TopK
     filters: Filters = Filters()
-    stream: bool = Field(default=False, description="server-sent events: one `result` per passage, then `done`")
+    stream: StrictBool = Field(default=False, description="server-sent events: one `result` per passage, then `done`")
 
 
 class AskRequest(Request):
@@ -72,7 +89,7 @@ class AskRequest(Request):
     question: str = Query
     k: int | None = TopK
     filters: Filters = Filters()
-    stream: bool = Field(
+    stream: StrictBool = Field(
         default=False, description="server-sent events: `token`s, each verified `sentence`, `note`s, then `answer`"
     )
 
@@ -84,7 +101,9 @@ class ChatRequest(Request):
     conversation_id: str | None = Field(default=None, max_length=64)
     k: int | None = TopK
     filters: Filters = Filters()
-    stream: bool = Field(default=False, description="server-sent events as for /ask; the `answer` is this turn's JSON")
+    stream: StrictBool = Field(
+        default=False, description="server-sent events as for /ask; the `answer` is this turn's JSON"
+    )
 
 
 Format: Any = Field(
@@ -95,8 +114,14 @@ Format: Any = Field(
 class SummarizeRequest(Request):
     """POST /summarize: exactly one of `doc` and `topic`."""
 
-    doc: str | None = Field(default=None, max_length=500, description="a brief: id, id prefix or file name")
-    topic: str | None = Field(default=None, max_length=10_000, description="summarise a topic across briefs")
+    doc: str | None = Field(
+        default=None, max_length=500, description="a brief: id or file name, or a unique prefix of either"
+    )
+    topic: str | None = Field(
+        default=None,
+        description=f"summarise a topic across briefs: not blank, at most {MAX_QUESTION_CHARS} characters",
+        json_schema_extra={"maxLength": MAX_QUESTION_CHARS},
+    )
     bullets: int | None = Field(
         default=None, ge=1, le=50, description="sentences [default: the summary_bullets setting]"
     )
@@ -112,7 +137,7 @@ class DraftRequest(Request):
 
     title: str = Field(min_length=1, max_length=1000, description='e.g. "Hardware sovereignty and export controls"')
     guidance: str = Field(default="", max_length=10_000, description="what the section should cover")
-    outline_only: bool = False
+    outline_only: StrictBool = False
     filters: Filters = Filters()
     format: Literal["json", "md", "docx"] = Format
 
@@ -120,7 +145,10 @@ class DraftRequest(Request):
 class CompareRequest(Request):
     """POST /compare."""
 
-    topic: str = Field(min_length=1, max_length=10_000, description="what to compare the briefs on")
+    topic: str = Field(
+        description=f"what to compare the briefs on: not blank, at most {MAX_QUESTION_CHARS} characters",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+    )
     filters: Filters = Filters()
 
 
@@ -130,12 +158,24 @@ class IngestRequest(Request):
     paths: list[str] = Field(default=[], max_length=1000, description="empty: the corpus folder")
 
 
-class EvaluateRequest(Request):
-    """POST /evaluate: cases in the schema of `brieflens eval questions|summaries` files, one object each."""
+class EvaluateQuestions(Request):
+    """POST /evaluate of questions: cases in the schema of `brieflens eval questions` files."""
 
-    kind: Literal["questions", "summaries"]
-    cases: list[dict[str, Any]] = Field(min_length=1)
+    kind: Literal["questions"]
+    cases: list[QuestionCase] = Field(min_length=1)
     k: int | None = TopK
+
+
+class EvaluateSummaries(Request):
+    """POST /evaluate of summaries (or answers): cases in the schema of `brieflens eval summaries` files."""
+
+    kind: Literal["summaries"]
+    cases: list[SummaryCase] = Field(min_length=1)
+    k: int | None = TopK
+
+
+# One body, told apart by `kind`: each case list is declared in OpenAPI with its own schema.
+EvaluateRequest = Annotated[EvaluateQuestions | EvaluateSummaries, Field(discriminator="kind")]
 
 
 class ChatResponse(BaseModel):
@@ -170,12 +210,13 @@ class Generator(BaseModel):
 
 
 class Health(BaseModel):
-    """GET /health."""
+    """GET /health: `degraded` (with status 503) when the vector store cannot be reached."""
 
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
     documents: int
-    chunks: int
+    chunks: int | None = Field(description="null when the vector store cannot be reached")
     embedding_model: str
     generator: Generator
     ingesting: bool
     progress: dict[str, Any] | None
+    problems: list[str] = Field(default=[], description="why the status is `degraded`")

@@ -8,11 +8,11 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from fastapi import HTTPException, Request, Security
+from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import error_body
+from app.api.errors import Unauthorized, error_body
 from retrieval.ingest.loaders import LOADERS
 from retrieval.settings import Settings
 
@@ -41,7 +41,7 @@ def sent_key(headers: Mapping[str, str]) -> str | None:
 def require_api_key(settings: Settings, key: str | None) -> None:
     """401 unless the configured API key was sent; open when none is configured."""
     if not key_ok(settings, key):
-        raise HTTPException(status_code=401, detail=f"a valid {API_KEY_HEADER} header is required")
+        raise Unauthorized(f"a valid {API_KEY_HEADER} header is required")
 
 
 async def api_key_check(request: Request, key: str | None = Security(_api_key_scheme)) -> None:

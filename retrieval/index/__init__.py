@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from retrieval.chunk import Chunk
 from retrieval.errors import IndexStateError
-from retrieval.index.catalog import Catalog
+from retrieval.index.catalog import Catalog, manifest_id
 from retrieval.index.embedders import make_embedder
 from retrieval.index.embedding import Embedder, Vectors
 from retrieval.index.store import ChunkStore, open_client
@@ -38,7 +38,7 @@ class Index:
         if self._store is None:
             s = self.settings
             client = open_client(s.data_dir, s.chroma_url, s.chroma_timeout_s)
-            self._store = ChunkStore(client, s.collection, s.embedding_model)
+            self._store = ChunkStore(client, s.collection, s.embedding_model, manifest_id(self.catalog))
         return self._store
 
     def exact_search(

@@ -6,6 +6,7 @@ Two back-ends implement it: `SqliteCatalog` (embedded, one machine; the default)
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -158,3 +159,15 @@ class Catalog(Protocol):
 
     def remove_path(self, path: str) -> None:
         """Atomically forget a file and, if no other file holds it, its document and chunks."""
+
+
+def manifest_id(catalog: Catalog) -> str:
+    """The catalog's own id, made on first use: the Chroma collection records which catalog writes it.
+
+    A shared PostgreSQL catalog has one id for all its servers, so they may share one collection.
+    """
+    found = catalog.get_meta("manifest_id")
+    if found is None:
+        found = uuid.uuid4().hex
+        catalog.set_meta("manifest_id", found)
+    return found

@@ -77,7 +77,7 @@ def _calls(action: str) -> Iterator[None]:
 class ChunkStore:
     """One Chroma collection holding our own embeddings (never Chroma's default embedding function)."""
 
-    def __init__(self, client: Any, name: str, embedding_model: str) -> None:
+    def __init__(self, client: Any, name: str, embedding_model: str, manifest: str | None = None) -> None:
         self.client = client
         with _calls("opening the collection"):
             self.collection = client.get_or_create_collection(
@@ -91,8 +91,27 @@ class ChunkStore:
             raise IndexStateError(
                 f"collection {name!r} was built with {built_with!r}, settings ask for {embedding_model!r}"
             )
+        if manifest is not None:
+            self._claim(name, manifest)
         with _calls("reading the batch size"):
             self.max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
+
+    def _claim(self, name: str, manifest: str) -> None:
+        """Record which manifest writes this collection; refuse one written by another (two catalogs would disagree)."""
+        metadata = dict(self.collection.metadata or {})
+        owner = metadata.get("manifest")
+        if owner == manifest:
+            return
+        if owner is not None:
+            raise IndexStateError(
+                f"collection {name!r} is written by another BriefLens data directory (manifest {owner}); "
+                "two data directories on one collection would serve passages the other has deleted",
+                help="give each data directory its own collection (BRIEFLENS_COLLECTION), "
+                "or point every server at the same data directory",
+            )
+        metadata["manifest"] = manifest
+        with _calls("claiming the collection"):
+            self.collection.modify(metadata=metadata)
 
     def count(self) -> int:
         """Number of chunks in the collection."""

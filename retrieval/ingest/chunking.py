@@ -51,6 +51,9 @@ def _segments(doc: Document) -> list[tuple[int, int, str]]:
         # whose text happens to equal the title is still a passage.
         if body and not (cut not in heading_ends and body == doc.title):
             segments.append((start, end, doc.section_at(cut)))
+    if not segments and doc.text[doc.body_start :].strip():
+        # A one-line note (or headings only): its title is all it says, and any non-empty text must be findable.
+        segments.append((doc.body_start, len(doc.text), doc.section_at(doc.body_start)))
     return segments
 
 

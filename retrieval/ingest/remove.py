@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.index import Index
+from retrieval.ingest.sync import flush_pending
 
 
 @dataclass
@@ -40,10 +41,6 @@ def remove_document(index: Index, doc_id: str, owned: Path | None = None) -> Rem
     index.catalog.mark_pending(index.catalog.chunk_ids(doc_id))
     for row in rows:
         index.catalog.remove_path(row.path)
-    # Not ingest.recover: that logs these deliberate removals as an interrupted ingest.
-    orphans = index.catalog.orphans()
-    if orphans:
-        index.store.delete(orphans)
-    index.catalog.clear_pending()
-    report.chunks_removed = len(orphans)
+    # Not sync.recover: that logs these deliberate removals as an interrupted ingest.
+    report.chunks_removed = flush_pending(index)
     return report

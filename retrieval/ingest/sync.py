@@ -14,6 +14,7 @@ from retrieval.errors import LoadError
 from retrieval.index import MIXED, Index
 from retrieval.index.catalog import FileRow
 from retrieval.ingest.chunking import chunk_document, embedding_text
+from retrieval.printable import printable
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,11 @@ def _walk(root: Path, shown: str, problems: list[str]) -> Iterator[_Found]:
         onerror=lambda e: problems.append(f"{e.filename}: cannot list ({e.strerror})"),
     ):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:
+            if (Path(dirpath) / name).is_symlink():
+                problems.append(
+                    _linked_folder(Path(dirpath) / name, str(Path(shown) / Path(dirpath, name).relative_to(root)))
+                )
         for name in sorted(filenames):
             full = Path(dirpath) / name
             if name.startswith(".") or not supported(full):
@@ -78,6 +84,18 @@ def _walk(root: Path, shown: str, problems: list[str]) -> Iterator[_Found]:
                 problems.append(f"{shown_path}: cannot read ({e.strerror})")
                 continue
             yield _Found(str(full.resolve()), shown_path, st.st_size, st.st_mtime_ns)
+
+
+def _linked_folder(link: Path, shown: str) -> str:
+    """The one line for a symbolic link to a folder, which the walk never follows."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return f"{shown}: broken symbolic link to a folder; skipped"
+    here = link.parent.resolve()
+    if target == here or target in here.parents:
+        return f"{shown}: symbolic link loop (points back to a folder that holds it); skipped"
+    return f"{shown}: symbolic link to a folder, not followed; ingest {target} itself to include it"
 
 
 def scan(paths: Sequence[Path], report: IngestReport) -> list[_Found]:
@@ -102,14 +120,21 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
     return False
 
 
-def recover(index: Index) -> int:
-    """Finish an interrupted ingest: delete chunks Chroma may hold that no committed document owns."""
+def flush_pending(index: Index) -> int:
+    """Delete the chunks Chroma may hold that no committed document owns, and clear the write-ahead list."""
     orphans = index.catalog.orphans()
     if orphans:
         index.store.delete(orphans)
-        log.warning("recovered from an interrupted ingest: removed %d uncommitted chunks", len(orphans))
     index.catalog.clear_pending()
     return len(orphans)
+
+
+def recover(index: Index) -> int:
+    """Finish an interrupted ingest (pending rows left at start-up), saying so."""
+    removed = flush_pending(index)
+    if removed:
+        log.warning("recovered from an interrupted ingest: removed %d uncommitted chunks", removed)
+    return removed
 
 
 def _commit(
@@ -142,7 +167,7 @@ def _commit(
     dates = {doc.id: int(doc.date.strftime("%Y%m%d")) for _, doc, _ in batch if doc.date}
     index.store.upsert(chunks, vectors, dates)
     index.catalog.commit_documents(batch, dict(zip((c.id for c in chunks), vectors, strict=True)))
-    recover(index)
+    flush_pending(index)  # the replaced versions' chunks: a deliberate change, not a recovery
     report.chunks_embedded += len(chunks)
 
 
@@ -160,6 +185,10 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
     if switching:
         index.catalog.set_meta("embedding", MIXED if known else index.embedding_id)
     resync = switching or index.catalog.get_meta("signature") != index.signature
+    if not known:
+        # Nothing indexed yet, so nothing was chunked another way: recording the signature before the first
+        # batch commits means a crash in a first ingest keeps the committed documents (at most one batch lost).
+        index.catalog.set_meta("signature", index.signature)
     found = scan(paths, report)
     by_doc = {row.doc_id: row for row in known.values()}
     present = {f.path for f in found}
@@ -205,10 +234,13 @@ def ingest(index: Index, paths: Sequence[Path], progress: Progress | None = None
             ids = index.catalog.chunk_ids(row.doc_id)
             index.catalog.mark_pending(ids)
             index.catalog.remove_path(path)
-            report.chunks_removed += recover(index)
+            report.chunks_removed += flush_pending(index)
             report.removed.append(row.source)
     index.catalog.set_meta("signature", index.signature)
     _backfill_vectors(index)
+    # A message is one line: a file name holding a newline or an escape sequence must not split or restyle it.
+    report.problems = [printable(p) for p in report.problems]
+    report.warnings = [printable(w) for w in report.warnings]
     return report
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict
 
 from retrieval.chunk import ScoredChunk
@@ -35,12 +36,21 @@ class BriefLensRetriever(BaseRetriever):
         """The fields as the core library's FilterSpec."""
         return FilterSpec(self.docs, self.sources, self.section, self.since, self.until, self.as_of)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        """Search the index; the core raises BriefLensError on an empty query or index."""
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        """Search the index (`invoke(query, k=n)` overrides the field); the core raises BriefLensError on an empty
+        query or index."""
         lens: BriefLens = self.lens
         spec = self.filter_spec()
-        hits = lens.search(query, self.k, None if spec.empty else spec)
+        hits = lens.search(query, self.k if k is None else k, None if spec.empty else spec)
         return [to_lc_document(hit) for hit in hits]
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[LCDocument]:
+        """The search in a worker thread (the core is synchronous), with the same `k` override."""
+        return await run_in_executor(None, self._get_relevant_documents, query, run_manager=run_manager.get_sync(), k=k)
 
 
 def to_lc_document(hit: ScoredChunk) -> LCDocument:

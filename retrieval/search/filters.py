@@ -36,19 +36,24 @@ class Filters:
     sections: tuple[str, ...] | None = None
 
 
+def _matches(ref: str, docs: dict[str, DocInfo]) -> set[str]:
+    """Documents `ref` names exactly (id, source path, file name or stem), else those it begins (id or file name)."""
+    exact = {d.doc_id for d in docs.values() if ref in (d.doc_id, d.source, Path(d.source).name, Path(d.source).stem)}
+    if exact or not ref:
+        return exact
+    # A prefix of the file name is what the `documents` table invites one to type ("000", "004_6515").
+    return {d.doc_id for d in docs.values() if d.doc_id.startswith(ref) or Path(d.source).name.startswith(ref)}
+
+
 def resolve_refs(refs: tuple[str, ...] | list[str], docs: dict[str, DocInfo]) -> tuple[str, ...]:
-    """Turn ids, unique id prefixes, file names, stems or source paths into document ids."""
+    """Turn ids, file names, stems or source paths, or a unique prefix of an id or file name, into document ids."""
     resolved: list[str] = []
     for ref in refs:
-        matches = [
-            d.doc_id
-            for d in docs.values()
-            if d.doc_id.startswith(ref) or ref in (d.source, Path(d.source).name, Path(d.source).stem)
-        ]
-        if len(set(matches)) != 1:
+        matches = _matches(ref, docs)
+        if len(matches) != 1:
             reason = "matches several documents" if matches else "matches no indexed document"
             raise DocumentNotFound(f"{ref!r} {reason}")
-        resolved.append(matches[0])
+        resolved.append(matches.pop())
     return tuple(resolved)
 
 

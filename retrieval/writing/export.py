@@ -10,7 +10,7 @@ from pathlib import Path
 from retrieval.answer import AnswerSentence
 from retrieval.citation import Citation
 from retrieval.errors import ExportError
-from retrieval.textnorm import normalize
+from retrieval.textnorm import one_line
 from retrieval.writing.draft import ReportDraft, Source, sources
 from retrieval.writing.summarize import Summary
 
@@ -57,7 +57,7 @@ def from_summary(summary: Summary, title: str) -> Exportable:
 def reference(n: int, c: Citation) -> str:
     """The text of reference n: the quote, the brief's title and date, and where the quote is."""
     dated = c.date or "undated"
-    return f"“{normalize(c.quote)}” — {c.title}, {dated}. {c.source}, characters {c.start}–{c.end}."
+    return f"“{one_line(c.quote)}” — {c.title}, {dated}. {c.source}, characters {c.start}–{c.end}."
 
 
 def numbered(blocks: Sequence[Block]) -> list[Citation]:
@@ -87,7 +87,7 @@ def to_markdown(doc: Exportable) -> str:
     lines += ["## Sources", ""]
     for src in doc.sources:
         lines.append(f"- **{src.title}** ({src.date or 'undated'}) — `{src.source}`")
-        lines += [f"  - “{normalize(q.quote)}”" for q in src.quotes]
+        lines += [f"  - “{one_line(q.quote)}”" for q in src.quotes]
     lines.append("")
     lines += [f"[^{i}]: {reference(i, c)}" for i, c in enumerate(numbered(doc.blocks), 1)]
     return "\n".join(lines) + "\n"
@@ -132,7 +132,7 @@ def write_docx(doc: Exportable, path: Path) -> None:
     for src in doc.sources:
         out.add_paragraph(xml_safe(f"{src.title} ({src.date or 'undated'}) — {src.source}"), style="List Bullet")
         for q in src.quotes:
-            out.add_paragraph(xml_safe(f"“{normalize(q.quote)}”"), style="List Bullet 2")
+            out.add_paragraph(xml_safe(f"“{one_line(q.quote)}”"), style="List Bullet 2")
     out.save(str(path))
 
 

@@ -55,7 +55,8 @@ class Candidate:
             date=self.doc.date,
             section=self.section,
         )
-        return AnswerSentence(text=normalize(self.quote), citations=(citation,), support=round(support, 4))
+        # The quote itself, typographic quotes and all: a summary promises the source's own words.
+        return AnswerSentence(text=self.quote, citations=(citation,), support=round(support, 4))
 
 
 def _is_heading(doc: Document, start: int, quote: str) -> bool:

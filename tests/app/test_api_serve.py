@@ -60,3 +60,5 @@ def test_serve_over_http(tmp_path: Path, corpus_copy: Path) -> None:
         server.wait(30)
     # uvicorn shuts down cleanly on SIGTERM, then re-raises the signal it caught.
     assert server.returncode in (0, -signal.SIGTERM)
+    printed = server.stdout.read() if server.stdout else ""
+    assert printed.startswith(f"BriefLens API: {base}  (docs at /docs; API key required (X-API-Key)")

@@ -72,11 +72,28 @@ def test_search_batch(runner: CliRunner, data: Path, tmp_path: Path) -> None:
     assert all(len(line["results"]) == 2 and line["results"][0].keys() >= SEARCH_KEYS for line in lines)
 
 
-def test_search_batch_rejects_malformed_lines(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+def test_search_batch_answers_good_lines_and_reports_each_bad_one(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
     batch = tmp_path / "bad.jsonl"
-    batch.write_text('{"id": "a", "query": "ok"}\nnot json\n')
-    result = runner.invoke(app, ["search", "--batch", str(batch), "--data-dir", str(data)])
-    assert result.exit_code == 2 and "bad.jsonl:2" in result.stderr
+    batch.write_text(
+        '{"id": "a", "query": "State Grid robots"}\n'
+        "not json\n"
+        '{"id": "b", "query": "   "}\n'
+        '{"id": "c"}\n'
+        f'{{"id": "d", "query": "{"x" * 2001}"}}\n'
+        '{"id": "e", "query": "Saudi investment"}\n'
+    )
+    result = runner.invoke(app, ["search", "--batch", str(batch), "-k", "2", "--data-dir", str(data)])
+    assert result.exit_code == 1, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line.get("id") for line in lines] == ["a", None, "b", "c", "d", "e"]
+    assert len(lines[0]["results"]) == 2 and len(lines[5]["results"]) == 2
+    for line, n in zip(lines[1:5], (2, 3, 4, 5), strict=True):
+        assert line.keys() == {"line", "id", "error"} and line["line"] == n
+        assert line["error"]["code"] == "query_error" and line["error"]["message"]
+    assert "empty" in lines[2]["error"]["message"] and "limit is 2000" in lines[4]["error"]["message"]
+    assert [f"bad.jsonl:{n}:" in result.stderr for n in (2, 3, 4, 5)] == [True] * 4
 
 
 def test_ask_json_contract_with_exact_citations(runner: CliRunner, data: Path) -> None:
@@ -109,6 +126,32 @@ def test_documents_and_show(runner: CliRunner, data: Path) -> None:
     assert dated["date"] == "2026-03-01" and dated["chunks"] > 0
     shown = run_json(runner, "show", dated["doc_id"][:8], "--json", "--data-dir", str(data))
     assert shown["doc_id"] == dated["doc_id"] and shown["sections"] and shown["text"].startswith("Big Picture Brief")
+    table = runner.invoke(app, ["documents", "--data-dir", str(data)], terminal_width=80)
+    for d in docs:  # at 80 columns the file name stays whole and on one line, so it can be copied
+        assert sum(d["source"] in line for line in table.stdout.splitlines()) == 1, table.stdout
+
+
+def test_control_characters_in_file_names_are_escaped_everywhere(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    name = "two\nlines\x1b[31m [bold]x.txt"
+    (folder / name).write_text("Odd Brief\nKestrel sonar arrays were tested at sea.\n", encoding="utf-8")
+    (folder / "empty\r\nname.txt").write_bytes(b"")
+    data = str(tmp_path / "idx")
+    ingest = runner.invoke(app, ["ingest", str(folder), "--data-dir", data])
+    skipped = [line for line in ingest.stderr.splitlines() if line.startswith("skipped:")]
+    assert skipped == [f"skipped: {folder}/empty\\r\\nname.txt: empty file"]
+    escaped = "two\\nlines\\x1b[31m [bold]x.txt"
+    table = runner.invoke(app, ["documents", "--data-dir", data], terminal_width=300)
+    assert table.exit_code == 0 and "\x1b" not in table.stdout
+    rows = [line for line in table.stdout.splitlines() if "Odd Brief" in line]
+    assert len(rows) == 1 and escaped in rows[0]
+    hits = runner.invoke(app, ["search", "Kestrel sonar", "-k", "1", "--data-dir", data], terminal_width=300)
+    assert escaped in hits.stdout and "\x1b" not in hits.stdout
+    answer = runner.invoke(app, ["ask", "What was tested at sea?", "--data-dir", data], terminal_width=300)
+    assert "\x1b" not in answer.stdout and all(
+        "lines" not in line or escaped in line for line in answer.stdout.splitlines()
+    )
 
 
 def test_chat_reads_questions_from_stdin(runner: CliRunner, data: Path) -> None:

@@ -37,7 +37,7 @@ def test_answer_is_one_paragraph_then_its_quotes(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out == (
         "First. [1] Second. [2][3] Third. \n\n"
         "[1] Brief 1, 2025-01-02 — corpus/b1.md [1:6]\n"
-        "[2] Brief 2 — corpus/b2.md [2:7]\n"
+        "[2] Brief 2, undated — corpus/b2.md [2:7]\n"
         "[3] Brief 3, 2024-05-06 — corpus/b3.md [3:8]\n"
     )
     show_answer(Answer(question="q", answer="The corpus does not say.", abstained=True))

@@ -19,7 +19,6 @@ from retrieval.citation import Citation
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
-from retrieval.textnorm import normalize
 from retrieval.writing.draft import ReportDraft, Subsection
 from retrieval.writing.export import to_markdown
 from tests.app.test_ui import html_of, open_app
@@ -74,7 +73,7 @@ def assert_footnotes_resolve(md: str, texts: dict[str, str]) -> int:
     assert markers and markers == list(range(1, len(markers) + 1))
     assert [n for n, *_ in notes] == markers
     for _, quote, source, start, end in notes:
-        assert normalize(texts[source][start:end]) == quote
+        assert texts[source][start:end] == quote  # verbatim, typographic quotes too
     return len(markers)
 
 

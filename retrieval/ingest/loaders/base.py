@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from retrieval.document import Section
@@ -28,7 +29,7 @@ class Extracted:
 
 
 def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """Decode text bytes: UTF-8 (BOM kept for stable offsets), UTF-16 by BOM, else cp1252/latin-1 with a warning."""
+    """Decode text bytes: UTF-8 (BOM kept; stray bad bytes replaced), UTF-16 by BOM, else cp1252 with a warning."""
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -41,6 +42,9 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
         return _newlines(data.decode("utf-8")), ()
     except UnicodeDecodeError:
         pass
+    repaired = _mostly_utf8(data)
+    if repaired is not None:
+        return _newlines(repaired[0]), (f"not valid UTF-8: {repaired[1]} bad byte(s) replaced with U+FFFD",)
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -48,6 +52,18 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
             continue
         return _newlines(text), (f"not valid UTF-8, decoded as {encoding}",)
     raise LoadError("undecodable text")  # latin-1 decodes anything; kept for clarity
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few stray bytes: the text with each bad byte replaced by U+FFFD, and how many; else None."""
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    # A valid multi-byte sequence is vanishingly rare in cp1252 text: one means the file is UTF-8.
+    good = sum(1 for ch in escaped if ord(ch) > 0x7F) - bad
+    return (_ESCAPED.sub("\ufffd", escaped), bad) if good > 0 else None
 
 
 def _newlines(text: str) -> str:

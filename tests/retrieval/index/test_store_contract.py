@@ -271,3 +271,23 @@ def test_cli_reports_a_down_server_without_a_traceback(tmp_path: Path) -> None:
         assert done.returncode == 2, done.stderr
         assert "cannot reach the Chroma server" in done.stderr and "chroma run" in done.stderr
         assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_second_data_dir_on_one_collection_is_refused(
+    chroma_url: str, tmp_path: Path, corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """Two manifests on one collection would disagree (one deletes, the other still serves): the second refuses."""
+    collection = f"t{uuid.uuid4().hex[:16]}"
+
+    def settings(data: str) -> Settings:
+        return Settings(_env_file=None, data_dir=tmp_path / data, collection=collection, chroma_url=chroma_url)  # type: ignore[call-arg]
+
+    first = BriefLens(settings("one"), embedder)
+    first.ingest([corpus_copy])
+    with pytest.raises(IndexStateError, match="another BriefLens data directory") as info:
+        BriefLens(settings("two"), embedder)
+    assert "BRIEFLENS_COLLECTION" in info.value.help
+    first.close()
+    again = BriefLens(settings("one"), embedder)  # the owner itself reopens it
+    assert again.ingest([corpus_copy]).chunks_embedded == 0
+    again.close()

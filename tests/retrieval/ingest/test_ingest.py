@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.ingest.sync import IngestReport, scan
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 from tests.index_checks import assert_consistent
@@ -40,3 +44,41 @@ def test_nothing_usable_is_not_ok(
     report = lens.ingest([folder])
     assert not report.indexed_ok and report.problems
     lens.close()
+
+
+def test_deleting_or_editing_a_brief_is_not_reported_as_a_recovery(
+    make_settings: Callable[..., Settings],
+    corpus_copy: Path,
+    embedder: SentenceTransformerEmbedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lens = BriefLens(make_settings(), embedder)
+    lens.ingest([corpus_copy])
+    briefs = sorted(corpus_copy.glob("*.txt"))
+    briefs[0].unlink()
+    briefs[1].write_text(briefs[1].read_text(encoding="utf-8") + "\nAddendum: a revised figure.\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        report = lens.ingest([corpus_copy])
+    assert report.removed and report.updated and report.chunks_removed > 0
+    assert report.recovered == 0 and "interrupted" not in caplog.text
+    assert_consistent(lens)
+    lens.close()
+
+
+def test_folder_symlinks_are_reported_once_each(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "note.txt").write_text("Note\nA plain brief.\n", encoding="utf-8")
+    (root / "sub" / "back").symlink_to("..", target_is_directory=True)
+    (root / "self").symlink_to(".", target_is_directory=True)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (root / "other").symlink_to(outside, target_is_directory=True)
+    report = IngestReport()
+    found = scan([root], report)
+    assert [f.source for f in found] == [str(root / "sub" / "note.txt")]
+    by_name = {p.split(":", 1)[0]: p for p in report.problems}
+    assert len(report.problems) == 3
+    assert "symbolic link loop" in by_name[str(root / "self")]
+    assert "symbolic link loop" in by_name[str(root / "sub" / "back")]
+    assert "not followed" in by_name[str(root / "other")] and str(outside) in by_name[str(root / "other")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,17 @@ def test_zip_bomb_docx_is_refused(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="cannot read"):
         load_document(tmp_path / "gone.txt", "gone.txt", MB)
+
+
+def test_damaged_pdf_is_one_brieflens_warning_not_pypdf_output(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    pdf = make_pdf([["Sonar Report", "Towed arrays detect quiet submarines at long range."]])
+    src = write(tmp_path / "damaged.pdf", pdf.replace(b"startxref\n", b"startxref\n9"))
+    with caplog.at_level(logging.DEBUG):
+        doc = load_document(src, "damaged.pdf", MB)
+    assert "Towed arrays" in doc.text
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("damaged.pdf: damaged PDF")
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+    captured = capfd.readouterr()
+    assert "pypdf" not in captured.err + captured.out

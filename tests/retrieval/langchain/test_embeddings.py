@@ -59,3 +59,12 @@ def test_retriever_composes_in_lcel(lens: BriefLens) -> None:
 def test_retriever_async_invoke(lens: BriefLens) -> None:
     docs = asyncio.run(BriefLensRetriever(lens=lens, k=2).ainvoke("distillation attacks on US models"))
     assert len(docs) == 2
+
+
+def test_retriever_honours_k_given_to_invoke(lens: BriefLens) -> None:
+    """LangChain's standard retriever tests call `invoke(query, k=n)`: the call's k wins over the field's."""
+    retriever = BriefLensRetriever(lens=lens)
+    assert len(retriever.invoke("distillation", k=1)) == 1
+    assert len(retriever.invoke("distillation", k=3)) == 3
+    assert len(retriever.invoke("distillation")) == 5
+    assert len(asyncio.run(retriever.ainvoke("distillation", k=2))) == 2

@@ -50,3 +50,14 @@ def test_bad_filters(lens: BriefLens) -> None:
         lens.search("x", 5, FilterSpec(docs=("missing.txt",)))
     with pytest.raises(QueryError, match="after --until"):
         lens.search("x", 5, FilterSpec(since=dt.date(2026, 2, 1), until=dt.date(2026, 1, 1)))
+
+
+def test_a_unique_prefix_of_the_file_name_names_a_brief(lens: BriefLens) -> None:
+    """The `documents` table shows file names; their start is what people type (`--doc 000`, `show 004`)."""
+    assert names(lens, "distillation", FilterSpec(docs=("000",))) == {UNDATED}
+    assert lens.document("004").source.endswith(DATED)
+    assert lens.document("004_6515").source.endswith(DATED)
+    with pytest.raises(DocumentNotFound, match="matches several documents"):
+        lens.document("0")
+    with pytest.raises(DocumentNotFound, match="matches no indexed document"):
+        lens.document("999")

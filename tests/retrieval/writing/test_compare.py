@@ -76,6 +76,7 @@ def test_compare_seed_corpus_columns_are_cited(lens: BriefLens) -> None:
     for column in result.columns:
         assert 1 <= len(column.sentences) <= 4
         assert all(s.citations[0].doc_id == column.doc_id for s in column.sentences)
+        assert all(s.text == s.citations[0].quote for s in column.sentences), "compared sentences are verbatim"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ import pytest
 from retrieval.errors import ExportError
 from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
-from retrieval.textnorm import normalize
 from retrieval.writing.draft import ReportDraft
 from retrieval.writing.export import export, from_draft, from_summary, to_markdown
 
@@ -45,6 +44,7 @@ def test_every_sentence_is_cited_and_flags_match_sources(lens: BriefLens, draft:
             c = sentence.citations[0]
             doc = lens.index.catalog.document(c.doc_id)
             assert doc is not None and doc.text[c.start : c.end] == c.quote
+            assert sentence.text == c.quote, "a drafted sentence is its quote, typographic quotes included"
             assert (c.doc_id, c.start) not in used, "a quote is used once in a draft"
             used.add((c.doc_id, c.start))
     assert {q.start for src in draft.sources for q in src.quotes} == {s for _, s in used}
@@ -104,7 +104,7 @@ def _check_references(lens: BriefLens, references: object) -> None:
         assert m["title"] == info.title and m["date"] == (info.date or "undated")
         doc = lens.index.catalog.document(info.doc_id)
         assert doc is not None
-        assert normalize(doc.text[int(m["a"]) : int(m["b"])]) == m["quote"]
+        assert doc.text[int(m["a"]) : int(m["b"])] == m["quote"], "the footnote quotes the source char for char"
 
 
 def test_summary_exports_and_bad_paths(lens: BriefLens, tmp_path: Path) -> None:

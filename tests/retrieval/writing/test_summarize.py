@@ -10,13 +10,12 @@ import pytest
 from retrieval.errors import DocumentNotFound, QueryError
 from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
-from retrieval.textnorm import normalize
 from retrieval.writing.summarize import Summary
 from tests.conftest import CORPUS
 
 
 def assert_verbatim(lens: BriefLens, summary: Summary) -> None:
-    """Each sentence is the normalised text of its one citation, found at its offsets in the brief."""
+    """Each sentence is its one citation's quote, character for character, found at its offsets in the brief."""
     assert summary.sentences
     for sentence in summary.sentences:
         assert sentence.citations, sentence.text
@@ -24,7 +23,7 @@ def assert_verbatim(lens: BriefLens, summary: Summary) -> None:
             doc = lens.index.catalog.document(c.doc_id)
             assert doc is not None
             assert doc.text[c.start : c.end] == c.quote
-            assert sentence.text == normalize(c.quote)
+            assert sentence.text == c.quote
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS.iterdir()), ids=lambda p: p.stem)
