@@ -2,8 +2,9 @@
 
 Per claim: c = P(contradicted) from the packaged NLI model (retrieval/support/contradiction.py) against
 the claim's aligned evidence, r = the rule-based judge's score (cosine/overlap blend), v = a failed
-targeted check. Claim score = (w * (1 - c) + (1 - w) * r) * (0.3 if v else 1); item score = its lowest
-claim score. w is chosen on the 7 non-news SummEdits domains only, leave-one-domain-out: for each
+targeted check. Claim score = (1 - c)^w * r^(1 - w) * (0.3 if v else 1), a weighted geometric mean (it
+beat the weighted arithmetic mean and a hard NLI veto on the same leave-one-domain-out means); item
+score = its lowest claim score. w is chosen on the 7 non-news SummEdits domains only, leave-one-domain-out: for each
 domain, w and the threshold are fitted on the other six, then scored on it. SummEdits news dev and
 the HaluEval validation halves are never used for any choice.
 Features are cached in .brieflens/support/features-<set>.json (delete to recompute).
@@ -31,7 +32,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
-from retrieval.support.model_judge import evidence
+from retrieval.support.model_judge import blend, evidence
 
 CACHE = ROOT / ".brieflens" / "support"
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
@@ -99,10 +100,7 @@ def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model:
 
 def item_scores(feats: list[list[Claim]], w: float) -> list[float]:
     """Each item's lowest claim score under blend weight w (1.0 for an item with no claims)."""
-    return [
-        min(((w * (1 - c) + (1 - w) * r) * (VETO_FACTOR if v else 1.0) for c, r, v in claims), default=1.0)
-        for claims in feats
-    ]
+    return [min((blend(c, r, w) * (VETO_FACTOR if v else 1.0) for c, r, v in claims), default=1.0) for claims in feats]
 
 
 def bacc(scores: list[float], labels: list[bool], threshold: float) -> float:

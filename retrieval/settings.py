@@ -116,10 +116,10 @@ class Settings(BaseSettings):
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
     )
     judge_source_cache: int = Field(default=64, ge=1, description="sources whose sentence vectors stay cached")
-    # The support judge (BRIEFLENS_JUDGE=support): the NLI model's P(not contradicted) blended with the rules'
-    # score; weight and threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains.
-    judge_support_weight: float = Field(default=0.2, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
-    judge_support_threshold: float = Field(default=0.2943, ge=0.0, le=1.0, description="claim score for support")
+    # The support judge (BRIEFLENS_JUDGE=support): P(not contradicted)^w * the rules' score^(1-w); weight and
+    # threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains only.
+    judge_support_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
+    judge_support_threshold: float = Field(default=0.0897, ge=0.0, le=1.0, description="claim score for support")
     # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
     # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
     judge_llm_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="P(SUPPORTED) a claim needs")

@@ -20,13 +20,18 @@ def shipped_model() -> ContradictionModel:
     return ContradictionModel()
 
 
+def blend(contradicted: float, rules: float, weight: float) -> float:
+    """(1 - P(contradicted))^w * rules^(1 - w), a weighted geometric mean: either signal near 0 pulls it down."""
+    return max(0.0, 1.0 - contradicted) ** weight * max(0.0, rules) ** (1.0 - weight)
+
+
 def evidence(f: Features) -> str:
     """The claim's top aligned source sentences in source order: the premise the model reads."""
     return " ".join(s.text for s in sorted(f.ranked[:TOP], key=lambda s: s.start))
 
 
 class SupportJudge:
-    """Claim score = w * P(not contradicted | aligned evidence) + (1 - w) * the rules' score; a failed check caps it.
+    """Claim score = P(not contradicted | aligned evidence)^w * the rules' score^(1 - w); a failed check caps it.
 
     The NLI model catches changed numbers, names, antonyms and negations the rules' lists miss; the rules'
     cosine and overlap catch a claim the evidence never states, which the model (a contradiction detector)
@@ -57,7 +62,7 @@ class SupportJudge:
         contradicted = self.model.contradiction([(s, evidence(f)) for s, f in zip(stated, features, strict=True)])
         verdicts = []
         for claim, f, p in zip(claims, features, contradicted, strict=True):
-            blended = self.weight * (1.0 - p) + (1.0 - self.weight) * self.offline.base(f)
+            blended = blend(p, self.offline.base(f), self.weight)
             detail = f.detail or f"P(contradicted) {p:.2f}"
             verdicts.append(f.verdict(claim, vetoed(blended, f), detail, self.threshold))
         return Verdict.of(verdicts, self.name, self.threshold)

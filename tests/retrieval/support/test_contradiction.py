@@ -14,7 +14,7 @@ EVIDENCE = (
     "model. China's State Grid Corporation has earmarked 6.8 billion yuan to deploy AI-powered robots across "
     "critical power infrastructure."
 )
-SUPPORTED = "State Grid has set aside 6.8 billion yuan for AI-powered robots in power infrastructure."
+SUPPORTED = "State Grid earmarked 6.8 billion yuan to deploy AI-powered robots."
 # The three edits the v1 support model scored like the supported claim (docs/support-model.md).
 EDITS = [
     "State Grid has set aside 68 billion yuan for AI-powered robots in power infrastructure.",
