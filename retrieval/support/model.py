@@ -1,4 +1,4 @@
-"""The support model: a cross-encoder giving P(supported) of (claim, evidence) and P(answers) of (question, sentence).
+"""The v1 support model (the judge now uses the NLI model): P(supported) of (claim, evidence), P(answers) of pairs.
 
 Its fine-tuned top layers and head ship in the repository (retrieval/support/weights/, float16, a few MB);
 the rest are the packaged all-MiniLM-L6-v2 weights, so nothing is downloaded. It runs in NumPy (the same
