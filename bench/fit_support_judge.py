@@ -90,7 +90,7 @@ def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model:
         feats = rules.features(item["source"], claims, item["question"]) if claims else []
         stated = [f"{item['question']} {c.text}" if item["question"] else c.text for c in claims]
         contra = model.contradiction([(s, evidence(f)) for s, f in zip(stated, feats, strict=True)])
-        base = [rules.score(f) / (VETO_FACTOR if f.reason else 1.0) for f in feats]
+        base = [rules.base(f) for f in feats]
         out.append([(c, b, f.reason is not None) for c, b, f in zip(contra, base, feats, strict=True)])
     print(f"{name}: {len(items)} items in {time.time() - started:.0f} s", file=sys.stderr)
     path.parent.mkdir(parents=True, exist_ok=True)
