@@ -171,3 +171,8 @@ def manifest_id(catalog: Catalog) -> str:
         found = uuid.uuid4().hex
         catalog.set_meta("manifest_id", found)
     return found
+
+
+def nothing_to_search(k: int, doc_ids: Sequence[str] | None, sections: Sequence[str] | None) -> bool:
+    """True when a search can find nothing: no results wanted, or a filter that admits no document or section."""
+    return k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections)

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from retrieval.chunk import Chunk
 from retrieval.document import Document
 from retrieval.errors import ConfigError, IngestBusy, StoreError
-from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta
+from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta, nothing_to_search
 
 _INFO_COLUMNS = "doc_id, title, date, source, n_chunks, origin"
 _CHUNK_COLUMNS = 'c.chunk_id, c.doc_id, c.start, c."end", c.section, c.text'
@@ -276,7 +276,7 @@ class PgCatalog:
     ) -> list[tuple[Chunk, float]]:
         """BM25 (FTS5's formula, Snowball-stemmed terms) of committed chunk texts: any of the terms, best first."""
         words = [t for t in dict.fromkeys(terms) if t]
-        if not words or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
+        if not words or nothing_to_search(k, doc_ids, sections):
             return []
         scope, params = _scope(doc_ids, sections)
         if origin is not None:
@@ -389,7 +389,7 @@ class PgCatalog:
         sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """Nearest committed chunks by cosine over every stored vector (exact; vectors are unit length)."""
-        if k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
+        if nothing_to_search(k, doc_ids, sections):
             return []
         rids, matrix = self._vectors()
         if not len(rids):

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from retrieval.chunk import Chunk
 from retrieval.document import Document
-from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta
+from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta, nothing_to_search
 
 _INFO_COLUMNS = "doc_id, title, date, source, n_chunks, origin"
 
@@ -189,7 +189,7 @@ class SqliteCatalog:
         """BM25 (FTS5, Porter stemming) over committed chunk texts: any of the terms, best first."""
         # `origin` and `day` ('YYYY-MM-DD', or '-MM-DD' for any year) keep one publisher's or one day's briefs.
         words = [t.replace('"', '""') for t in dict.fromkeys(terms) if t]
-        if not words or k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
+        if not words or nothing_to_search(k, doc_ids, sections):
             return []
         query = " OR ".join(f'"{w}"' for w in words)
         sql = (
@@ -283,7 +283,7 @@ class SqliteCatalog:
         sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """Nearest committed chunks by cosine over every stored vector (exact; vectors are unit length)."""
-        if k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
+        if nothing_to_search(k, doc_ids, sections):
             return []
         rids, matrix = self._vectors()
         if not len(rids):

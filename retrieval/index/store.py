@@ -12,6 +12,7 @@ import numpy as np
 
 from retrieval.chunk import Chunk
 from retrieval.errors import ConfigError, IndexStateError, StoreError
+from retrieval.index.catalog import nothing_to_search
 from retrieval.index.embedding import Vectors
 
 
@@ -178,7 +179,7 @@ class ChunkStore:
         """Nearest chunks by cosine similarity, optionally restricted to some documents and sections."""
         # No count() first: Chroma (1.x) answers fewer than k, or none from an empty collection, by itself,
         # and at 100k chunks the count was ~10 ms of every search.
-        if k <= 0 or (doc_ids is not None and not doc_ids) or (sections is not None and not sections):
+        if nothing_to_search(k, doc_ids, sections):
             return []
         clauses: list[dict[str, Any]] = []
         if doc_ids is not None:

@@ -22,7 +22,7 @@ def shipped_model() -> ContradictionModel:
 
 def blend(contradicted: float, rules: float, weight: float) -> float:
     """(1 - P(contradicted))^w * rules^(1 - w), a weighted geometric mean: either signal near 0 pulls it down."""
-    return max(0.0, 1.0 - contradicted) ** weight * max(0.0, rules) ** (1.0 - weight)
+    return float(max(0.0, 1.0 - contradicted) ** weight * max(0.0, rules) ** (1.0 - weight))
 
 
 def evidence(f: Features) -> str:
