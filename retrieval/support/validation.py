@@ -17,20 +17,27 @@ class Validated(NamedTuple):
     data: str
 
 
+RULES = (
+    Validated(0.57, "unseen SummEdits news items (issue 18's hidden set)"),
+    Validated(0.63, "7 other SummEdits domains (mean; threshold fitted on the other domains)"),
+    Validated(0.58, "HaluEval summarisation (validation half)"),
+    Validated(0.85, "HaluEval QA (validation half)"),
+)
+SUPPORT = (
+    Validated(0.65, "7 non-news SummEdits domains (mean; blend and threshold fitted on the other domains)"),
+    Validated(0.55, "HaluEval summarisation (validation half)"),
+    Validated(0.73, "HaluEval QA (validation half)"),
+)
 VALIDATED: dict[str, tuple[Validated, ...]] = {
+    "rules": RULES,
+    "support": SUPPORT,
+    # The default judges summaries with the support blend and answers to a question with the rules.
     "offline": (
-        Validated(0.57, "unseen SummEdits news items (issue 18's hidden set)"),
-        Validated(0.63, "7 other SummEdits domains (mean; threshold fitted on the other domains)"),
-        Validated(0.58, "HaluEval summarisation (validation half)"),
-        Validated(0.85, "HaluEval QA (validation half)"),
-    ),
-    "support": (
-        Validated(0.65, "7 non-news SummEdits domains (mean; blend and threshold fitted on the other domains)"),
-        Validated(0.55, "HaluEval summarisation (validation half)"),
-        Validated(0.73, "HaluEval QA (validation half)"),
+        Validated(0.65, "summaries, 7 non-news SummEdits domains (mean; support blend, fitted on the other domains)"),
+        Validated(0.55, "summaries, HaluEval summarisation (validation half)"),
+        Validated(0.85, "answers, HaluEval QA (validation half; the rules)"),
     ),
 }
-VALIDATED["rules"] = VALIDATED["offline"]
 
 
 def statement(judge: str) -> str:

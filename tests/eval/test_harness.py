@@ -58,7 +58,7 @@ def test_summaries_report_items_and_metrics(lens: BriefLens, judge: OfflineJudge
     assert "<svg" in html and "&lt;robots&gt; &amp; drones" in html and "<robots>" not in html
     assert "http" not in html.split("<body>", 1)[0]
     # A perfect score on a dev set sits beside the judge's accuracy on data it never saw.
-    assert data["validation"].startswith("this judge (offline): balanced accuracy 0.57 on unseen SummEdits news")
+    assert data["validation"].startswith("this judge (rules): balanced accuracy 0.57 on unseen SummEdits news")
     assert "balanced accuracy 0.57 on unseen SummEdits news" in html
 
 

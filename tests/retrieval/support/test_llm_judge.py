@@ -129,7 +129,7 @@ def test_endpoint_down_raises_and_harness_falls_back(embedder: SentenceTransform
         SummaryCase(id="b", summary=WRONG_NUMBER, source=GEO, label=False),
     ]
     report = evaluate_summaries(cases, judge, lambda c: "")
-    assert report.judge == "offline" and report.threshold == judge.offline.threshold
+    assert report.judge == "rules" and report.threshold == judge.offline.threshold
     assert len(report.notes) == 1 and "the llm judge failed (cannot reach" in report.notes[0]
     assert [i["faithful"] for i in report.items] == [True, False]
     assert report.to_json()["notes"] == list(report.notes) and "note: the llm judge failed" in render_html(report)
@@ -140,7 +140,7 @@ def test_harness_switches_mid_run_and_rejudges(embedder: SentenceTransformerEmbe
     with serve(Script([("ok", "SUPPORTED"), ("malformed", "")])) as url:
         report = evaluate_summaries(cases, judge_at(embedder, url, judge_llm_logprobs=False), lambda c: "")
     # One judge per report: the item the model judged is judged again by the offline judge.
-    assert report.judge == "offline" and len(report.items) == 3 and "malformed output" in report.notes[0]
+    assert report.judge == "rules" and len(report.items) == 3 and "malformed output" in report.notes[0]
     assert all(s["cosine"] > 0 for i in report.items for s in i["sentences"])
 
 
@@ -161,7 +161,7 @@ def test_check_command_falls_back_with_a_note(embedder: SentenceTransformerEmbed
     result = CliRunner().invoke(cli, args, env=env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["judge"] == "offline" and "the llm judge failed" in data["notes"][0]
+    assert data["judge"] == "rules" and "the llm judge failed" in data["notes"][0]
     assert "note: the llm judge failed" in result.stderr and "Traceback" not in result.output
 
 

@@ -1,0 +1,78 @@
+"""The default judge: answers go to the rules, summary claims to the support blend, both on one 0.5 scale."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.settings import Settings
+from retrieval.support.judge import OfflineJudge
+from retrieval.support.judges import make_judge
+from retrieval.support.kind_judge import MIDPOINT, KindAwareJudge, rescale
+from retrieval.support.model_judge import SupportJudge
+from tests.retrieval.support.test_judge import BIG, FAITHFUL, GEO, UNFAITHFUL
+
+QUESTION = "How much has State Grid earmarked for AI-powered robots?"
+ANSWERS = [
+    ("State Grid has earmarked 6.8 billion yuan for AI-powered robots.", True),
+    ("State Grid has earmarked 68 billion yuan for AI-powered robots.", False),
+    ("MatX raised $50 million.", False),
+]
+
+
+@pytest.fixture(scope="module")
+def judges(embedder: SentenceTransformerEmbedder) -> tuple[KindAwareJudge, OfflineJudge, SupportJudge]:
+    """The default judge and the two judges it delegates to, built from the same settings."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    default = make_judge(settings, embedder)
+    assert isinstance(default, KindAwareJudge) and default.name == "offline" and default.threshold == MIDPOINT
+    return default, OfflineJudge.from_settings(settings, embedder), SupportJudge.from_settings(settings, embedder)
+
+
+@pytest.mark.parametrize("threshold", [0.0897, 0.5, 0.695, 0.99])
+def test_rescale_is_monotone_and_keeps_each_score_on_its_side_of_the_cut(threshold: float) -> None:
+    scores = sorted({i / 200 for i in range(201)} | {threshold, threshold - 1e-6, threshold + 1e-6})
+    mapped = [rescale(s, threshold, s >= threshold) for s in scores]
+    assert mapped == sorted(mapped) and all(0.0 <= m <= 1.0 for m in mapped)
+    for s, m in zip(scores, mapped, strict=True):
+        assert (m >= MIDPOINT) == (s >= threshold), (s, m)
+    # A vetoed claim stays below the cut whatever its score.
+    assert rescale(0.9, threshold, supported=False) < MIDPOINT
+
+
+def test_answers_to_a_question_get_the_rules_verdicts(
+    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+) -> None:
+    default, rules, _ = judges
+    for answer, expected in ANSWERS:
+        mine = default.judge(GEO, answer, QUESTION)
+        theirs = rules.judge(GEO, answer, QUESTION)
+        assert mine.faithful == theirs.faithful == expected, answer
+        assert mine.judge == "offline" and mine.threshold == MIDPOINT
+        assert [s.quote for s in mine.sentences] == [s.quote for s in theirs.sentences]
+
+
+def test_summary_claims_get_the_support_blends_verdicts(
+    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+) -> None:
+    default, _, support = judges
+    claims = [(src, text) for src, text in FAITHFUL] + [(src, text) for src, text, _ in UNFAITHFUL]
+    for source, text in claims:
+        mine = default.judge(source, text)
+        theirs = support.judge(source, text)
+        assert mine.faithful == theirs.faithful, text
+        assert [s.reason for s in mine.sentences] == [s.reason for s in theirs.sentences]
+        assert all((s.score >= MIDPOINT) == s.supported for s in mine.sentences)
+
+
+def test_the_default_judge_catches_the_planted_errors_and_passes_the_faithful_claims(
+    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+) -> None:
+    default, _, _ = judges
+    caught = [text for source, text, _ in UNFAITHFUL if not default.judge(source, text).faithful]
+    passed = [text for source, text in FAITHFUL if default.judge(source, text).faithful]
+    assert len(caught) == len(UNFAITHFUL), set(t for _, t, _ in UNFAITHFUL) - set(caught)
+    assert len(passed) >= len(FAITHFUL) - 1
+    # One summary with a good and a bad sentence: the item fails on its lowest claim.
+    verdict = default.judge(BIG, [FAITHFUL[4][1], UNFAITHFUL[1][1]])
+    assert not verdict.faithful and verdict.score == min(s.score for s in verdict.sentences) < MIDPOINT
