@@ -7,7 +7,9 @@ question with another company's round. Two checks, standard in extractive QA, ca
   "who/where" a name the question does not already give;
 - the focus: every name, number and date the question gives appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
-  answered by a sentence about 1967.
+  answered by a sentence about 1967;
+- the polarity: the sentence does not negate or invert what the question asks (the judge's negation and
+  antonym checks, applied to the question as the claim).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from typing import Literal
 
 from retrieval.support.entities import absent, proper_nouns
+from retrieval.support.polarity import antonym_flip, negation_flip
 from retrieval.support.quantities import quantities
 
 AnswerType = Literal["quantity", "date", "name", "any"]
@@ -93,4 +96,8 @@ def answers(question: str, sentence: str, before: str = "") -> str | None:
     missing = missing_focus(question, f"{before} {sentence}")
     if missing:
         return "never names " + ", ".join(missing)
+    # SQuAD 2.0 writes many unanswerable questions by negating or inverting a sentence of the text
+    # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked.
+    if negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence]):
+        return "opposite polarity"
     return None

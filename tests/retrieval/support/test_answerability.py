@@ -77,3 +77,16 @@ def test_a_number_word_counting_the_answer_is_no_fact_to_find() -> None:
     """ "What two bodies" asks for two things; the sentence need not say "two"."""
     sentence = "The Council and the Parliament form the legislature of the European Union."
     assert answers("What two bodies form the legislature of the European Union?", sentence) is None
+
+
+def test_a_sentence_stating_the_opposite_of_the_question_does_not_answer_it() -> None:
+    """SQuAD 2.0's negated or inverted questions: the sentence states what the question negates."""
+    sentence = "The Normans conquered England in 1066 after the Battle of Hastings."
+    assert answers("When did the Normans not conquer England?", sentence) == "opposite polarity"
+    assert answers("When did the Normans conquer England?", sentence) is None
+    paper = "The paper is a pre-print and has not yet undergone peer review."
+    assert answers("Which paper has undergone peer review?", paper) == "opposite polarity"
+    assert answers("Which paper has not undergone peer review?", paper) is None
+    largest = "Paris is the largest city in France."
+    assert answers("Which is the smallest city in France?", largest) == "opposite polarity"
+    assert answers("Which is the largest city in France?", largest) is None
