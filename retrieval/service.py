@@ -19,6 +19,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.ingest.remove import RemoveReport
 from retrieval.ingest.sync import IngestReport, Progress, ingest
 from retrieval.limits import MAX_K
+from retrieval.search.answer_rerank import AnswerReranker
 from retrieval.search.conversation import Conversation
 from retrieval.search.filters import FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
@@ -44,7 +45,11 @@ class BriefLens:
         self.index = open_index(settings, embedder)
         self.retriever = RETRIEVERS[settings.retriever](settings, self.index)
         self.reranker: Reranker | None = (
-            CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None
+            CrossEncoderReranker(settings.reranker_path)
+            if settings.reranker_path
+            else AnswerReranker()
+            if settings.rerank_answers
+            else None
         )
         self.generator: Generator = GENERATORS[settings.generator](settings, self.index.embedder)
         # Summaries and drafts: the answer generator's model, or one built for them alone (closed with the rest).

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     )
     reranker_path: Path | None = Field(default=None, description="local cross-encoder directory; off when unset")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
+    # Answerability reranking (bench/answerability.py and bench/retrieval.py measure it): off by default.
+    rerank_answers: bool = Field(default=False, description="move passages that may answer the question first")
     top_k: int = Field(default=5, ge=1, le=MAX_K)
     answer_max_sentences: int = Field(default=3, ge=1, le=20)
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
