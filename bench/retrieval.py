@@ -207,6 +207,8 @@ def main() -> int:
                 systems[f"hybrid, before{tag}"] = ours(folder, data, "hybrid", embedders[b], b, **PREVIOUS)
                 # The default without query coverage (2026-12): what the coverage step adds.
                 systems[f"no coverage{tag}"] = ours(folder, data, "hybrid", embedders[b], b, coverage_weight=0.0)
+                # Answerability reranking of the top 20 (issue 18): passages that may answer come first.
+                systems[f"answer rerank{tag}"] = ours(folder, data, "hybrid", embedders[b], b, rerank_answers=True)
                 systems[f"dense only{tag}"] = ours(folder, data, "dense", embedders[b], b)
             systems["BM25 only"] = ours(folder, tmp / f"{name}-{backends[0]}", "lexical", embedder, backends[0])
             if servers_up is not None:
