@@ -97,7 +97,8 @@ def answers(question: str, sentence: str, before: str = "") -> str | None:
     if missing:
         return "never names " + ", ".join(missing)
     # SQuAD 2.0 writes many unanswerable questions by negating or inverting a sentence of the text
-    # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked.
-    if negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence]):
+    # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked. An
+    # opposite counts only in the same place: "ranks ahead of V4" is answered by "V4 ranks second, behind Kimi".
+    if negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence], in_place=True):
         return "opposite polarity"
     return None

@@ -189,11 +189,12 @@ def _swapped_in_place(claim: list[str], best: list[str], mine: frozenset[str], t
     return False
 
 
-def antonym_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
+def antonym_flip(claim: str, best: str, evidence: Iterable[str], in_place: bool = False) -> bool:
     """True when the claim uses a word whose opposite the best source sentence uses instead.
 
     When the claim holds both words (a summary that keeps "troubled" and swaps "struggling" for
-    "thriving"), the swap counts only where the opposite sits between the same neighbours in the source.
+    "thriving"), or `in_place` asks for it, the swap counts only where the opposite sits between the same
+    neighbours in the source.
     """
     claim_list, best_list = _words(claim), _words(best)
     claim_words, best_words = set(claim_list), set(best_list)
@@ -202,7 +203,7 @@ def antonym_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
         for mine, theirs in ((a, b), (b, a)):
             if not (claim_words & mine and best_words & theirs) or evidence_words & mine:
                 continue
-            if not claim_words & theirs or _swapped_in_place(claim_list, best_list, mine, theirs):
+            if (not in_place and not claim_words & theirs) or _swapped_in_place(claim_list, best_list, mine, theirs):
                 return True
     return False
 
