@@ -1,0 +1,66 @@
+"""Answer a classified question of a kind one quote cannot answer, as a draft the service verifies like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.answer import AnswerSentence, Draft, QuestionKind
+from retrieval.chunk import ScoredChunk
+from retrieval.generation.extractive import Abstention
+from retrieval.index.catalog import Catalog
+from retrieval.index.embedding import Embedder
+from retrieval.kinds.aggregate import answer_aggregation
+from retrieval.kinds.briefs import Brief, load_briefs, named_brief
+from retrieval.kinds.entity_index import EntityIndex
+from retrieval.kinds.evidence import answer_evidence
+from retrieval.kinds.metadata import answer_metadata
+from retrieval.writing.compare import Comparison
+
+
+@dataclass
+class Synthesis:
+    """What the kinds' answers read: the catalog, the embedder, the abstention bar, the entity cache, `compare`."""
+
+    catalog: Catalog
+    embedder: Embedder
+    abstention: Abstention
+    compare: Callable[[str], Comparison]
+    entities: EntityIndex = field(default_factory=EntityIndex)
+
+    def answer(self, kind: QuestionKind, question: str, hits: Sequence[ScoredChunk]) -> Draft:
+        """The draft answer of a non-lookup question: cited sentences, or an abstention."""
+        if kind in ("list", "why"):
+            return answer_evidence(question, kind, hits, self.embedder, self.abstention, self._brief)
+        if kind == "comparison":
+            return self._comparison(question)
+        briefs = load_briefs(self.catalog)
+        if kind == "metadata":
+            brief = named_brief(question, briefs, hits)
+            return _draft(answer_metadata(question, brief) if brief is not None else ())
+        scope = _titled(question, briefs) or briefs
+        return _draft(answer_aggregation(question, scope, self.entities.of(scope)))
+
+    def _brief(self, doc_id: str) -> Brief | None:
+        """One brief by id, with what its citations need."""
+        found = load_briefs(self.catalog, [doc_id])
+        return found[0] if found else None
+
+    def _comparison(self, question: str) -> Draft:
+        """The comparison's statements, brief by brief, as one answer."""
+        result = self.compare(question)
+        sentences = tuple(s for column in result.columns for s in column.sentences)
+        if result.abstained or not sentences:
+            return Draft(sentences=(), abstained=True, relevance=0.0)
+        return Draft(sentences=sentences, abstained=False, relevance=max(s.support for s in sentences))
+
+
+def _titled(question: str, briefs: Sequence[Brief]) -> list[Brief]:
+    """The briefs a question names by title ("most often in the Big Picture Brief"); empty when none."""
+    folded = question.casefold()
+    return [b for b in briefs if b.info.title and b.info.title.casefold() in folded]
+
+
+def _draft(sentences: tuple[AnswerSentence, ...]) -> Draft:
+    """A draft of cited sentences; an abstention when there are none."""
+    return Draft(sentences=sentences, abstained=not sentences, relevance=1.0 if sentences else 0.0)
