@@ -13,12 +13,17 @@ from retrieval.citation import Citation
 from retrieval.generation.extractive import Abstention, Candidate, score_sentences
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.briefs import Brief
+from retrieval.terms import content_terms, term_set
+from retrieval.kinds.metadata import METADATA_LINES
+from retrieval.support.answerability import answers
 
 MAX_ITEMS = 6  # bullets of one list block
 MAX_LIST = 4  # sentences of a list answer without a bullet block
 MAX_WHY = 3  # a reason and the one or two sentences linked to it
 MARGIN = 0.1
-LINK_SLACK = 0.1  # a neighbouring sentence may fall this far below the bar: it continues the reason
+LABEL_WORDS = 4  # "Risks include:", "Key takeaways:": a list's label, not a sentence
+# Words of a list question that say "a list", not what is listed.
+_LIST_WORDS = frozenset(content_terms("list lists listed name names give include includes brief"))
 REDUNDANT = 0.82
 _BULLET = re.compile(r"^[ \t]*[•◦▪‣∙·*\-–—][ \t]+\S", re.M)
 
@@ -63,28 +68,71 @@ def bullet_block(brief: Brief, offset: int) -> list[tuple[int, int]]:
     return items
 
 
-def _list(best: Candidate, picked: list[Candidate], brief_of: BriefOf) -> tuple[AnswerSentence, ...]:
-    """The best sentence and the bullet list it introduces, when there is one; else the picked sentences."""
-    brief = brief_of(best.context.chunk.doc_id)
-    bullets = bullet_block(brief, best.start) if brief is not None else []
-    if brief is None or not bullets:
-        return tuple(_of(c) for c in picked)
-    items = tuple(_sentence(brief.doc.text[a:b], brief.cite(a, b)) for a, b in bullets)
-    return (_of(best), *items)
-
-
-def _linked(best: Candidate, cands: Sequence[Candidate], floor: float) -> list[Candidate]:
-    """Sentences next to the best one in its paragraph that still relate to the question: its reason's other half."""
-    text = best.context.chunk.text
+def _blocks(brief: Brief) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Every bullet list of a brief with the short label line that introduces it ("Risks include:")."""
     out = []
-    for c in cands:
-        if c is best or c.context.chunk.doc_id != best.context.chunk.doc_id or c.relevance < floor:
-            continue
-        a, b = sorted((c, best), key=lambda x: x.start)
-        gap = text[max(0, a.end - best.context.chunk.start) : max(0, b.start - best.context.chunk.start)]
-        if c.context.chunk.id == best.context.chunk.id and "\n" not in gap and len(gap) <= 2:
-            out.append(c)
+    for m in re.finditer(r"^[^\n•]{1,60}:[ \t]*$", brief.doc.text, re.M):
+        if len(m.group(0).split()) <= LABEL_WORDS and (items := bullet_block(brief, m.start())):
+            out.append((m.group(0), items))
     return out
+
+
+def _labelled(question: str, briefs: Sequence[Brief]) -> tuple[Brief, list[tuple[int, int]]] | None:
+    """The bullet list whose label names what the question asks for ("What risks…" -> "Risks include:")."""
+    wanted = set(content_terms(question, drop_question_words=True)) - _LIST_WORDS
+    best: tuple[int, Brief, list[tuple[int, int]]] | None = None
+    for brief in briefs:
+        for label, items in _blocks(brief):
+            n = len(wanted & term_set(label))
+            if n and (best is None or n > best[0]):
+                best = (n, brief, items)
+    return None if best is None else (best[1], best[2])
+
+
+def _list(question: str, best: Candidate, picked: list[Candidate], brief_of: BriefOf) -> tuple[AnswerSentence, ...]:
+    """A labelled bullet list naming what is asked; else the picked sentences and the list the best one is in."""
+    ids = dict.fromkeys(c.context.chunk.doc_id for c in picked)
+    briefs = [b for d in ids if (b := brief_of(d)) is not None]
+    labelled = _labelled(question, briefs)
+    if labelled is not None:
+        brief, items = labelled
+        return tuple(_sentence(brief.doc.text[a:b], brief.cite(a, b)) for a, b in items)
+    out = [_of(c) for c in picked]
+    brief = brief_of(best.context.chunk.doc_id)
+    if brief is not None:
+        quoted = [s.citations[0].start for s in out]
+        for a, b in bullet_block(brief, best.start):
+            if not any(a <= q < b for q in quoted):
+                out.append(_sentence(brief.doc.text[a:b], brief.cite(a, b)))
+    return tuple(out)
+
+
+def _next_sentence(c: Candidate, brief: Brief) -> tuple[int, int] | None:
+    """The sentence after the candidate in its paragraph (it often carries the reason's second half)."""
+    text = brief.doc.text
+    pos = c.end
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    if pos >= len(text) or text[pos] == "\n":
+        return None
+    return brief.sentence_at(pos)
+
+
+def _context(c: Candidate) -> str:
+    """What a sentence of a reason or a list leans on: its section's headings and its chunk up to it.
+
+    Wider than the lookup answer's 300 characters: a reason's second sentence names its subject a paragraph
+    earlier, or only in the section heading ("US Distillation Crackdown ..." over "Analysts suggest ...").
+    """
+    chunk = c.context.chunk
+    return f"{chunk.section.replace(' > ', '. ')}. {chunk.text[: c.start - chunk.start]}"
+
+
+def _answers(question: str, c: Candidate, abstention: Abstention) -> bool:
+    """The answerability check on one candidate; metadata lines (page footers, dates) never answer."""
+    if any(p.fullmatch(c.quote.strip()) for p in METADATA_LINES):
+        return False
+    return not abstention.check_answers or answers(question, c.quote, _context(c)) is None
 
 
 def _pick(cands: list[Candidate], vectors: np.ndarray, floor: float, limit: int, first: list[int]) -> list[int]:
@@ -109,6 +157,24 @@ def _source_order(cands: Sequence[Candidate]) -> list[Candidate]:
     return sorted(cands, key=lambda c: (first[c.context.chunk.doc_id], c.start))
 
 
+def _why(
+    question: str, best: Candidate, chosen: list[Candidate], brief_of: BriefOf, abstention: Abstention
+) -> tuple[AnswerSentence, ...]:
+    """The chosen sentences in source order, the best one followed by the next sentence when that answers too."""
+    sentences = [_of(c) for c in _source_order(chosen)]
+    brief = brief_of(best.context.chunk.doc_id)
+    follow = _next_sentence(best, brief) if brief is not None else None
+    if brief is None or follow is None or any(c.start == follow[0] for c in chosen):
+        return tuple(sentences)
+    quote = brief.doc.text[follow[0] : follow[1]]
+    # The linked sentence must answer too, read after the sentence it continues.
+    if abstention.check_answers and answers(question, quote, f"{_context(best)} {best.quote}") is not None:
+        return tuple(sentences)
+    at = next(i for i, s in enumerate(sentences) if s.citations[0].start == best.start)
+    sentences.insert(at + 1, _sentence(quote, brief.cite(*follow)))
+    return tuple(sentences)
+
+
 def answer_evidence(
     question: str,
     kind: QuestionKind,
@@ -119,7 +185,7 @@ def answer_evidence(
 ) -> Draft:
     """A list or a why/how answer from the retrieved passages; abstain as the extractive answer would."""
     scored, vectors = score_sentences(question, hits, embedder, abstention.cosine_weight)
-    keep = abstention.answering(question, scored)
+    keep = [i for i, c in enumerate(scored) if _answers(question, c, abstention)]
     cands, vectors = [scored[i] for i in keep], vectors[keep]
     top = max((c.relevance for c in cands), default=0.0)
     bar = abstention.bar(question)
@@ -129,8 +195,6 @@ def answer_evidence(
     floor = max(bar, top - MARGIN)
     if kind == "list":
         picked = _source_order([cands[i] for i in _pick(cands, vectors, floor, MAX_LIST, [best])])
-        return Draft(sentences=_list(cands[best], picked, brief_of), abstained=False, relevance=top)
-    linked = [cands.index(c) for c in _linked(cands[best], cands, bar - LINK_SLACK)]
-    chosen = _pick(cands, vectors, floor, MAX_WHY, [best, *linked[: MAX_WHY - 1]])
-    sentences = tuple(_of(c) for c in _source_order([cands[i] for i in chosen]))
-    return Draft(sentences=sentences, abstained=False, relevance=top)
+        return Draft(sentences=_list(question, cands[best], picked, brief_of), abstained=False, relevance=top)
+    chosen = [cands[i] for i in _pick(cands, vectors, floor, MAX_WHY - 1, [best])]
+    return Draft(sentences=_why(question, cands[best], chosen, brief_of, abstention), abstained=False, relevance=top)

@@ -61,7 +61,30 @@ COUNTRY_OF: dict[str, str] = {
 }
 # Regions, cities and directions: places, but not countries.
 REGIONS = frozenset(
-    ["eu", "europe", "european", "asia", "asian", "africa", "african", "west", "western", "east", "eastern", "north", "south", "indo", "pacific", "indo-pacific", "gulf", "london", "brussels", "middle", "global", "arabia"]
+    [
+        "eu",
+        "europe",
+        "european",
+        "asia",
+        "asian",
+        "africa",
+        "african",
+        "west",
+        "western",
+        "east",
+        "eastern",
+        "north",
+        "south",
+        "indo",
+        "pacific",
+        "indo-pacific",
+        "gulf",
+        "london",
+        "brussels",
+        "middle",
+        "global",
+        "arabia",
+    ]
 )
 # Capitalised words that name no entity: abbreviations of the subject matter, ranks, model versions.
 GENERIC = frozenset(["ai", "llm", "llms", "gpu", "gpus", "cpu", "ceo", "cto", "cfo", "ml", "api", "it", "agi", "pro"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,11 +31,12 @@ class Synthesis:
 
     def answer(self, kind: QuestionKind, question: str, hits: Sequence[ScoredChunk]) -> Draft:
         """The draft answer of a non-lookup question: cited sentences, or an abstention."""
-        if kind in ("list", "why"):
-            return answer_evidence(question, kind, hits, self.embedder, self.abstention, self._brief)
         if kind == "comparison":
             return self._comparison(question)
         briefs = load_briefs(self.catalog)
+        if kind in ("list", "why"):
+            focus, within = _focused(question, briefs, hits)
+            return answer_evidence(focus, kind, within, self.embedder, self.abstention, self._brief)
         if kind == "metadata":
             brief = named_brief(question, briefs, hits)
             return _draft(answer_metadata(question, brief) if brief is not None else ())
@@ -59,6 +61,23 @@ def _titled(question: str, briefs: Sequence[Brief]) -> list[Brief]:
     """The briefs a question names by title ("most often in the Big Picture Brief"); empty when none."""
     folded = question.casefold()
     return [b for b in briefs if b.info.title and b.info.title.casefold() in folded]
+
+
+def _focused(question: str, briefs: Sequence[Brief], hits: Sequence[ScoredChunk]) -> tuple[str, list[ScoredChunk]]:
+    """The question without the title of a brief it names, and the passages of that brief alone.
+
+    "What risks does the Big Picture Brief list?" asks about risks in one brief: its title is scope, not
+    content, and left in it would make the title line the best match and every sentence "not name" it.
+    """
+    titled = _titled(question, briefs)
+    if not titled:
+        return question, list(hits)
+    focus = question
+    for brief in titled:
+        focus = re.sub(r"(?:\bthe\s+)?" + re.escape(brief.info.title), "the brief", focus, flags=re.I)
+    ids = {b.doc.id for b in titled}
+    within = [h for h in hits if h.chunk.doc_id in ids]
+    return " ".join(focus.split()), within or list(hits)
 
 
 def _draft(sentences: tuple[AnswerSentence, ...]) -> Draft:
