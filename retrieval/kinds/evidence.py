@@ -13,14 +13,15 @@ from retrieval.citation import Citation
 from retrieval.generation.extractive import Abstention, Candidate, score_sentences
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.briefs import Brief
-from retrieval.terms import content_terms, term_set
 from retrieval.kinds.metadata import METADATA_LINES
 from retrieval.support.answerability import answers
+from retrieval.terms import content_terms, term_set
 
 MAX_ITEMS = 6  # bullets of one list block
 MAX_LIST = 4  # sentences of a list answer without a bullet block
 MAX_WHY = 3  # a reason and the one or two sentences linked to it
 MARGIN = 0.1
+LABEL_SLACK = 0.1  # a labelled list may answer this far below the bar
 LABEL_WORDS = 4  # "Risks include:", "Key takeaways:": a list's label, not a sentence
 # Words of a list question that say "a list", not what is listed.
 _LIST_WORDS = frozenset(content_terms("list lists listed name names give include includes brief"))
@@ -89,14 +90,8 @@ def _labelled(question: str, briefs: Sequence[Brief]) -> tuple[Brief, list[tuple
     return None if best is None else (best[1], best[2])
 
 
-def _list(question: str, best: Candidate, picked: list[Candidate], brief_of: BriefOf) -> tuple[AnswerSentence, ...]:
-    """A labelled bullet list naming what is asked; else the picked sentences and the list the best one is in."""
-    ids = dict.fromkeys(c.context.chunk.doc_id for c in picked)
-    briefs = [b for d in ids if (b := brief_of(d)) is not None]
-    labelled = _labelled(question, briefs)
-    if labelled is not None:
-        brief, items = labelled
-        return tuple(_sentence(brief.doc.text[a:b], brief.cite(a, b)) for a, b in items)
+def _list(best: Candidate, picked: list[Candidate], brief_of: BriefOf) -> tuple[AnswerSentence, ...]:
+    """The picked sentences, and the bullet list the best one opens or belongs to."""
     out = [_of(c) for c in picked]
     brief = brief_of(best.context.chunk.doc_id)
     if brief is not None:
@@ -189,12 +184,20 @@ def answer_evidence(
     cands, vectors = [scored[i] for i in keep], vectors[keep]
     top = max((c.relevance for c in cands), default=0.0)
     bar = abstention.bar(question)
+    if kind == "list" and top >= bar - LABEL_SLACK:
+        # A list labelled with what is asked ("Implications:") answers though its items name little of the question.
+        ids = dict.fromkeys(h.chunk.doc_id for h in hits)
+        labelled = _labelled(question, [b for d in ids if (b := brief_of(d)) is not None])
+        if labelled is not None:
+            brief, items = labelled
+            cited = tuple(_sentence(brief.doc.text[a:b], brief.cite(a, b)) for a, b in items)
+            return Draft(sentences=cited, abstained=False, relevance=top)
     if top < bar:
         return Draft(sentences=(), abstained=True, relevance=top)
     best = max(range(len(cands)), key=lambda i: cands[i].relevance)
     floor = max(bar, top - MARGIN)
     if kind == "list":
         picked = _source_order([cands[i] for i in _pick(cands, vectors, floor, MAX_LIST, [best])])
-        return Draft(sentences=_list(question, cands[best], picked, brief_of), abstained=False, relevance=top)
+        return Draft(sentences=_list(cands[best], picked, brief_of), abstained=False, relevance=top)
     chosen = [cands[i] for i in _pick(cands, vectors, floor, MAX_WHY - 1, [best])]
     return Draft(sentences=_why(question, cands[best], chosen, brief_of, abstention), abstained=False, relevance=top)
