@@ -9,11 +9,12 @@ from retrieval.answer import AnswerSentence
 from retrieval.citation import Citation
 from retrieval.kinds.briefs import Brief
 from retrieval.kinds.entity_index import DocEntities, Span
-from retrieval.kinds.gazetteer import COUNTRY_OF, is_generic, is_place, organisation
+from retrieval.kinds.gazetteer import COUNTRY_OF, is_generic, is_place, organisation, person
 from retrieval.support.entities import proper_nouns
 from retrieval.terms import content_terms
 
 MAX_NAMES = 10
+MAX_TIED = 3
 _WHICH_BRIEFS = re.compile(r"\b(?:which|what) (?:briefs?|reports?|documents?|articles?)\b", re.I)
 _MOST = re.compile(r"\bmost (?:often|frequently|mentioned|named|cited)\b|\bhow (?:many|often) times\b", re.I)
 _SOME = re.compile(r"\b(?:more than one|several|two or more)\b", re.I)
@@ -23,6 +24,7 @@ _ORGS = re.compile(
     r"\b(?:compan(?:y|ies)|firms?|organi[sz]ations?|labs?|startups?|businesses|corporations?|makers?)\b", re.I
 )
 _COUNTRIES = re.compile(r"\b(?:countr(?:y|ies)|nations?|states)\b", re.I)
+_PEOPLE = re.compile(r"\b(?:people|persons?|individuals|officials|analysts|researchers|who)\b", re.I)
 _PLACES = re.compile(r"\b(?:places?|regions?|locations?)\b", re.I)
 
 # A typed view of one brief's names: canonical name -> spans (a country gathers its demonyms and aliases).
@@ -43,6 +45,8 @@ def _typed(entities: DocEntities, question: str) -> Names:
         keep = organisation
     elif _PLACES.search(question):
         keep = is_place
+    elif _PEOPLE.search(question):
+        keep = person
     else:
         keep = lambda name: not is_generic(name)  # noqa: E731 - a one-line predicate
     return {k: v for k, v in entities.spans.items() if keep(k)}
@@ -77,17 +81,23 @@ def _in_briefs(question: str, briefs: Sequence[Brief], names: list[Names]) -> tu
 
 
 def _most(briefs: Sequence[Brief], names: list[Names]) -> tuple[AnswerSentence, ...]:
-    """The name used most often across the briefs, cited where each brief first uses it."""
+    """The name (or names, when tied) used most often, each cited where every brief first uses it."""
     total: dict[str, int] = {}
     for typed in names:
         for name, spans in typed.items():
             total[name] = total.get(name, 0) + len(spans)
     if not total:
         return ()
-    top = max(total, key=lambda n: (total[n], len(n)))
-    cites = tuple(_mention(b, t[top][0]) for b, t in zip(briefs, names, strict=True) if top in t)
+    most = max(total.values())
+    tops = _without_parts(sorted(n for n, c in total.items() if c == most))[:MAX_TIED]
     scope = "in the brief" if len(briefs) == 1 else f"across the {len(briefs)} briefs"
-    return (AnswerSentence(text=f"{top} is named most often: {total[top]} times {scope}.", citations=cites),)
+    times = "once" if most == 1 else f"{most} times"
+    out = []
+    for top in tops:
+        cites = tuple(_mention(b, t[top][0]) for b, t in zip(briefs, names, strict=True) if top in t)
+        tied = " (tied)" if len(tops) > 1 else ""
+        out.append(AnswerSentence(text=f"{top} is named most often{tied}: {times} {scope}.", citations=cites))
+    return tuple(out)
 
 
 def _target(question: str) -> list[str]:

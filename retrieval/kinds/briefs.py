@@ -86,6 +86,8 @@ def named_brief(question: str, briefs: Sequence[Brief], hits: Sequence[ScoredChu
     tied = [b for b, s in zip(briefs, scores, strict=True) if s == best]
     if len(tied) == 1:
         return tied[0]
+    if best == 0 and wanted and not any(wanted & term_set(h.chunk.text) for h in hits):
+        return None  # "the brief on sourdough bread": no brief is about what the question names
     # A tie (often: no heading word at all) goes to the brief the retrieved passages mostly come from.
     weight: dict[str, float] = {}
     for hit in hits:

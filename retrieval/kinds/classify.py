@@ -24,7 +24,7 @@ _AGGREGATION = re.compile(
 # What a brief says about itself rather than its subject: dates, sources, title, publisher, sections.
 _METADATA = re.compile(
     r"\b(?:last updated|updated|update date|published|publication date|publishe[rs]|dated|date of"
-    r"|sources?|title[ds]?|called|named|headings?|sections?)\b",
+    r"|(?<!-)sources?(?!-)|title[ds]?|called|named|headings?|sections?)\b",
     re.IGNORECASE,
 )
 _NAMES_BRIEF = re.compile(r"\b" + _BRIEF + r"\b", re.IGNORECASE)

@@ -21,7 +21,6 @@ MAX_ITEMS = 6  # bullets of one list block
 MAX_LIST = 4  # sentences of a list answer without a bullet block
 MAX_WHY = 3  # a reason and the one or two sentences linked to it
 MARGIN = 0.1
-LABEL_SLACK = 0.1  # a labelled list may answer this far below the bar
 LABEL_WORDS = 4  # "Risks include:", "Key takeaways:": a list's label, not a sentence
 # Words of a list question that say "a list", not what is listed.
 _LIST_WORDS = frozenset(content_terms("list lists listed name names give include includes brief"))
@@ -69,24 +68,31 @@ def bullet_block(brief: Brief, offset: int) -> list[tuple[int, int]]:
     return items
 
 
-def _blocks(brief: Brief) -> list[tuple[str, list[tuple[int, int]]]]:
-    """Every bullet list of a brief with the short label line that introduces it ("Risks include:")."""
+def _blocks(brief: Brief) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    """Every bullet list of a brief: the offset and text of its short label ("Risks include:"), and its items."""
     out = []
     for m in re.finditer(r"^[^\n•]{1,60}:[ \t]*$", brief.doc.text, re.M):
         if len(m.group(0).split()) <= LABEL_WORDS and (items := bullet_block(brief, m.start())):
-            out.append((m.group(0), items))
+            out.append((m.start(), m.group(0), items))
     return out
 
 
 def _labelled(question: str, briefs: Sequence[Brief]) -> tuple[Brief, list[tuple[int, int]]] | None:
-    """The bullet list whose label names what the question asks for ("What risks…" -> "Risks include:")."""
+    """The bullet list whose label names what is asked ("What risks…" -> "Risks include:") in a section that
+    covers every other word of the question ("…for autonomous systems"): then the list itself is the answer.
+
+    This stands in for the relevance bar: list items are terse ("Autonomous escalation: …") and name little
+    of the question, so they rarely reach it, while a label plus a covering section is specific enough.
+    """
     wanted = set(content_terms(question, drop_question_words=True)) - _LIST_WORDS
     best: tuple[int, Brief, list[tuple[int, int]]] | None = None
     for brief in briefs:
-        for label, items in _blocks(brief):
-            n = len(wanted & term_set(label))
-            if n and (best is None or n > best[0]):
-                best = (n, brief, items)
+        for at, label, items in _blocks(brief):
+            named = wanted & term_set(label)
+            section = next((s for s in reversed(brief.doc.sections) if s.start <= at), None)
+            covered = term_set(brief.doc.text[section.start if section else 0 : items[-1][1]])
+            if named and wanted - named <= covered and (best is None or len(named) > best[0]):
+                best = (len(named), brief, items)
     return None if best is None else (best[1], best[2])
 
 
@@ -184,7 +190,7 @@ def answer_evidence(
     cands, vectors = [scored[i] for i in keep], vectors[keep]
     top = max((c.relevance for c in cands), default=0.0)
     bar = abstention.bar(question)
-    if kind == "list" and top >= bar - LABEL_SLACK:
+    if kind == "list":
         # A list labelled with what is asked ("Implications:") answers though its items name little of the question.
         ids = dict.fromkeys(h.chunk.doc_id for h in hits)
         labelled = _labelled(question, [b for d in ids if (b := brief_of(d)) is not None])

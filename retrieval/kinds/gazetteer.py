@@ -105,3 +105,46 @@ def is_generic(name: str) -> bool:
 def organisation(name: str) -> bool:
     """A name that may be an organisation: not a place, not generic, not a bare model version."""
     return not is_place(name) and not is_generic(name)
+
+
+# Words that make a run of capitalised words an institution or a title rather than a person's name.
+_NOT_PERSON = frozenset(
+    [
+        "house",
+        "post",
+        "college",
+        "university",
+        "corporation",
+        "corp",
+        "group",
+        "grid",
+        "analysis",
+        "institute",
+        "agency",
+        "ministry",
+        "department",
+        "council",
+        "company",
+        "bank",
+        "fund",
+        "labs",
+        "lab",
+        "brief",
+        "news",
+        "times",
+        "journal",
+        "review",
+        "airlines",
+        "ai",
+    ]
+)
+
+
+def person(name: str) -> bool:
+    """A name shaped like a person's: two or three Title-case words, none a place, a generic or an institution."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and all(w.isalpha() and w[:1].isupper() and not w.isupper() for w in words)
+        and not any(w.lower() in _NOT_PERSON or w.lower() in REGIONS or w.lower() in COUNTRY_OF for w in words)
+    )

@@ -97,7 +97,7 @@ def sections(brief: Brief) -> tuple[AnswerSentence, ...]:
 
 # Which field a question asks for, by its words, most specific first.
 FIELDS: tuple[tuple[re.Pattern[str], Field], ...] = (
-    (re.compile(r"\bsources?\b", re.I), sources),
+    (re.compile(r"(?<!-)\bsources?\b(?!-)", re.I), sources),
     (re.compile(r"\b(?:sections?|headings?|parts)\b", re.I), sections),
     (
         re.compile(r"\b(?:publish(?:es|ed by)?|publisher|who (?:wrote|writes|produced|produces)|produced)\b", re.I),

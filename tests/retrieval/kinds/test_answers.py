@@ -110,3 +110,21 @@ def test_entity_index_follows_reingest_and_removal(tmp_path: Path, embedder: obj
         assert lens.ask("Which briefs mention Anthropic?").abstained
     finally:
         lens.close()
+
+
+def test_unanswerable_synthesis_questions_abstain(lens: BriefLens) -> None:
+    for question in (
+        "What risks does the Big Picture Brief list for quantum computing?",  # a labelled list, the wrong subject
+        "What is the title of the brief on sourdough bread?",  # no brief is about it
+        "Which people do both briefs mention?",  # no person is named in both
+        "Why did DeepSeek's chief executive resign?",
+    ):
+        answer = lens.ask(question)
+        assert answer.abstained and not answer.citations, question
+
+
+def test_most_often_names_the_top_name_with_its_count(lens: BriefLens) -> None:
+    answer = lens.ask("Which company is mentioned most often across the briefs?")
+    assert_quotes_exact(lens, answer)
+    assert answer.sentences[0].text.startswith("DeepSeek is named most often")
+    assert {c.title for c in answer.citations} == {GEO, BIG}
