@@ -28,6 +28,7 @@ from retrieval.settings import Settings
 from retrieval.textnorm import normalize
 
 DATA = ROOT / "tests" / "data" / "synthesis.jsonl"
+KINDS = ["lookup", "metadata", "aggregation", "list", "comparison", "why"]
 
 
 def _fold(text: str) -> str:
@@ -79,9 +80,9 @@ def score(lens: BriefLens, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def table(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Rates per kind and overall."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
+    for row in sorted(rows, key=lambda r: KINDS.index(r["kind"]) if r["kind"] in KINDS else len(KINDS)):
         groups[row["kind"]].append(row)
-        groups["all"].append(row)
+    groups["all"] = rows
     return {
         kind: {
             "n": len(g),

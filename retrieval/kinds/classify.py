@@ -1,4 +1,4 @@
-"""Rules that tell what a question asks for: a fact, a brief's metadata, names across briefs, a list, a comparison, a reason."""
+"""Rules that tell what a question asks for: a fact, metadata, names across briefs, a list, a comparison, a reason."""
 
 from __future__ import annotations
 
