@@ -157,9 +157,9 @@ class BriefLens:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
         generator, kind = self._generator(extractive), classify(question)
         if self._synthesizes(generator, kind):
-            draft = self.synthesis.answer(kind, question.strip(), hits)
-            yield from (SentenceEvent(s, kept=True) for s in draft.sentences)
-            yield AnswerEvent(self._answer(question, hits, draft, generator, kind))
+            answer = self._answer(question, hits, self.synthesis.answer(kind, question.strip(), hits), generator, kind)
+            yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
+            yield AnswerEvent(answer)
             return
         for event in generator.stream(question.strip(), hits):
             if isinstance(event, DraftEvent):

@@ -128,3 +128,13 @@ def test_most_often_names_the_top_name_with_its_count(lens: BriefLens) -> None:
     assert_quotes_exact(lens, answer)
     assert answer.sentences[0].text.startswith("DeepSeek is named most often")
     assert {c.title for c in answer.citations} == {GEO, BIG}
+
+
+def test_streamed_synthesis_answer_is_the_asked_one(lens: BriefLens) -> None:
+    from retrieval.streaming import AnswerEvent, SentenceEvent
+
+    question = "When was the Big Picture Brief last updated?"
+    events = list(lens.ask_stream(question))
+    final = events[-1]
+    assert isinstance(final, AnswerEvent) and final.answer == lens.ask(question)
+    assert [e.sentence.text for e in events if isinstance(e, SentenceEvent)] == [s.text for s in final.answer.sentences]
