@@ -149,15 +149,15 @@ class BriefLens:
         generator, kind = self._generator(extractive), classify(question)
         if self._synthesizes(generator, kind):
             draft = self.synthesis.answer(kind, question.strip(), hits)
-        else:
-            draft = generator.generate(question.strip(), hits)
-        return self._answer(question, hits, draft, generator, kind)
+            return self._answer(question, hits, draft, generator, kind, synthesized=True)
+        return self._answer(question, hits, generator.generate(question.strip(), hits), generator, kind)
 
     def answer_stream(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
         generator, kind = self._generator(extractive), classify(question)
         if self._synthesizes(generator, kind):
-            answer = self._answer(question, hits, self.synthesis.answer(kind, question.strip(), hits), generator, kind)
+            draft = self.synthesis.answer(kind, question.strip(), hits)
+            answer = self._answer(question, hits, draft, generator, kind, synthesized=True)
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
             yield AnswerEvent(answer)
             return
@@ -198,7 +198,13 @@ class BriefLens:
         return conversation.standalone(question)
 
     def _answer(
-        self, question: str, hits: list[ScoredChunk], draft: Draft, generator: Generator, kind: QuestionKind = "lookup"
+        self,
+        question: str,
+        hits: list[ScoredChunk],
+        draft: Draft,
+        generator: Generator,
+        kind: QuestionKind = "lookup",
+        synthesized: bool = False,
     ) -> Answer:
         """Verify the draft's quotes at their offsets and assemble the Answer."""
         sentences = verify_sentences(draft.sentences, self.index.catalog.document)
@@ -209,7 +215,7 @@ class BriefLens:
             answer=ABSTAIN_TEXT if abstained else " ".join(s.text for s in kept),
             abstained=abstained,
             sentences=() if abstained else kept,
-            contexts=tuple(Context.of(h) for h in hits),
+            contexts=self.synthesis.contexts(kept, hits) if synthesized else tuple(Context.of(h) for h in hits),
             relevance=round(draft.relevance, 4),
             kind=kind,
             generator=draft.generator or generator.name,

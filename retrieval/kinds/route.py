@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from retrieval.answer import AnswerSentence, Draft, QuestionKind
+from retrieval.answer import AnswerSentence, Context, Draft, QuestionKind
 from retrieval.chunk import ScoredChunk
 from retrieval.generation.extractive import Abstention
 from retrieval.index.catalog import Catalog
@@ -42,6 +42,40 @@ class Synthesis:
             return _draft(answer_metadata(question, brief) if brief is not None else ())
         scope = _titled(question, briefs) or briefs
         return _draft(answer_aggregation(question, scope, self.entities.of(scope)))
+
+    def contexts(self, sentences: Sequence[AnswerSentence], hits: Sequence[ScoredChunk]) -> tuple[Context, ...]:
+        """The retrieved passages, then each passage the answer cites that retrieval did not return (score 0).
+
+        Metadata and names across briefs are read from whole briefs, not from the retrieved passages: the
+        passages they cite are what the answer rests on, for the reader and for faithfulness scoring alike.
+        """
+        out = [Context.of(h) for h in hits]
+        seen = {c.chunk_id for c in out}
+        for citation in (c for s in sentences for c in s.citations):
+            if citation.chunk_id in seen:
+                continue
+            seen.add(citation.chunk_id)
+            doc = self.catalog.document(citation.doc_id)
+            span = next(
+                ((a, b) for cid, a, b in self.catalog.chunk_spans(citation.doc_id) if cid == citation.chunk_id), None
+            )
+            if doc is None or span is None:
+                continue
+            a, b = span
+            out.append(
+                Context(
+                    chunk_id=citation.chunk_id,
+                    doc_id=citation.doc_id,
+                    source=citation.source,
+                    title=citation.title,
+                    section=doc.section_at(a),
+                    score=0.0,
+                    text=doc.text[a:b],
+                    start=a,
+                    end=b,
+                )
+            )
+        return tuple(out)
 
     def _brief(self, doc_id: str) -> Brief | None:
         """One brief by id, with what its citations need."""

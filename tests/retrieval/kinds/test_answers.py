@@ -138,3 +138,12 @@ def test_streamed_synthesis_answer_is_the_asked_one(lens: BriefLens) -> None:
     final = events[-1]
     assert isinstance(final, AnswerEvent) and final.answer == lens.ask(question)
     assert [e.sentence.text for e in events if isinstance(e, SentenceEvent)] == [s.text for s in final.answer.sentences]
+
+
+def test_cited_passages_are_among_the_contexts(lens: BriefLens) -> None:
+    # Metadata is read from the whole brief: the passage holding "Updated …" is shown though retrieval missed it.
+    answer = lens.ask("When was the Big Picture Brief last updated?")
+    by_id = {c.chunk_id: c for c in answer.contexts}
+    for citation in answer.citations:
+        context = by_id[citation.chunk_id]
+        assert context.start <= citation.start < citation.end <= context.end and citation.quote in context.text
