@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +12,10 @@ from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 
 ABSTAIN_TEXT = "The corpus does not say."
+
+# What a question asks for (retrieval.kinds classifies it): one fact, a brief's metadata, names across briefs,
+# a list, a side-by-side comparison, or a reason spanning linked sentences.
+QuestionKind = Literal["lookup", "metadata", "aggregation", "list", "comparison", "why"]
 
 
 class AnswerSentence(BaseModel):
@@ -119,6 +124,9 @@ class _AnswerFields(BaseModel):
     sentences: tuple[AnswerSentence, ...] = ()
     contexts: tuple[Context, ...] = ()
     relevance: float = 0.0
+    # Defaulted so answers built before question kinds existed (and their JSON) still validate; before
+    # `generator`, which stays just ahead of the gate's fields as in Summary and ReportDraft.
+    kind: QuestionKind = "lookup"
     generator: str = "extractive"
 
 

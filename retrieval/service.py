@@ -7,17 +7,20 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft, GateReport
+from retrieval.answer import ABSTAIN_TEXT, Answer, Context, Draft, GateReport, QuestionKind
 from retrieval.chunk import ScoredChunk
 from retrieval.document import Document
 from retrieval.errors import DocumentNotFound, GenerationError, IndexStateError, QueryError
 from retrieval.generation import Condenser, Generator
 from retrieval.generation.backends import GENERATORS, make_composer
+from retrieval.generation.extractive import Abstention
 from retrieval.index import open_index
 from retrieval.index.catalog import DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.ingest.remove import RemoveReport
 from retrieval.ingest.sync import IngestReport, Progress, ingest
+from retrieval.kinds import classify
+from retrieval.kinds.route import Synthesis
 from retrieval.limits import MAX_K
 from retrieval.search.answer_rerank import AnswerReranker
 from retrieval.search.conversation import Conversation
@@ -25,7 +28,7 @@ from retrieval.search.filters import FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
 from retrieval.settings import Settings
-from retrieval.streaming import AnswerEvent, DraftEvent, StreamEvent
+from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
 from retrieval.verify import verify_sentences
 from retrieval.writing.compare import Comparison, compare
 from retrieval.writing.compose import Composer
@@ -58,6 +61,10 @@ class BriefLens:
         self._extractive: Generator | None = None
         self._judge: Judge | None = None
         self._lock = threading.Lock()
+        # Metadata, names across briefs, lists, reasons and comparisons: answered offline (issue 22).
+        self.synthesis = Synthesis(
+            self.index.catalog, self.index.embedder, Abstention.from_settings(settings), self.compare
+        )
 
     def close(self) -> None:
         """Release the index and stop anything the generators started."""
@@ -144,17 +151,34 @@ class BriefLens:
 
     def answer(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Answer:
         """Answer from passages already retrieved (the generation half of `ask`)."""
-        generator = self._generator(extractive)
-        return self._answer(question, hits, generator.generate(question.strip(), hits), generator)
+        generator, kind = self._generator(extractive), classify(question)
+        if self._synthesizes(generator, kind):
+            draft = self.synthesis.answer(kind, question.strip(), hits)
+            return self._answer(question, hits, draft, generator, kind, synthesized=True)
+        return self._answer(question, hits, generator.generate(question.strip(), hits), generator, kind)
 
     def answer_stream(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
-        generator = self._generator(extractive)
+        generator, kind = self._generator(extractive), classify(question)
+        if self._synthesizes(generator, kind):
+            draft = self.synthesis.answer(kind, question.strip(), hits)
+            answer = self._answer(question, hits, draft, generator, kind, synthesized=True)
+            yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
+            yield AnswerEvent(answer)
+            return
         for event in generator.stream(question.strip(), hits):
             if isinstance(event, DraftEvent):
-                yield AnswerEvent(self._answer(question, hits, event.draft, generator))
+                yield AnswerEvent(self._answer(question, hits, event.draft, generator, kind))
             else:
                 yield event
+
+    @staticmethod
+    def _synthesizes(generator: Generator, kind: QuestionKind) -> bool:
+        """True when the offline answer of a non-lookup kind replaces the generator's.
+
+        Only for the extractive generator: a model back-end writes its own answer (the kind is still reported).
+        """
+        return kind != "lookup" and generator.name == "extractive"
 
     def _generator(self, extractive: bool) -> Generator:
         """The configured generator, or the extractive one (built once, when the configured one is a model)."""
@@ -178,7 +202,15 @@ class BriefLens:
         conversation.rewrite = self.condenser()
         return conversation.standalone(question)
 
-    def _answer(self, question: str, hits: list[ScoredChunk], draft: Draft, generator: Generator) -> Answer:
+    def _answer(
+        self,
+        question: str,
+        hits: list[ScoredChunk],
+        draft: Draft,
+        generator: Generator,
+        kind: QuestionKind = "lookup",
+        synthesized: bool = False,
+    ) -> Answer:
         """Verify the draft's quotes at their offsets and assemble the Answer."""
         sentences = verify_sentences(draft.sentences, self.index.catalog.document)
         kept = tuple(s for s in sentences if s.citations or (draft.keep_unsupported and not s.supported))
@@ -188,8 +220,9 @@ class BriefLens:
             answer=ABSTAIN_TEXT if abstained else " ".join(s.text for s in kept),
             abstained=abstained,
             sentences=() if abstained else kept,
-            contexts=tuple(Context.of(h) for h in hits),
+            contexts=self.synthesis.contexts(kept, hits) if synthesized else tuple(Context.of(h) for h in hits),
             relevance=round(draft.relevance, 4),
+            kind=kind,
             generator=draft.generator or generator.name,
             **dict(GateReport.of(draft)),
         )

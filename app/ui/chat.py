@@ -49,6 +49,17 @@ class SourceView:
     verified: bool
 
 
+# How the chat names a question's kind under its answer (lookups, the common case, get no caption).
+KIND_LABELS = {
+    "lookup": "fact lookup",
+    "metadata": "brief metadata",
+    "aggregation": "names across briefs",
+    "list": "list",
+    "comparison": "comparison",
+    "why": "why / how",
+}
+
+
 def filter_spec(
     doc_ids: Sequence[str], dates: Sequence[dt.date], section: str | None, as_of: dt.date | None
 ) -> FilterSpec:
@@ -263,6 +274,8 @@ def show_answer(lens: BriefLens, turn: int, answer: Answer) -> None:
                         on_click=_open,
                         args=(turn, n),
                     )
+    if answer.kind != "lookup" and not answer.abstained:
+        st.caption(f"Question kind: {KIND_LABELS[answer.kind]}")
     gate = gate_counts(answer)
     if gate:
         st.caption("Faithfulness gate: " + " · ".join(f"{v} {k}" for k, v in gate.items()))

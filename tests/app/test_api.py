@@ -77,6 +77,14 @@ def test_ask_contract_with_exact_citations(client: TestClient) -> None:
         assert doc_text(client, c["doc_id"])[c["start"] : c["end"]] == c["quote"]
 
 
+def test_ask_reports_the_question_kind(client: TestClient) -> None:
+    assert client.post("/ask", json={"question": HUAWEI}).json()["kind"] == "lookup"
+    answer = client.post("/ask", json={"question": "How many sources does the Big Picture Brief rest on?"}).json()
+    assert answer["kind"] == "metadata" and "29" in answer["answer"]
+    (c,) = [c for s in answer["sentences"] for c in s["citations"]]
+    assert c["quote"] == "Sources (29)" == doc_text(client, c["doc_id"])[c["start"] : c["end"]]
+
+
 def test_ask_abstains(client: TestClient) -> None:
     answer = client.post("/ask", json={"question": "What is the capital of Australia?"}).json()
     assert answer["abstained"] and answer["answer"] == "The corpus does not say." and answer["sentences"] == []

@@ -116,7 +116,7 @@ def test_follow_up_is_condensed_with_earlier_turns(client: openai.OpenAI) -> Non
     reply = client.chat.completions.create(model="brieflens-extractive", messages=messages)
     extra = (reply.model_extra or {})["brieflens"]
     assert extra["query"].startswith("What are they reducing dependence on?") and "huawei" in extra["query"].lower()
-    assert extra["answer"]["generator"] == "extractive"
+    assert extra["answer"]["generator"] == "extractive" and extra["answer"]["kind"] == "lookup"
 
 
 def test_wrong_or_missing_key_is_401_in_openai_shape(base: str) -> None:

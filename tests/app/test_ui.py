@@ -85,6 +85,15 @@ def test_chat_marker_opens_the_quote_highlighted_in_its_brief(settings: Settings
     assert "<mark" not in html_of(at)
 
 
+def test_chat_captions_a_synthesis_kind_but_not_a_lookup(settings: Settings) -> None:
+    at = ask(open_app(), "When was the Big Picture Brief last updated?")
+    answer = at.session_state[chat.TURNS][0].answer
+    assert answer.kind == "metadata" and "Mar 1, 2026" in answer.answer
+    assert "Question kind: brief metadata" in " ".join(str(c.value) for c in at.caption)
+    at = ask(open_app(), DEV_QUESTION)
+    assert not any("Question kind" in str(c.value) for c in at.caption)
+
+
 def test_chat_abstention_is_its_own_state(settings: Settings) -> None:
     at = ask(open_app(), ABSTAIN_QUESTION)
     answer = at.session_state[chat.TURNS][0].answer

@@ -176,3 +176,16 @@ def test_kill_9_mid_ingest_leaves_nothing_half_visible(
     assert report.recovered == len(in_chroma - committed)
     assert_consistent(observer)
     assert observer.index.catalog.all_chunk_ids() == expected_chunk_ids(observer, sorted(corpus.iterdir()))
+
+
+def test_synthesis_answers_read_the_shared_catalog(shared: MakeLens) -> None:
+    # Metadata and names across briefs are read from the catalog's texts: another server answers them too.
+    first, second = shared("a"), shared("b")
+    first.ingest([CORPUS])
+    updated = second.ask("When was the Big Picture Brief last updated?")
+    assert updated.kind == "metadata" and [c.quote for c in updated.citations] == ["Updated Mar 1, 2026"]
+    both = second.ask("Which companies do both briefs mention?")
+    assert both.kind == "aggregation" and "DeepSeek is named in both briefs." in both.answer
+    for c in both.citations:
+        doc = second.index.catalog.document(c.doc_id)
+        assert doc is not None and doc.text[c.start : c.end] == c.quote

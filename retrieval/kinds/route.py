@@ -1,0 +1,119 @@
+"""Answer a classified question of a kind one quote cannot answer, as a draft the service verifies like any other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.answer import AnswerSentence, Context, Draft, QuestionKind
+from retrieval.chunk import ScoredChunk
+from retrieval.generation.extractive import Abstention
+from retrieval.index.catalog import Catalog
+from retrieval.index.embedding import Embedder
+from retrieval.kinds.aggregate import answer_aggregation
+from retrieval.kinds.briefs import Brief, load_briefs, named_brief
+from retrieval.kinds.entity_index import EntityIndex
+from retrieval.kinds.evidence import answer_evidence
+from retrieval.kinds.metadata import answer_metadata
+from retrieval.writing.compare import Comparison
+
+
+@dataclass
+class Synthesis:
+    """What the kinds' answers read: the catalog, the embedder, the abstention bar, the entity cache, `compare`."""
+
+    catalog: Catalog
+    embedder: Embedder
+    abstention: Abstention
+    compare: Callable[[str], Comparison]
+    entities: EntityIndex = field(default_factory=EntityIndex)
+
+    def answer(self, kind: QuestionKind, question: str, hits: Sequence[ScoredChunk]) -> Draft:
+        """The draft answer of a non-lookup question: cited sentences, or an abstention."""
+        if kind == "comparison":
+            return self._comparison(question)
+        briefs = load_briefs(self.catalog)
+        if kind in ("list", "why"):
+            focus, within = _focused(question, briefs, hits)
+            return answer_evidence(focus, kind, within, self.embedder, self.abstention, self._brief)
+        if kind == "metadata":
+            brief = named_brief(question, briefs, hits)
+            return _draft(answer_metadata(question, brief) if brief is not None else ())
+        scope = _titled(question, briefs) or briefs
+        return _draft(answer_aggregation(question, scope, self.entities.of(scope)))
+
+    def contexts(self, sentences: Sequence[AnswerSentence], hits: Sequence[ScoredChunk]) -> tuple[Context, ...]:
+        """The retrieved passages, then each passage the answer cites that retrieval did not return (score 0).
+
+        Metadata and names across briefs are read from whole briefs, not from the retrieved passages: the
+        passages they cite are what the answer rests on, for the reader and for faithfulness scoring alike.
+        """
+        out = [Context.of(h) for h in hits]
+        seen = {c.chunk_id for c in out}
+        for citation in (c for s in sentences for c in s.citations):
+            if citation.chunk_id in seen:
+                continue
+            seen.add(citation.chunk_id)
+            doc = self.catalog.document(citation.doc_id)
+            span = next(
+                ((a, b) for cid, a, b in self.catalog.chunk_spans(citation.doc_id) if cid == citation.chunk_id), None
+            )
+            if doc is None or span is None:
+                continue
+            a, b = span
+            out.append(
+                Context(
+                    chunk_id=citation.chunk_id,
+                    doc_id=citation.doc_id,
+                    source=citation.source,
+                    title=citation.title,
+                    section=doc.section_at(a),
+                    score=0.0,
+                    text=doc.text[a:b],
+                    start=a,
+                    end=b,
+                )
+            )
+        return tuple(out)
+
+    def _brief(self, doc_id: str) -> Brief | None:
+        """One brief by id, with what its citations need."""
+        found = load_briefs(self.catalog, [doc_id])
+        return found[0] if found else None
+
+    def _comparison(self, question: str) -> Draft:
+        """The comparison's statements, brief by brief, as one answer."""
+        result = self.compare(question)
+        sentences = tuple(s for column in result.columns for s in column.sentences)
+        if result.abstained or not sentences:
+            return Draft(sentences=(), abstained=True, relevance=0.0)
+        return Draft(sentences=sentences, abstained=False, relevance=max(s.support for s in sentences))
+
+
+def _titled(question: str, briefs: Sequence[Brief]) -> list[Brief]:
+    """The briefs a question names by title ("most often in the Big Picture Brief"); empty when none."""
+    folded = question.casefold()
+    return [b for b in briefs if b.info.title and b.info.title.casefold() in folded]
+
+
+def _focused(question: str, briefs: Sequence[Brief], hits: Sequence[ScoredChunk]) -> tuple[str, list[ScoredChunk]]:
+    """The question without the title of a brief it names, and the passages of that brief alone.
+
+    "What risks does the Big Picture Brief list?" asks about risks in one brief: its title is scope, not
+    content, and left in it would make the title line the best match and every sentence "not name" it.
+    """
+    titled = _titled(question, briefs)
+    if not titled:
+        return question, list(hits)
+    focus = question
+    for brief in titled:
+        focus = re.sub(r"(?:\bthe\s+)?" + re.escape(brief.info.title), "the brief", focus, flags=re.I)
+    ids = {b.doc.id for b in titled}
+    within = [h for h in hits if h.chunk.doc_id in ids]
+    return " ".join(focus.split()), within or list(hits)
+
+
+def _draft(sentences: tuple[AnswerSentence, ...]) -> Draft:
+    """A draft of cited sentences; an abstention when there are none."""
+    return Draft(sentences=sentences, abstained=not sentences, relevance=1.0 if sentences else 0.0)
