@@ -133,7 +133,8 @@ def _answers(question: str, c: Candidate, abstention: Abstention) -> bool:
     """The answerability check on one candidate; metadata lines (page footers, dates) never answer."""
     if any(p.fullmatch(c.quote.strip()) for p in METADATA_LINES):
         return False
-    return not abstention.check_answers or answers(question, c.quote, _context(c)) is None
+    # No polarity check: a reason or a list item contrasts with the question's words, a fact lookup does not.
+    return not abstention.check_answers or answers(question, c.quote, _context(c), polarity=False) is None
 
 
 def _pick(cands: list[Candidate], vectors: np.ndarray, floor: float, limit: int, first: list[int]) -> list[int]:
@@ -169,7 +170,8 @@ def _why(
         return tuple(sentences)
     quote = brief.doc.text[follow[0] : follow[1]]
     # The linked sentence must answer too, read after the sentence it continues.
-    if abstention.check_answers and answers(question, quote, f"{_context(best)} {best.quote}") is not None:
+    context = f"{_context(best)} {best.quote}"
+    if abstention.check_answers and answers(question, quote, context, polarity=False) is not None:
         return tuple(sentences)
     at = next(i for i, s in enumerate(sentences) if s.citations[0].start == best.start)
     sentences.insert(at + 1, _sentence(quote, brief.cite(*follow)))

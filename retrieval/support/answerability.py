@@ -88,8 +88,12 @@ def missing_focus(question: str, window: str) -> list[str]:
     return absent(question, window.lower(), window) + numbers
 
 
-def answers(question: str, sentence: str, before: str = "") -> str | None:
-    """None when the sentence may answer the question; else why not ("no date", "never names X")."""
+def answers(question: str, sentence: str, before: str = "", polarity: bool = True) -> str | None:
+    """None when the sentence may answer the question; else why not ("no date", "never names X").
+
+    `polarity` False skips the opposite-polarity check: a reason or a list contrasts with the question's words
+    ("a shakeout of weaker players" explains why the stronger ones benefit), a single fact does not.
+    """
     kind = expected_type(question)
     if not offers(kind, sentence, question):
         return f"no {kind}"
@@ -99,6 +103,8 @@ def answers(question: str, sentence: str, before: str = "") -> str | None:
     # SQuAD 2.0 writes many unanswerable questions by negating or inverting a sentence of the text
     # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked. An
     # opposite counts only in the same place: "ranks ahead of V4" is answered by "V4 ranks second, behind Kimi".
-    if negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence], in_place=True):
+    if polarity and (
+        negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence], in_place=True)
+    ):
         return "opposite polarity"
     return None

@@ -90,3 +90,11 @@ def test_a_sentence_stating_the_opposite_of_the_question_does_not_answer_it() ->
     largest = "Paris is the largest city in France."
     assert answers("Which is the smallest city in France?", largest) == "opposite polarity"
     assert answers("Which is the largest city in France?", largest) is None
+
+
+def test_the_polarity_check_can_be_left_out_for_reasons_and_lists() -> None:
+    """A reason contrasts with the question's words: the weaker players' shakeout is why the stronger benefit."""
+    question = "Why could the crackdown benefit the stronger Chinese AI players?"
+    sentence = "The practical effect could be a shakeout of weaker Chinese AI players within a year."
+    assert answers(question, sentence) == "opposite polarity"
+    assert answers(question, sentence, polarity=False) is None
