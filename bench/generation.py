@@ -8,7 +8,7 @@ retrieval and the evidence selection; for `extractive`, the time to the whole an
 answers as `--generator local` does: the extractive selection first (an abstention there is final, no model
 call), then the model writes from up to BRIEFLENS_LOCAL_EVIDENCE_SENTENCES evidence sentences.
 Run: .venv/bin/python bench/generation.py [--questions FILE] [--models extractive,smollm2,qwen2.5-coder-1.5b]
-     [--threads 2] [--limit N]   (any .gguf path works as a model; `--overhead` adds a bare-call TTFT)
+     [--threads 2] [--split dev] [--limit N]   (any .gguf path works as a model; `--overhead` adds a bare-call TTFT)
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def bare_ttft(lens: BriefLens, question: str) -> float:
     generator = lens.generator
     if not isinstance(generator, LLMGenerator) or generator.synthesis is None:
         return float("nan")
-    plan = generator.synthesis.plan(question, lens.search(question))
+    plan = generator.synthesis.plan(question, generator.synthesis.select(question, lens.search(question)))
     if plan.evidence.abstained:
         return float("nan")
     client = openai.OpenAI(base_url=generator.client.config.base_url, api_key="x")
@@ -190,9 +190,11 @@ def main() -> None:
     parser.add_argument("--models", default=DEFAULT_MODELS, help="comma-separated: extractive and local models")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    parser.add_argument("--split", default="", help="only the questions of this split (e.g. dev)")
     parser.add_argument("--overhead", action="store_true", help="also time a bare streaming call per question")
     args = parser.parse_args()
-    items = read_jsonl(args.questions)[: args.limit or None]
+    items = [q for q in read_jsonl(args.questions) if not args.split or q.get("split") == args.split]
+    items = items[: args.limit or None]
     data = Path(tempfile.mkdtemp(prefix="bench-gen-"))
     results = {name: run_model(name, data, args.threads, items, args.overhead) for name in args.models.split(",")}
     print_tables(results, args.questions.resolve(), args.threads)

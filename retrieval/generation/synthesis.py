@@ -59,30 +59,45 @@ class Synthesis:
         self.composer = composer
         self.limit = limit
 
-    def plan(self, question: str, contexts: Sequence[ScoredChunk]) -> Plan:
-        """The evidence the selection chose (its abstention is the answer's) and the prompt's other inputs."""
-        selected = self.evidence.generate(question, contexts) if contexts else Draft((), True, 0.0)
-        sources = evidence_contexts(selected.sentences)
-        return Plan(Task("answer", question), selected, sources, min(self.limit, len(sources)))
+    def select(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
+        """The extractive selection, widened to the evidence limit; its abstention is the answer's."""
+        return self.evidence.generate(question, contexts) if contexts else Draft((), True, 0.0)
+
+    def plan(self, question: str, evidence: Draft) -> Plan:
+        """What the model is asked for `question` over these evidence sentences."""
+        sources = evidence_contexts(evidence.sentences)
+        return Plan(Task("answer", question), evidence, sources, min(self.limit, len(sources)))
 
     def messages(self, plan: Plan) -> Messages:
         """The rendered synthesise prompt over the plan's evidence."""
         return self.composer.messages(plan.task, plan.sources, plan.limit)
 
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
-        """One completion over the evidence, then the gate; the evidence itself when the model fails or says nothing."""
-        plan = self.plan(question, contexts)
-        if plan.evidence.abstained:
-            return abstention(plan.evidence)
-        return self.composer.compose(plan.task, plan.evidence.sentences, plan.limit)
+        """The extractive selection, then the model's answer from it (see `write`)."""
+        return self.write(question, self.select(question, contexts))
 
     def stream(self, question: str, contexts: Sequence[ScoredChunk]) -> Iterator[GeneratorEvent]:
-        """Tokens as they arrive, each sentence verified once finished, then the draft `generate` gives."""
-        plan = self.plan(question, contexts)
-        if plan.evidence.abstained:
-            yield DraftEvent(abstention(plan.evidence))
+        """The extractive selection, then the model's answer from it as events (see `write_stream`)."""
+        return self.write_stream(question, self.select(question, contexts))
+
+    def write(self, question: str, evidence: Draft) -> Draft:
+        """The model's answer from any offline path's evidence draft (an abstention stays one, with no call).
+
+        One completion, then the gate; the evidence itself, with a note, when the model fails or the gate
+        leaves nothing.
+        """
+        if evidence.abstained:
+            return abstention(evidence)
+        plan = self.plan(question, evidence)
+        return self.composer.compose(plan.task, evidence.sentences, plan.limit)
+
+    def write_stream(self, question: str, evidence: Draft) -> Iterator[GeneratorEvent]:
+        """Tokens as they arrive, each sentence verified once finished, then the draft `write` gives."""
+        plan = self.plan(question, evidence)
+        if evidence.abstained:
+            yield DraftEvent(abstention(evidence))
         elif not plan.sources:
-            yield from _shown(self.composer.compose(plan.task, plan.evidence.sentences, plan.limit))
+            yield from _shown(self.composer.compose(plan.task, evidence.sentences, plan.limit))
         else:
             yield from self._stream(question, plan)
 

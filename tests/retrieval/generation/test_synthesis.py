@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+from retrieval.answer import Draft
 from retrieval.generation.backends import local_generator
 from retrieval.generation.llm import LLMGenerator
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
-from retrieval.streaming import AnswerEvent, NoteEvent, SentenceEvent, TokenEvent
+from retrieval.streaming import AnswerEvent, DraftEvent, NoteEvent, SentenceEvent, TokenEvent
 from tests.retrieval.model_helpers import number_of, sources
 from tests.retrieval.openai_stub import Script, serve
 
@@ -52,7 +53,7 @@ def test_the_model_sees_only_the_selected_evidence(lens: BriefLens, embedder: Se
         generator = m.generator
         assert isinstance(generator, LLMGenerator) and generator.synthesis is not None
         hits = m.search(QUESTION)
-        plan = generator.synthesis.plan(QUESTION, hits)
+        plan = generator.synthesis.plan(QUESTION, generator.synthesis.select(QUESTION, hits))
         answer = m.ask(QUESTION)
     assert script.calls == 1
     given = sources(script.requests[0]["messages"])
@@ -136,3 +137,19 @@ def test_the_prompt_asks_for_at_most_the_answer_limit(
     # Never more sentences than evidence sentences either.
     assert f"at most {min(limit, len(sources(messages)))} cited sentences" in messages[-1]["content"]
     assert len(answer.sentences) <= limit
+
+
+def test_any_offline_evidence_can_be_written_up(lens: BriefLens, embedder: SentenceTransformerEmbedder) -> None:
+    """`write` takes another offline path's draft (e.g. a list's sentences) as the evidence, numbered as given."""
+    script = Script([("ok", "")], respond=writes_from_evidence)
+    with serve(script) as url, local_model(lens, embedder, url) as m:
+        generator = m.generator
+        assert isinstance(generator, LLMGenerator) and generator.synthesis is not None
+        offline = m.ask(QUESTION, extractive=True)
+        evidence = Draft(offline.sentences, abstained=False, relevance=offline.relevance)
+        written = generator.synthesis.write(QUESTION, evidence)
+        events = list(generator.synthesis.write_stream(QUESTION, evidence))
+        nothing = generator.synthesis.write(QUESTION, Draft((), abstained=True, relevance=0.1))
+    assert [s.text for s in written.sentences] == [FAITHFUL + "."] and written.removed == 1
+    assert isinstance(events[-1], DraftEvent) and events[-1].draft == written
+    assert nothing.abstained and script.calls == 2
