@@ -69,6 +69,7 @@ def run_item(lens: BriefLens, item: dict[str, Any], overhead: bool) -> dict[str,
     """One question through `ask_stream`: correctness, the gate's counts, citations and time to first token."""
     start = time.perf_counter()
     first, written, fallback = float("nan"), 0, False
+    removed: list[str] = []
     answer: Answer | None = None
     for event in lens.ask_stream(item["question"]):
         if isinstance(event, TokenEvent) and first != first:
@@ -77,6 +78,8 @@ def run_item(lens: BriefLens, item: dict[str, Any], overhead: bool) -> dict[str,
             fallback = True  # what follows is the evidence shown instead, not model sentences
         elif isinstance(event, SentenceEvent) and not fallback and lens.generator.streams_tokens:
             written += 1
+            if not event.kept:
+                removed.append(event.sentence.text)
         elif isinstance(event, AnswerEvent):
             answer = event.answer
     total = time.perf_counter() - start
@@ -97,7 +100,7 @@ def run_item(lens: BriefLens, item: dict[str, Any], overhead: bool) -> dict[str,
         "total": total,
         "bare": bare_ttft(lens, item["question"]) if overhead else float("nan"),
         "answer": answer.answer,
-        "notes": answer.notes,
+        "notes": (*answer.notes, *(f"removed: {text}" for text in removed)),
     }
 
 
