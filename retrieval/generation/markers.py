@@ -68,6 +68,8 @@ def parse_output(text: str) -> list[ModelSentence]:
     out: list[ModelSentence] = []
     for raw in split_output(text):
         clean, cited = parse_markers(raw)
+        # A small model may echo the prompt's fence tags ("</source>"): markup, never part of a sentence.
+        clean = " ".join(_FENCE.sub(" ", clean).split())
         if any(ch.isalnum() for ch in clean):
             # Small models repeat themselves; a repeated sentence is shown once.
             if all(s.text != clean for s in out):
