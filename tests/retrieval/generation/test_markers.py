@@ -50,3 +50,8 @@ def test_a_repeated_sentence_is_kept_once() -> None:
 def test_echoed_fence_tags_are_not_part_of_a_sentence() -> None:
     out = parse_output('</source> <source id="2" title="T"> Huawei shipped chips [2]. </source>')
     assert out == [ModelSentence("Huawei shipped chips.", (2,))]
+
+
+def test_list_numbers_are_not_sentences() -> None:
+    out = parse_output("The brief lists two risks: 1. Escalation [1]. 2. Proliferation [2].")
+    assert [s.text for s in out] == ["The brief lists two risks:", "Escalation.", "Proliferation."]
