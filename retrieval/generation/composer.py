@@ -48,8 +48,11 @@ class LLMComposer:
         self.extractive = ExtractiveComposer()
 
     def messages(self, task: Task, contexts: Sequence[ScoredChunk], limit: int) -> Messages:
-        """The rendered summarise or draft prompt, evidence fenced and numbered from 1."""
+        """The rendered summarise, draft or synthesise prompt, evidence fenced and numbered from 1."""
         sources, n = fence_sources(contexts), str(len(contexts))
+        if task.kind == "answer":
+            prompt = self.prompts["synthesise"]
+            return prompt.render(question=task.title, sources=sources, n_sources=n, limit=str(limit))
         if task.kind == "summary":
             return self.prompts["summarise"].render(title=task.title, sources=sources, n_sources=n, limit=str(limit))
         outline = "\n".join(f"- {h}" for h in task.outline) or f"- {task.heading}"
@@ -78,23 +81,31 @@ class LLMComposer:
 
     def compose(self, task: Task, evidence: Sequence[AnswerSentence], limit: int) -> Draft:
         """One completion over the evidence, then the gate; on failure or nothing supported, the evidence itself."""
-        extractive = self.extractive.compose(task, evidence, limit)
         contexts = evidence_contexts(evidence)
         if not contexts:
-            return extractive
-        max_tokens = max(self.client.config.max_tokens, TOKENS_PER_SENTENCE * limit)
+            return self.extractive.compose(task, evidence, limit)
         try:
-            text = self.client.complete(self.messages(task, contexts, limit), max_tokens=max_tokens)
+            text = self.client.complete(self.messages(task, contexts, limit), max_tokens=self.max_tokens(limit))
         except GenerationError as e:
-            if not self.fallback:
-                raise
-            return self._fallback(
-                extractive, f"the {self.name} generator failed ({e}); extractive text is shown", failed=True
-            )
-        gated = self.gate.ground(task.instruction, text, contexts)
+            return self.failed(task, evidence, limit, e)
+        return self.finish(task, evidence, self.gate.ground(task.instruction, text, contexts), limit)
+
+    def max_tokens(self, limit: int) -> int:
+        """Room for `limit` sentences, never less than the configured reply length."""
+        return max(self.client.config.max_tokens, TOKENS_PER_SENTENCE * limit)
+
+    def failed(self, task: Task, evidence: Sequence[AnswerSentence], limit: int, error: GenerationError) -> Draft:
+        """The evidence itself with a note naming the failure, or the error when fallback is off."""
+        if not self.fallback:
+            raise error
+        note = f"the {self.name} generator failed ({error}); extractive text is shown"
+        return self._fallback(self.extractive.compose(task, evidence, limit), note, failed=True)
+
+    def finish(self, task: Task, evidence: Sequence[AnswerSentence], gated: Draft, limit: int) -> Draft:
+        """The gated model text, at most `limit` distinct sentences; the evidence itself when the gate left nothing."""
         if not gated.sentences:
             note = f"the {self.name} generator wrote nothing the sources support; extractive text is shown"
-            return self._fallback(extractive, note, gated)
+            return self._fallback(self.extractive.compose(task, evidence, limit), note, gated)
         # The gate may keep more sentences than asked for; the prompt's limit is a request, this one is kept.
         return replace(gated, sentences=distinct(gated.sentences)[:limit], generator=self.name)
 

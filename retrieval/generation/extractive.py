@@ -151,10 +151,14 @@ class ExtractiveGenerator:
     streams_tokens = False
     endpoint: str | None = None
 
-    def __init__(self, embedder: Embedder, abstention: Abstention, max_sentences: int = 3) -> None:
+    def __init__(
+        self, embedder: Embedder, abstention: Abstention, max_sentences: int = 3, margin: float = MARGIN
+    ) -> None:
         self.embedder = embedder
         self.abstention = abstention
         self.max_sentences = max_sentences
+        # How far below the best sentence a quote may be: wider when the sentences are evidence for a model.
+        self.margin = margin
 
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """Abstain when no sentence clears the calibrated bar; otherwise quote the best few."""
@@ -165,7 +169,7 @@ class ExtractiveGenerator:
         bar = self.abstention.bar(question)
         if top < bar:
             return Draft(sentences=(), abstained=True, relevance=top)
-        chosen = _select(candidates, vectors, max(bar, top - MARGIN), self.max_sentences)
+        chosen = _select(candidates, vectors, max(bar, top - self.margin), self.max_sentences)
         sentences = tuple(
             AnswerSentence(text=" ".join(c.quote.split()), citations=(_citation(c),), support=round(c.relevance, 4))
             for c in _ordered(candidates, chosen)

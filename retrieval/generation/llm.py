@@ -15,6 +15,7 @@ from retrieval.generation.extractive import ExtractiveGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
 from retrieval.generation.markers import fence_sources as fence
+from retrieval.generation.synthesis import Synthesis, abstention, check_new
 from retrieval.prompts import Prompt, load_prompt
 from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
 from retrieval.support.gate import Checked, Gate, is_abstention
@@ -42,6 +43,8 @@ class LLMGenerator:
         self.fallback = fallback
         self.endpoint: str | None = client.config.base_url
         self.on_close: list[Callable[[], None]] = []
+        # Set for the local back-end: answers written from the extractive evidence instead of whole passages.
+        self.synthesis: Synthesis | None = None
 
     def close(self) -> None:
         """Stop anything the back-end started (a local server); each stop is idempotent."""
@@ -75,12 +78,14 @@ class LLMGenerator:
 
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """One completion, then the gate; on any endpoint failure, the extractive fallback."""
+        if self.synthesis is not None:
+            return self.synthesis.generate(question, contexts)
         if not contexts:
             return Draft(sentences=(), abstained=True, relevance=0.0)
         # The calibrated retrieval bar still decides abstention: no call to the model when nothing is relevant.
         pre = self.extractive.generate(question, contexts)
         if pre.abstained:
-            return _abstain(pre)
+            return abstention(pre)
         try:
             text = self.client.complete(self.messages(question, contexts))
         except GenerationError as e:
@@ -89,6 +94,9 @@ class LLMGenerator:
 
     def stream(self, question: str, contexts: Sequence[ScoredChunk]) -> Iterator[GeneratorEvent]:
         """Tokens as they arrive, each sentence verified once finished, then the same draft `generate` gives."""
+        if self.synthesis is not None:
+            yield from self.synthesis.stream(question, contexts)
+            return
         if not contexts:
             yield DraftEvent(Draft(sentences=(), abstained=True, relevance=0.0))
             return
@@ -123,7 +131,7 @@ class LLMGenerator:
             tokens.close()
         extractive = pre.result() if pre else self.extractive.generate(question, contexts)
         if extractive.abstained:
-            yield DraftEvent(_abstain(extractive))
+            yield DraftEvent(abstention(extractive))
             return
         if is_abstention(buffer):
             yield DraftEvent(self.gate.draft([], abstained=True))
@@ -141,13 +149,4 @@ class LLMGenerator:
         checked: dict[ModelSentence, Checked],
     ) -> Iterator[SentenceEvent]:
         """Verify the sentences not seen yet, and announce each verdict."""
-        for sentence in sentences:
-            if sentence in checked or is_abstention(sentence.text):
-                continue
-            checked[sentence] = result = self.gate.check(question, sentence, contexts)
-            yield SentenceEvent(result.sentence, result.kept)
-
-
-def _abstain(extractive: Draft) -> Draft:
-    """The abstention when the retrieved passages do not reach the calibrated bar."""
-    return Draft(sentences=(), abstained=True, relevance=extractive.relevance)
+        return check_new(self.gate, question, sentences, contexts, checked)

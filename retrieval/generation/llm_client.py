@@ -140,8 +140,8 @@ class ChatClient:
             raise GenerationError(f"the model endpoint {self.config.base_url} returned no text")
         return content, tokens
 
-    def stream(self, messages: Messages) -> Generator[str, None, None]:
-        """The reply as text deltas, as the server sends them; closing the generator closes the connection."""
+    def stream(self, messages: Messages, max_tokens: int | None = None) -> Generator[str, None, None]:
+        """The reply as text deltas (at most max_tokens); closing the generator closes the connection."""
         import openai
         from openai.types.chat import ChatCompletionChunk
 
@@ -150,7 +150,7 @@ class ChatClient:
                 model=self.config.model,
                 messages=messages,  # type: ignore[arg-type]
                 temperature=self.config.temperature,
-                max_tokens=self.config.max_tokens,
+                max_tokens=max_tokens or self.config.max_tokens,
                 stream=True,
             )
             if not isinstance(chunks, openai.Stream):

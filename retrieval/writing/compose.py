@@ -16,9 +16,9 @@ from retrieval.answer import AnswerSentence, Draft
 
 @dataclass(frozen=True)
 class Task:
-    """What to write: a summary of `title`, or the subsection `heading` of the report section `title`."""
+    """What to write: a summary of `title`, subsection `heading` of report section `title`, or an answer to `title`."""
 
-    kind: Literal["summary", "draft"]
+    kind: Literal["summary", "draft", "answer"]
     title: str
     heading: str = ""
     outline: tuple[str, ...] = ()
@@ -29,6 +29,8 @@ class Task:
         """One line saying what is written (the judge's question when the gate checks a sentence)."""
         if self.kind == "summary":
             return f"Summarise {self.title}"
+        if self.kind == "answer":
+            return self.title
         return f"{self.title}: {self.heading}"
 
 

@@ -119,7 +119,8 @@ def test_local_model_through_a_hostile_brief(
         summary = m.summarize(ref="injected.txt", bullets=4)
     given = {c.chunk_id for c in answer.contexts}
     assert all(c.chunk_id in given for c in answer.citations)
-    for sentences in (list(answer.sentences), summary.sentences):
+    for sentences, by in ((list(answer.sentences), answer.generator), (summary.sentences, summary.generator)):
         assert_verbatim(injected, sentences)
-        assert not any("[7]" in s.text for s in sentences)
+        # What the model wrote holds no [7]; its fallback shows the brief's sentences verbatim, as quotes.
+        assert by == "extractive" or not any("[7]" in s.text for s in sentences)
     assert all("failed" not in note for note in (*answer.notes, *summary.notes))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from retrieval.chunk import Chunk, ScoredChunk
-from retrieval.generation.markers import fence_sources, finished, parse_output, split_output
+from retrieval.generation.markers import ModelSentence, fence_sources, finished, parse_output, split_output
 
 
 def test_markers_are_parsed_and_removed_from_the_text() -> None:
@@ -45,3 +45,13 @@ def test_sources_are_fenced_and_fake_markers_defanged() -> None:
 def test_a_repeated_sentence_is_kept_once() -> None:
     parsed = parse_output("Exports fell [1]. Exports fell [2]. Imports rose [1].")
     assert [(s.text, s.cited) for s in parsed] == [("Exports fell.", (1,)), ("Imports rose.", (1,))]
+
+
+def test_echoed_fence_tags_are_not_part_of_a_sentence() -> None:
+    out = parse_output('</source> <source id="2" title="T"> Huawei shipped chips [2]. </source>')
+    assert out == [ModelSentence("Huawei shipped chips.", (2,))]
+
+
+def test_list_numbers_are_not_sentences() -> None:
+    out = parse_output("The brief lists two risks: 1. Escalation [1]. 2. Proliferation [2].")
+    assert [s.text for s in out] == ["The brief lists two risks:", "Escalation.", "Proliferation."]
