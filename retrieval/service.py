@@ -36,6 +36,7 @@ from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
 from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
 
 if TYPE_CHECKING:
+    from retrieval.generation.synthesis import Synthesis as EvidenceWriter
     from retrieval.support.judge import Judge
     from retrieval.support.verdict import Verdict
 
@@ -152,6 +153,10 @@ class BriefLens:
     def answer(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Answer:
         """Answer from passages already retrieved (the generation half of `ask`)."""
         generator, kind = self._generator(extractive), classify(question)
+        writer = self._writer(generator, kind)
+        if writer is not None:
+            draft = writer.write(question.strip(), self.synthesis.answer(kind, question.strip(), hits))
+            return self._answer(question, hits, draft, generator, kind, synthesized=True)
         if self._synthesizes(generator, kind):
             draft = self.synthesis.answer(kind, question.strip(), hits)
             return self._answer(question, hits, draft, generator, kind, synthesized=True)
@@ -166,19 +171,34 @@ class BriefLens:
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
             yield AnswerEvent(answer)
             return
-        for event in generator.stream(question.strip(), hits):
+        writer = self._writer(generator, kind)
+        events = (
+            writer.write_stream(question.strip(), self.synthesis.answer(kind, question.strip(), hits))
+            if writer is not None
+            else generator.stream(question.strip(), hits)
+        )
+        for event in events:
             if isinstance(event, DraftEvent):
-                yield AnswerEvent(self._answer(question, hits, event.draft, generator, kind))
+                yield AnswerEvent(self._answer(question, hits, event.draft, generator, kind, writer is not None))
             else:
                 yield event
+
+    @staticmethod
+    def _writer(generator: Generator, kind: QuestionKind) -> EvidenceWriter | None:
+        """The local model's writer when it rewrites the offline answer of a list, reason or comparison."""
+        # Metadata and names across briefs stay offline: their quotes ("Sources (29)") cannot verify a paraphrase.
+        writer: EvidenceWriter | None = getattr(generator, "synthesis", None)
+        return writer if kind in ("list", "why", "comparison") else None
 
     @staticmethod
     def _synthesizes(generator: Generator, kind: QuestionKind) -> bool:
         """True when the offline answer of a non-lookup kind replaces the generator's.
 
-        Only for the extractive generator: a model back-end writes its own answer (the kind is still reported).
+        For the extractive generator, and for metadata and names across briefs with the local model; another
+        model back-end writes its own answer (the kind is still reported).
         """
-        return kind != "lookup" and generator.name == "extractive"
+        writes = getattr(generator, "synthesis", None) is not None
+        return kind != "lookup" and (generator.name == "extractive" or (writes and kind in ("metadata", "aggregation")))
 
     def _generator(self, extractive: bool) -> Generator:
         """The configured generator, or the extractive one (built once, when the configured one is a model)."""

@@ -153,3 +153,44 @@ def test_any_offline_evidence_can_be_written_up(lens: BriefLens, embedder: Sente
     assert [s.text for s in written.sentences] == [FAITHFUL + "."] and written.removed == 1
     assert isinstance(events[-1], DraftEvent) and events[-1].draft == written
     assert nothing.abstained and script.calls == 2
+
+
+WHY = "Why could the US distillation crackdown benefit the stronger Chinese AI players?"
+METADATA = "When was the Big Picture Brief last updated?"
+
+
+def restates_first_source(messages: list[dict[str, str]]) -> str:
+    """A model that restates source [1] word for word, citing it."""
+    first = sources(messages)[1]
+    return f"{' '.join(first.split()).rstrip('.')} [1]."
+
+
+def test_the_local_model_writes_a_reason_from_the_offline_why_evidence(
+    lens: BriefLens, embedder: SentenceTransformerEmbedder
+) -> None:
+    offline = lens.ask(WHY)
+    assert offline.kind == "why" and len(offline.sentences) >= 2
+    script = Script([("ok", "")], respond=restates_first_source)
+    with serve(script) as url, local_model(lens, embedder, url) as m:
+        answer = m.ask(WHY)
+        events = list(m.ask_stream(WHY))
+    given = [" ".join(body.split()) for _, body in sorted(sources(script.requests[0]["messages"]).items())]
+    # The model saw exactly the offline answer's sentences, and its sentence survived the gate with a quote.
+    assert given == [" ".join(s.text.split()) for s in offline.sentences]
+    assert answer.kind == "why" and answer.generator == "local" and not answer.abstained
+    assert answer.sentences and all(s.citations for s in answer.sentences)
+    for c in answer.citations:
+        doc = lens.index.catalog.document(c.doc_id)
+        assert doc is not None and doc.text[c.start : c.end] == c.quote
+    assert {c.chunk_id for c in answer.citations} <= {ctx.chunk_id for ctx in answer.contexts}
+    assert any(isinstance(e, TokenEvent) for e in events)
+    assert isinstance(events[-1], AnswerEvent) and events[-1].answer.answer == answer.answer
+
+
+def test_metadata_stays_offline_with_the_local_model(lens: BriefLens, embedder: SentenceTransformerEmbedder) -> None:
+    script = Script([("ok", "It was updated yesterday [1].")])
+    with serve(script) as url, local_model(lens, embedder, url) as m:
+        answer = m.ask(METADATA)
+    assert script.calls == 0
+    assert answer.kind == "metadata" and "Mar 1, 2026" in answer.answer
+    assert answer.answer == lens.ask(METADATA).answer
