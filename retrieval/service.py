@@ -36,7 +36,7 @@ from retrieval.writing.draft import DraftParams, ReportDraft, build_draft
 from retrieval.writing.summarize import Summary, summarize_document, summarize_topic, weights_from
 
 if TYPE_CHECKING:
-    from retrieval.generation.synthesis import Synthesis as EvidenceWriter
+    from retrieval.generation.synthesis import EvidenceWriter
     from retrieval.support.judge import Judge
     from retrieval.support.verdict import Verdict
 

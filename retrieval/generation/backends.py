@@ -10,7 +10,7 @@ from retrieval.generation.composer import LLMComposer
 from retrieval.generation.extractive import Abstention, ExtractiveGenerator
 from retrieval.generation.llm import LLMGenerator
 from retrieval.generation.llm_client import ChatClient, LLMConfig
-from retrieval.generation.synthesis import Synthesis
+from retrieval.generation.synthesis import EvidenceWriter
 from retrieval.index.embedding import Embedder
 from retrieval.index.embedding_cache import CachedEmbedder
 from retrieval.prompts import load_prompt
@@ -58,7 +58,7 @@ def local_generator(settings: Settings, embedder: Embedder, base_url: str) -> LL
         evidence = ExtractiveGenerator(base.embedder, base.abstention, n, margin)
         prompts = {"synthesise": load_prompt("synthesise", s.prompts_dir)}
         composer = LLMComposer("local", generator.client, prompts, generator.gate, s.llm_fallback)
-        generator.synthesis = Synthesis(evidence, composer, s.answer_max_sentences)
+        generator.synthesis = EvidenceWriter(evidence, composer, s.answer_max_sentences)
     return generator
 
 

@@ -15,7 +15,7 @@ from retrieval.generation.extractive import ExtractiveGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
 from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
 from retrieval.generation.markers import fence_sources as fence
-from retrieval.generation.synthesis import Synthesis, abstention, check_new
+from retrieval.generation.synthesis import EvidenceWriter, abstention, check_new
 from retrieval.prompts import Prompt, load_prompt
 from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
 from retrieval.support.gate import Checked, Gate, is_abstention
@@ -44,7 +44,7 @@ class LLMGenerator:
         self.endpoint: str | None = client.config.base_url
         self.on_close: list[Callable[[], None]] = []
         # Set for the local back-end: answers written from the extractive evidence instead of whole passages.
-        self.synthesis: Synthesis | None = None
+        self.synthesis: EvidenceWriter | None = None
 
     def close(self) -> None:
         """Stop anything the back-end started (a local server); each stop is idempotent."""

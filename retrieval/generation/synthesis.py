@@ -47,7 +47,7 @@ class Plan:
     limit: int
 
 
-class Synthesis:
+class EvidenceWriter:
     """Answers a model writes from up to N evidence sentences the extractive selection chose, then gated.
 
     The model only ever sees those sentences (numbered, fenced), so every citation the gate attaches quotes one
