@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +159,7 @@ class BriefLens:
             draft = writer.write(question.strip(), self.synthesis.answer(kind, question.strip(), hits))
             return self._answer(question, hits, draft, generator, kind, synthesized=True)
         if self._synthesizes(generator, kind):
-            draft = self.synthesis.answer(kind, question.strip(), hits)
+            draft = self._offline(kind, question, hits)
             return self._answer(question, hits, draft, generator, kind, synthesized=True)
         return self._answer(question, hits, generator.generate(question.strip(), hits), generator, kind)
 
@@ -166,7 +167,7 @@ class BriefLens:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
         generator, kind = self._generator(extractive), classify(question)
         if self._synthesizes(generator, kind):
-            draft = self.synthesis.answer(kind, question.strip(), hits)
+            draft = self._offline(kind, question, hits)
             answer = self._answer(question, hits, draft, generator, kind, synthesized=True)
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
             yield AnswerEvent(answer)
@@ -182,6 +183,11 @@ class BriefLens:
                 yield AnswerEvent(self._answer(question, hits, event.draft, generator, kind, writer is not None))
             else:
                 yield event
+
+    def _offline(self, kind: QuestionKind, question: str, hits: list[ScoredChunk]) -> Draft:
+        """The offline answer of a non-lookup kind, labelled extractive whatever back-end is configured."""
+        # No model wrote it: `generator` in the JSON must not name the local or remote model.
+        return replace(self.synthesis.answer(kind, question.strip(), hits), generator="extractive")
 
     @staticmethod
     def _writer(generator: Generator, kind: QuestionKind) -> EvidenceWriter | None:

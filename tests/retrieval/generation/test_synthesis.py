@@ -194,3 +194,5 @@ def test_metadata_stays_offline_with_the_local_model(lens: BriefLens, embedder: 
     assert script.calls == 0
     assert answer.kind == "metadata" and "Mar 1, 2026" in answer.answer
     assert answer.answer == lens.ask(METADATA).answer
+    # No model wrote it, and the JSON says so.
+    assert answer.generator == "extractive"
