@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import ROOT, read_jsonl, shared_path
+from bench.datasets import ROOT, print_table, read_jsonl, shared_path
 from bench.support_data import SQUAD_VALIDATION
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -135,13 +135,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print("| set | answerable | answered right | unanswerable | abstained | mean | s/question |")
-    print("|---|---|---|---|---|---|---|")
-    for name, r in results.items():
-        print(
-            f"| {name} | {r['answerable']} | {r['answered_right']:.3f} | {r['unanswerable']} | {r['abstained']:.3f} "
-            f"| {r['mean']:.3f} | {r['seconds_per_question']:.3f} |"
-        )
+    columns = ["set", "answerable", "answered right", "unanswerable", "abstained", "mean", "s/question"]
+    keys = ["answerable", "answered_right", "unanswerable", "abstained", "mean", "seconds_per_question"]
+    print_table(columns, [[name, *(r[k] for k in keys)] for name, r in results.items()])
     return 0
 
 

@@ -23,6 +23,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def print_table(columns: list[str], rows: list[list[Any]], digits: int = 3) -> None:
+    """Print a Markdown table; floats with `digits` decimals, everything else as it is."""
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(f"{v:.{digits}f}" if isinstance(v, float) else str(v) for v in row) + " |")
+
+
 def multihop_corpus(out: Path) -> list[dict[str, Any]]:
     """Write MultiHop-RAG evidence facts grouped by article title as .md briefs; return the queries."""
     base = shared_path("datasets", "multihop_rag_500")

@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import ROOT, read_jsonl
+from bench.datasets import ROOT, print_table, read_jsonl
 from retrieval.answer import Answer
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -115,13 +115,9 @@ def main() -> int:
         print(json.dumps({"split": args.split, "rates": rates, "rows": rows}, indent=2))
         return 0
     print(f"split: {args.split}")
-    print("| kind | n | kind classified | keywords | cited | right | s/question |")
-    print("|---|---|---|---|---|---|---|")
-    for kind, r in rates.items():
-        print(
-            f"| {kind} | {r['n']} | {r['kind_ok']:.2f} | {r['keywords']:.2f} | {r['cited']:.2f} | {r['right']:.2f} "
-            f"| {r['seconds_per_question']:.2f} |"
-        )
+    columns = ["kind", "n", "kind classified", "keywords", "cited", "right", "s/question"]
+    keys = ["n", "kind_ok", "keywords", "cited", "right", "seconds_per_question"]
+    print_table(columns, [[kind, *(r[k] for k in keys)] for kind, r in rates.items()], digits=2)
     return 0
 
 
