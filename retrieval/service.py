@@ -153,30 +153,29 @@ class BriefLens:
 
     def answer(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Answer:
         """Answer from passages already retrieved (the generation half of `ask`)."""
-        generator, kind = self._generator(extractive), classify(question)
-        writer = self._writer(generator, kind)
-        if writer is not None:
-            draft = writer.write(question.strip(), self.synthesis.answer(kind, question.strip(), hits))
-            return self._answer(question, hits, draft, generator, kind, synthesized=True)
+        generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
-            draft = self._offline(kind, question, hits)
-            return self._answer(question, hits, draft, generator, kind, synthesized=True)
-        return self._answer(question, hits, generator.generate(question.strip(), hits), generator, kind)
+            return self._answer(question, hits, self._offline(kind, asked, hits), generator, kind, synthesized=True)
+        writer = self._writer(generator, kind)
+        if writer is None:
+            return self._answer(question, hits, generator.generate(asked, hits), generator, kind)
+        draft = writer.write(asked, self.synthesis.answer(kind, asked, hits))
+        return self._answer(question, hits, draft, generator, kind, synthesized=True)
 
     def answer_stream(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
-        generator, kind = self._generator(extractive), classify(question)
+        generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
-            draft = self._offline(kind, question, hits)
+            draft = self._offline(kind, asked, hits)
             answer = self._answer(question, hits, draft, generator, kind, synthesized=True)
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
             yield AnswerEvent(answer)
             return
         writer = self._writer(generator, kind)
         events = (
-            writer.write_stream(question.strip(), self.synthesis.answer(kind, question.strip(), hits))
+            writer.write_stream(asked, self.synthesis.answer(kind, asked, hits))
             if writer is not None
-            else generator.stream(question.strip(), hits)
+            else generator.stream(asked, hits)
         )
         for event in events:
             if isinstance(event, DraftEvent):
@@ -187,7 +186,7 @@ class BriefLens:
     def _offline(self, kind: QuestionKind, question: str, hits: list[ScoredChunk]) -> Draft:
         """The offline answer of a non-lookup kind, labelled extractive whatever back-end is configured."""
         # No model wrote it: `generator` in the JSON must not name the local or remote model.
-        return replace(self.synthesis.answer(kind, question.strip(), hits), generator="extractive")
+        return replace(self.synthesis.answer(kind, question, hits), generator="extractive")
 
     @staticmethod
     def _writer(generator: Generator, kind: QuestionKind) -> EvidenceWriter | None:
