@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import answers
+from retrieval.support.answerability import BEFORE_CHARS, answers
 from retrieval.terms import content_terms, coverage, idf_weights
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -24,7 +24,6 @@ MIN_WORDS = 4
 REDUNDANT = 0.82
 MARGIN = 0.12
 NEW_DOC_BONUS = 0.03
-BEFORE_CHARS = 300  # about one sentence
 
 
 @dataclass(frozen=True)
@@ -130,12 +129,11 @@ def _before(cand: Candidate) -> str:
     return chunk.text[max(0, offset - BEFORE_CHARS) : offset]
 
 
-def _ordered(candidates: list[Candidate], chosen: list[int]) -> list[Candidate]:
-    """Order the answer by brief (best brief first), then by position in the brief."""
+def source_order(picked: Sequence[Candidate]) -> list[Candidate]:
+    """Order an answer's sentences by brief (in order of first appearance), then by position in the brief."""
     first_seen: dict[str, int] = {}
-    for rank, i in enumerate(chosen):
-        first_seen.setdefault(candidates[i].context.chunk.doc_id, rank)
-    picked = [candidates[i] for i in chosen]
+    for rank, c in enumerate(picked):
+        first_seen.setdefault(c.context.chunk.doc_id, rank)
     return sorted(picked, key=lambda c: (first_seen[c.context.chunk.doc_id], c.start))
 
 
@@ -172,7 +170,7 @@ class ExtractiveGenerator:
         chosen = _select(candidates, vectors, max(bar, top - self.margin), self.max_sentences)
         sentences = tuple(
             AnswerSentence(text=" ".join(c.quote.split()), citations=(_citation(c),), support=round(c.relevance, 4))
-            for c in _ordered(candidates, chosen)
+            for c in source_order([candidates[i] for i in chosen])
         )
         return Draft(sentences=sentences, abstained=False, relevance=top)
 

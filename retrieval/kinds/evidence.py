@@ -10,7 +10,7 @@ import numpy as np
 from retrieval.answer import AnswerSentence, Draft, QuestionKind
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.generation.extractive import Abstention, Candidate, score_sentences
+from retrieval.generation.extractive import REDUNDANT, Abstention, Candidate, score_sentences, source_order
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.briefs import Brief
 from retrieval.kinds.metadata import METADATA_LINES
@@ -24,7 +24,6 @@ MARGIN = 0.1
 LABEL_WORDS = 4  # "Risks include:", "Key takeaways:": a list's label, not a sentence
 # Words of a list question that say "a list", not what is listed.
 _LIST_WORDS = frozenset(content_terms("list lists listed name names give include includes brief"))
-REDUNDANT = 0.82
 _BULLET = re.compile(r"^[ \t]*[•◦▪‣∙·*\-–—][ \t]+\S", re.M)
 
 BriefOf = Callable[[str], Brief | None]
@@ -151,19 +150,11 @@ def _pick(cands: list[Candidate], vectors: np.ndarray, floor: float, limit: int,
     return chosen
 
 
-def _source_order(cands: Sequence[Candidate]) -> list[Candidate]:
-    """Candidates by brief (in order of first appearance) and then by position in the brief."""
-    first: dict[str, int] = {}
-    for rank, c in enumerate(cands):
-        first.setdefault(c.context.chunk.doc_id, rank)
-    return sorted(cands, key=lambda c: (first[c.context.chunk.doc_id], c.start))
-
-
 def _why(
     question: str, best: Candidate, chosen: list[Candidate], brief_of: BriefOf, abstention: Abstention
 ) -> tuple[AnswerSentence, ...]:
     """The chosen sentences in source order, the best one followed by the next sentence when that answers too."""
-    sentences = [_of(c) for c in _source_order(chosen)]
+    sentences = [_of(c) for c in source_order(chosen)]
     brief = brief_of(best.context.chunk.doc_id)
     follow = _next_sentence(best, brief) if brief is not None else None
     if brief is None or follow is None or any(c.start == follow[0] for c in chosen):
@@ -205,7 +196,7 @@ def answer_evidence(
     best = max(range(len(cands)), key=lambda i: cands[i].relevance)
     floor = max(bar, top - MARGIN)
     if kind == "list":
-        picked = _source_order([cands[i] for i in _pick(cands, vectors, floor, MAX_LIST, [best])])
+        picked = source_order([cands[i] for i in _pick(cands, vectors, floor, MAX_LIST, [best])])
         return Draft(sentences=_list(cands[best], picked, brief_of), abstained=False, relevance=top)
     chosen = [cands[i] for i in _pick(cands, vectors, floor, MAX_WHY - 1, [best])]
     return Draft(sentences=_why(question, cands[best], chosen, brief_of, abstention), abstained=False, relevance=top)

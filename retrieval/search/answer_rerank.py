@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from retrieval.chunk import ScoredChunk
 from retrieval.sentences import split_sentences
-from retrieval.support.answerability import answers
-
-BEFORE_CHARS = 300  # the text before a sentence that may hold the names its pronouns stand for
+from retrieval.support.answerability import BEFORE_CHARS, answers
 
 
 def may_answer(question: str, hit: ScoredChunk) -> bool:

@@ -36,7 +36,8 @@ _DATE = re.compile(
 _NAME = re.compile(r"^\s*(?:who|whom|whose|where)\b|^\s*(?:by|from|to|with|for)\s+(?:whom|where)\b", re.IGNORECASE)
 # Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
 _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
-_PREVIOUS = 1  # sentences before the candidate that may hold the names its pronouns refer to
+# The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
+BEFORE_CHARS = 300
 
 
 def expected_type(question: str) -> AnswerType:
