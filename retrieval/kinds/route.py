@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.answer import AnswerSentence, Context, Draft, QuestionKind
 from retrieval.chunk import ScoredChunk
 from retrieval.generation.extractive import Abstention
-from retrieval.index.catalog import Catalog
+from retrieval.index.catalog import Catalog, DocInfo
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.aggregate import answer_aggregation
 from retrieval.kinds.briefs import Brief, load_briefs, named_brief
@@ -33,14 +33,16 @@ class Synthesis:
         """The draft answer of a non-lookup question: cited sentences, or an abstention."""
         if kind == "comparison":
             return self._comparison(question)
-        briefs = load_briefs(self.catalog)
         if kind in ("list", "why"):
-            focus, within = _focused(question, briefs, hits)
+            # Only the briefs' titles are needed here: no document text is read for them.
+            focus, within = _focused(question, self.catalog.documents().values(), hits)
             return answer_evidence(focus, kind, within, self.embedder, self.abstention, self._brief)
+        briefs = load_briefs(self.catalog)
         if kind == "metadata":
             brief = named_brief(question, briefs, hits)
             return _draft(answer_metadata(question, brief) if brief is not None else ())
-        scope = _titled(question, briefs) or briefs
+        named = {info.doc_id for info in _titled(question, [b.info for b in briefs])}
+        scope = [b for b in briefs if b.doc.id in named] or briefs
         return _draft(answer_aggregation(question, scope, self.entities.of(scope)))
 
     def contexts(self, sentences: Sequence[AnswerSentence], hits: Sequence[ScoredChunk]) -> tuple[Context, ...]:
@@ -91,25 +93,25 @@ class Synthesis:
         return Draft(sentences=sentences, abstained=False, relevance=max(s.support for s in sentences))
 
 
-def _titled(question: str, briefs: Sequence[Brief]) -> list[Brief]:
-    """The briefs a question names by title ("most often in the Big Picture Brief"); empty when none."""
+def _titled(question: str, infos: Iterable[DocInfo]) -> list[DocInfo]:
+    """The briefs a question names by title ("most often in the Big Picture Brief"), by source; empty when none."""
     folded = question.casefold()
-    return [b for b in briefs if b.info.title and b.info.title.casefold() in folded]
+    return sorted((i for i in infos if i.title and i.title.casefold() in folded), key=lambda i: i.source)
 
 
-def _focused(question: str, briefs: Sequence[Brief], hits: Sequence[ScoredChunk]) -> tuple[str, list[ScoredChunk]]:
+def _focused(question: str, infos: Iterable[DocInfo], hits: Sequence[ScoredChunk]) -> tuple[str, list[ScoredChunk]]:
     """The question without the title of a brief it names, and the passages of that brief alone.
 
     "What risks does the Big Picture Brief list?" asks about risks in one brief: its title is scope, not
     content, and left in it would make the title line the best match and every sentence "not name" it.
     """
-    titled = _titled(question, briefs)
+    titled = _titled(question, infos)
     if not titled:
         return question, list(hits)
     focus = question
-    for brief in titled:
-        focus = re.sub(r"(?:\bthe\s+)?" + re.escape(brief.info.title), "the brief", focus, flags=re.I)
-    ids = {b.doc.id for b in titled}
+    for info in titled:
+        focus = re.sub(r"(?:\bthe\s+)?" + re.escape(info.title), "the brief", focus, flags=re.I)
+    ids = {info.doc_id for info in titled}
     within = [h for h in hits if h.chunk.doc_id in ids]
     return " ".join(focus.split()), within or list(hits)
 
