@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.answer import AnswerSentence, Context, Draft, QuestionKind
-from retrieval.chunk import ScoredChunk
+from retrieval.chunk import Chunk, ScoredChunk
 from retrieval.generation.extractive import Abstention
 from retrieval.index.catalog import Catalog, DocInfo
 from retrieval.index.embedding import Embedder
@@ -64,19 +64,9 @@ class Synthesis:
             if doc is None or span is None:
                 continue
             a, b = span
-            out.append(
-                Context(
-                    chunk_id=citation.chunk_id,
-                    doc_id=citation.doc_id,
-                    source=citation.source,
-                    title=citation.title,
-                    section=doc.section_at(a),
-                    score=0.0,
-                    text=doc.text[a:b],
-                    start=a,
-                    end=b,
-                )
-            )
+            text, section = doc.text[a:b], doc.section_at(a)
+            chunk = Chunk(id=citation.chunk_id, doc_id=citation.doc_id, text=text, start=a, end=b, section=section)
+            out.append(Context.of(ScoredChunk(chunk=chunk, score=0.0, source=citation.source, title=citation.title)))
         return tuple(out)
 
     def _brief(self, doc_id: str) -> Brief | None:
