@@ -55,9 +55,7 @@ class KindAwareJudge:
     def from_settings(cls, settings: Settings, embedder: Embedder) -> KindAwareJudge:
         """Both halves built from settings; they share one source cache, so a source is embedded once."""
         rules = OfflineJudge.from_settings(settings, embedder)
-        support = SupportJudge.from_settings(settings, embedder)
-        support.offline = rules
-        return cls(rules, support)
+        return cls(rules, SupportJudge.over(rules, settings))
 
     def half(self, question: str | None) -> Judge:
         """The judge for this kind of text: the rules for an answer to a question, else the support blend."""

