@@ -33,9 +33,12 @@ VALIDATED: dict[str, tuple[Validated, ...]] = {
     "support": SUPPORT,
     # The default judges summaries with the support blend and answers to a question with the rules.
     "offline": (
-        Validated(0.65, "summaries, 7 non-news SummEdits domains (mean; support blend, fitted on the other domains)"),
-        Validated(0.55, "summaries, HaluEval summarisation (validation half)"),
-        Validated(0.85, "answers, HaluEval QA (validation half; the rules)"),
+        Validated(
+            SUPPORT[0].value,
+            "summaries, 7 non-news SummEdits domains (mean; support blend, fitted on the other domains)",
+        ),
+        Validated(SUPPORT[1].value, "summaries, HaluEval summarisation (validation half)"),
+        Validated(RULES[3].value, "answers, HaluEval QA (validation half; the rules)"),
     ),
 }
 
