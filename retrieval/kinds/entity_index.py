@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from retrieval.kinds.briefs import Brief
+from retrieval.kinds.evidence import LABEL_WORDS
 from retrieval.kinds.metadata import METADATA_LINES
 from retrieval.sentences import split_sentences
-from retrieval.support.entities import proper_nouns
+from retrieval.support.entities import CAPITALISED, POSSESSIVE, proper_nouns
 
-_WORD = re.compile(r"(?<![\w&])[A-Z][\w&]*(?:[.'’\-][\w&]+)*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 Span = tuple[int, int]
-LABEL_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -45,8 +42,8 @@ def _words_in(sentence: str) -> list[tuple[str, int, bool]]:
     """(name word, offset, ends a name) for the sentence's names; hyphenated pairs ("Huawei-DeepSeek") split."""
     names = set(proper_nouns(sentence))
     out: list[tuple[str, int, bool]] = []
-    for m in _WORD.finditer(sentence):
-        word = _POSSESSIVE.sub("", m.group(0))
+    for m in CAPITALISED.finditer(sentence):
+        word = POSSESSIVE.sub("", m.group(0))
         if word not in names:
             continue
         parts = word.split("-")

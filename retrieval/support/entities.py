@@ -8,10 +8,12 @@ from functools import lru_cache
 from retrieval.lexicon import MONTH_NAMES, WEEKDAYS
 from retrieval.terms import is_content_word
 
-_CAPITALISED = re.compile(r"(?<![\w&])[A-Z][\w&]*(?:[.'’\-][\w&]+)*")
+# A capitalised word (with inner dots, apostrophes, hyphens, ampersands) and a possessive ending: shared
+# with the entity index of retrieval/kinds.
+CAPITALISED = re.compile(r"(?<![\w&])[A-Z][\w&]*(?:[.'’\-][\w&]+)*")
 _STARTERS = re.compile(r"(?:^|[.!?:;\"“(]\s*)$")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
-_POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s?$")
 # Capitalised words that are not names: titles, calendar words (dates are checked on their own).
 _NOT_NAMES = (
     frozenset(
@@ -64,11 +66,11 @@ _LINKS = r"(?:\s+(?:of|and|for|the|on|in|&)\s+|\s+|-)"
 
 def proper_nouns(claim: str) -> list[str]:
     """Capitalised words used as names; a first word only when a name follows it or the claim is short."""
-    words = list(_CAPITALISED.finditer(claim))
+    words = list(CAPITALISED.finditer(claim))
     short = len(claim.split()) <= 4
     out: list[str] = []
     for i, m in enumerate(words):
-        word = _POSSESSIVE.sub("", m.group(0))
+        word = POSSESSIVE.sub("", m.group(0))
         lower = word.lower()
         dotted = _DOTTED.fullmatch(word) is not None
         if not dotted and (lower in _NOT_NAMES or not is_content_word(lower) or len(word) < 2):
