@@ -48,9 +48,7 @@ class Brief:
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """The span of the sentence (or bullet, or heading line) holding `offset`."""
         text = self.doc.text
-        line_start = text.rfind("\n", 0, offset) + 1
-        line_end = text.find("\n", offset)
-        line_end = len(text) if line_end < 0 else line_end
+        line_start, line_end = line_span(text, offset)
         for a, b in split_sentences(text, line_start, line_end):
             if a <= offset < b:
                 return a, b
@@ -59,6 +57,13 @@ class Brief:
     def headings(self) -> str:
         """The title block and section titles: the words a question uses to name this brief."""
         return " ".join([self.info.title, self.doc.text[:HEADER_CHARS], *(s.title for s in self.doc.sections)])
+
+
+def line_span(text: str, pos: int) -> tuple[int, int]:
+    """The span of the line holding `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
 
 
 def load_briefs(catalog: Catalog, doc_ids: Sequence[str] | None = None) -> list[Brief]:

@@ -12,7 +12,7 @@ from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 from retrieval.generation.extractive import REDUNDANT, Abstention, Candidate, score_sentences, source_order
 from retrieval.index.embedding import Embedder
-from retrieval.kinds.briefs import Brief
+from retrieval.kinds.briefs import Brief, line_span
 from retrieval.kinds.metadata import METADATA_LINES
 from retrieval.support.answerability import answers
 from retrieval.terms import content_terms, term_set
@@ -39,25 +39,18 @@ def _of(c: Candidate) -> AnswerSentence:
     return _sentence(c.quote, Citation.quoting(c.context, c.quote, c.start, c.end), c.relevance)
 
 
-def _lines(text: str, pos: int) -> tuple[int, int]:
-    """The span of the line holding `pos`."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
-
-
 def bullet_block(brief: Brief, offset: int) -> list[tuple[int, int]]:
     """The bullet items (label and text, marker left out) of the list that the line at `offset` introduces or is in."""
     text = brief.doc.text
-    start, end = _lines(text, offset)
+    start, end = line_span(text, offset)
     while _BULLET.match(text[start:end]) or not text[start:end].strip():  # a bullet: climb to the list's intro
         if start == 0:
             break
-        start, end = _lines(text, start - 1)
+        start, end = line_span(text, start - 1)
     items: list[tuple[int, int]] = []
     pos = end + 1
     while pos < len(text) and len(items) < MAX_ITEMS:
-        a, b = _lines(text, pos)
+        a, b = line_span(text, pos)
         line = text[a:b]
         if _BULLET.match(line):
             items.append((a + len(line) - len(line.lstrip(" \t•◦▪‣∙·*-–—")), a + len(line.rstrip())))
