@@ -3,13 +3,18 @@
 Sets (each question asked through the real `ask`, extractive, over an index built in a temp dir):
 - SQuAD 2.0 corpus-level: the articles' paragraphs ingested as briefs; every question of those articles
   asked. `heldout` = Normans, Steam_engine, Harvard_University (never trained on, never looked at while
-  writing rules); `train` = the other five (where rules and models may be developed).
+  writing rules); `train` = the other five (where rules and models may be developed); `calibration` =
+  1973_oil_crisis alone, the one of those five the answer model never trained on (its threshold is fitted
+  there: `--sweep answer_model_threshold=0.3,0.5,0.7`).
 - Seed near-miss: tests/data/answerability.jsonl, questions about the two seed briefs (real entities,
   facts the briefs never state) and answerable ones with the expected words; `dev` rows were used while
   building, `holdout` rows were written at the same time and kept aside.
+- MultiHop-RAG (`multihop`): the 500 queries over their evidence facts (the abstention bar was calibrated
+  on them); an answerable query counts when it is answered at all (its gold answers are rarely spans).
 An answerable question counts as right when the answer is given and one of its sentences contains a
 gold answer; an unanswerable one when the answer abstains. The mean of the two rates is the score.
 Run: .venv/bin/python bench/answerability.py [--sets squad-heldout,seed-dev,seed-holdout] [--limit N] [--json]
+     [--set NAME=VALUE] [--sweep NAME=V1,V2,...]
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import ROOT, print_table, read_jsonl, shared_path
+from bench.answer_data import CALIBRATION
+from bench.datasets import ROOT, multihop_corpus, print_table, read_jsonl, shared_path
 from bench.support_data import SQUAD_VALIDATION
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
@@ -70,7 +76,8 @@ def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
         text = _fold(" ".join(s.text for s in answer.sentences))
         if item["answerable"]:
             answerable += 1
-            ok = not answer.abstained and any(_fold(a) in text for a in item["answers"])
+            # No gold span (MultiHop's comparisons answer "Yes"): answering at all counts.
+            ok = not answer.abstained and (not item["answers"] or any(_fold(a) in text for a in item["answers"]))
             right += ok
         else:
             ok = answer.abstained
@@ -112,26 +119,50 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="at most N SQuAD questions per set")
     parser.add_argument("--json", action="store_true", help="print the results, misses included, as JSON")
     parser.add_argument("--set", action="append", default=[], help="a setting for the run: NAME=VALUE")
+    parser.add_argument("--sweep", default="", help="one row per value of a setting: NAME=V1,V2,...")
     args = parser.parse_args()
     overrides: dict[str, Any] = dict(s.split("=", 1) for s in args.set)
+    sweep_name, _, sweep_values = args.sweep.partition("=")
+    runs = [(f" {sweep_name}={v}", overrides | {sweep_name: v}) for v in sweep_values.split(",")] if args.sweep else []
     results: dict[str, dict[str, Any]] = {}
     squad_corpus = shared_path("datasets", "squad2_answerability", "corpus")
     all_squad = [p.stem for p in sorted(squad_corpus.glob("*.md"))] if squad_corpus else []
+    squad_sets = {
+        "squad-heldout": list(SQUAD_VALIDATION),
+        "squad-train": [a for a in all_squad if a not in SQUAD_VALIDATION],
+        "squad-calibration": [CALIBRATION],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sets.split(","):
-            if name.startswith("squad-"):
-                heldout = name == "squad-heldout"
-                articles = SQUAD_VALIDATION if heldout else [a for a in all_squad if a not in SQUAD_VALIDATION]
-                lens = squad_lens(Path(tmp) / name, articles, overrides)
-                if lens is None:
-                    print(f"{name}: skipped, ../shared is absent")
-                    continue
-                results[name] = score(lens, squad_items(articles, args.limit or None))
-            else:
-                lens = BriefLens(Settings(data_dir=Path(tmp) / "seed", **overrides))
-                lens.ingest([ROOT / "corpus"])
-                results[name] = score(lens, seed_items(name.removeprefix("seed-")))
-            lens.close()
+            for suffix, settings in runs or [("", overrides)]:
+                if name == "multihop":
+                    queries = multihop_corpus(Path(tmp) / ("mh" + suffix))
+                    if not queries:
+                        print("multihop: skipped, ../shared is absent")
+                        break
+                    lens = BriefLens(Settings(data_dir=Path(tmp) / ("mhdata" + suffix), **settings))
+                    lens.ingest([Path(tmp) / ("mh" + suffix)])
+                    items = [
+                        {
+                            "question": q["question"],
+                            "answerable": not q["answer"].startswith("Insufficient"),
+                            "answers": [],
+                        }
+                        for q in queries[: args.limit or None]
+                    ]
+                    results[name + suffix] = score(lens, items)
+                elif name.startswith("squad-"):
+                    articles = squad_sets[name]
+                    lens = squad_lens(Path(tmp) / (name + suffix), articles, settings)
+                    if lens is None:
+                        print(f"{name}: skipped, ../shared is absent")
+                        break
+                    results[name + suffix] = score(lens, squad_items(articles, args.limit or None))
+                else:
+                    lens = BriefLens(Settings(data_dir=Path(tmp) / ("seed" + suffix), **settings))
+                    lens.ingest([ROOT / "corpus"])
+                    results[name + suffix] = score(lens, seed_items(name.removeprefix("seed-")))
+                lens.close()
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

@@ -6,7 +6,7 @@
   threshold by 2-fold cross-fitting inside the half.
 - SQuAD 2.0, the held-out articles: a question's score = the best P(answers) over its paragraph's sentences.
 
-Run: .venv/bin/python bench/support_eval.py [--judges model,nli,support,rules]
+Run: .venv/bin/python bench/support_eval.py [--judges model,nli,tuned,support,rules] [--tuned support-v2.safetensors]
      [--weights retrieval/support/weights/support-v1.safetensors | --checkpoint .brieflens/support/checkpoint-v1.pt]
      [--threads 2] [--limit N]  (`--judges nli --only summedits`: the NLI model rows of docs/support-model.md)
 """
@@ -104,6 +104,35 @@ def nli_scorer() -> Scorer:
 
     def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
         return [1.0 - p for p in model.contradiction([(a, b) for _, a, b in items])]
+
+    return score
+
+
+def tuned_scorer(weights: str) -> Scorer:
+    """P("consistent") of the NLI model with the layers bench/train_nli.py --task support fine-tuned, claim first."""
+    from safetensors.torch import load_file
+
+    from bench.train_nli import build_model, tokenizer
+
+    meta = json.loads(Path(weights).with_suffix(".json").read_text())
+    model = build_model(meta["trained_layers"])
+    model.load_state_dict({k: v.float() for k, v in load_file(weights).items()}, strict=False)
+    model.eval()
+    tok = tokenizer()
+
+    def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
+        order = sorted(range(len(items)), key=lambda i: len(items[i][1]) + len(items[i][2]))
+        out = [0.0] * len(items)
+        with torch.no_grad():
+            for start in range(0, len(order), 32):
+                idx = order[start : start + 32]
+                enc = tok.encode_batch([(items[i][1], items[i][2]) for i in idx])
+                ids = torch.tensor([e.ids for e in enc])
+                mask = torch.tensor([e.attention_mask for e in enc])
+                probs = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1)[:, 0]
+                for i, p in zip(idx, probs.tolist(), strict=True):
+                    out[i] = p
+        return out
 
     return score
 
@@ -258,19 +287,23 @@ def main() -> int:
     parser.add_argument(
         "--judges",
         default="model,support,rules",
-        help="rows to print: model (v1), nli (the NLI model alone), support, rules",
+        help="rows to print: model (v1), nli (the NLI model alone), tuned (--tuned), support, rules",
+    )
+    parser.add_argument(
+        "--tuned", default="retrieval/support/weights/support-v2.safetensors", help="bench/train_nli.py --task support"
     )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to validate on")
         return 0
     torch.set_num_threads(args.threads)
-    score = scorer(args)
+    score = scorer(args) if "model" in args.judges.split(",") else None
     limit = args.limit or None
     wanted = set(args.only.split(",")) if args.only else {"summedits", "halueval", "squad"}
     chosen = args.judges.split(",")
     judges = [("support model", model_scorers(score))] if "model" in chosen else []
     judges += [("NLI model", model_scorers(nli_scorer()))] if "nli" in chosen else []
+    judges += [("tuned NLI", model_scorers(tuned_scorer(args.tuned)))] if "tuned" in chosen else []
     judges += [("support judge", judge_scorers("support"))] if "support" in chosen else []
     judges += [("rules", judge_scorers("offline"))] if "rules" in chosen else []
     rows: list[tuple[str, str, int, float, float, float]] = []
@@ -280,7 +313,7 @@ def main() -> int:
             found += summedits(summaries, limit)
         if "halueval" in wanted:
             found += halueval(summaries, answers, limit)
-        if "squad" in wanted and judge == "support model":
+        if "squad" in wanted and judge == "support model" and score is not None:
             found += squad(score, limit)
         rows += [(judge, *row) for row in found]
     cells = ("judge".ljust(13), "set (never trained on)".ljust(34), "items".rjust(6), "ROC-AUC", "BAcc".rjust(6))

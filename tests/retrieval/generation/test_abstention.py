@@ -1,0 +1,66 @@
+"""Abstention: which sentences over the relevance bar may answer, with and without the answer model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from retrieval.chunk import ScoredChunk
+from retrieval.generation.extractive import Abstention, AnswerScorer, Candidate
+from retrieval.settings import Settings
+
+
+def _candidate(quote: str, relevance: float) -> Candidate:
+    # confirmed() reads only the quote and the relevance; the chunk is never touched.
+    return Candidate(cast(ScoredChunk, None), 0, len(quote), quote, relevance, relevance, relevance)
+
+
+CANDIDATES = [
+    _candidate("State Grid plans robots.", 0.90),
+    _candidate("State Grid earmarked 6.8 billion yuan for robots.", 0.80),
+    _candidate("Below the bar, with the amount 7 billion.", 0.40),
+]
+
+
+def _scorer(seen: list[list[str]]) -> AnswerScorer:
+    def score(question: str, sentences: Sequence[str]) -> list[float]:
+        seen.append(list(sentences))
+        return [0.9 if "billion" in s else 0.1 for s in sentences]
+
+    return score
+
+
+def test_without_a_model_every_sentence_over_the_bar_counts_most_relevant_first() -> None:
+    abstention = Abstention(0.7, 0.0, 0.5)
+    assert abstention.confirmed("How much?", CANDIDATES, 0.5) == [0, 1]
+
+
+def test_one_answering_sentence_keeps_every_sentence_over_the_bar() -> None:
+    """The model decides whether to answer, relevance which sentences; under the bar nothing is scored."""
+    seen: list[list[str]] = []
+    abstention = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_threshold=0.5)
+    assert abstention.confirmed("How much?", CANDIDATES, 0.5) == [0, 1]
+    assert seen == [[CANDIDATES[0].quote, CANDIDATES[1].quote]]
+
+
+def test_the_model_scores_at_most_its_candidate_count_and_none_answering_abstains() -> None:
+    seen: list[list[str]] = []
+    abstention = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_candidates=1)
+    assert abstention.confirmed("How much?", CANDIDATES, 0.5) == []
+    assert seen == [[CANDIDATES[0].quote]]
+
+
+def test_settings_turn_the_model_off() -> None:
+    assert Abstention.from_settings(Settings(answer_model=False)).model is None
+
+
+def test_a_multi_part_question_skips_the_model() -> None:
+    """More content terms than one sentence can cover: the model is not asked."""
+    seen: list[list[str]] = []
+    abstention = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_candidates=1)
+    question = (
+        "Does the TechCrunch article on chips suggest a different export approach from the Verge report on Huawei "
+        "distillation, Nvidia sales, Saudi investment and Kimi rankings?"
+    )
+    assert abstention.compound(question)
+    assert abstention.confirmed(question, CANDIDATES, 0.5) == [0, 1] and seen == []

@@ -1,0 +1,99 @@
+"""The answer model: the shipped layers load offline into the packaged graph and tell answers from near-misses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.errors import ModelError
+from retrieval.settings import DEFAULT_ANSWER_MODEL_THRESHOLD
+from retrieval.support.answer_model import WEIGHTS, AnswerModel
+
+ANSWER = (
+    "China's State Grid Corporation has earmarked 6.8 billion yuan to deploy AI-powered robots across critical "
+    "power infrastructure."
+)
+# Near-misses of the kinds the briefs' users ask: the same entity, another fact; another entity, the same fact.
+NO_AMOUNT = "China's State Grid Corporation plans to deploy AI-powered robots across critical power infrastructure."
+QUESTION = "How much has State Grid earmarked for AI-powered robots?"
+
+
+@pytest.fixture(scope="module")
+def model() -> AnswerModel:
+    """The shipped answer model, loaded once."""
+    return AnswerModel()
+
+
+def test_weights_are_small_and_shipped() -> None:
+    """The repository carries only the fine-tuned layers: under the 25 MB budget."""
+    assert WEIGHTS.is_file() and WEIGHTS.with_suffix(".json").is_file()
+    assert WEIGHTS.stat().st_size < 25_000_000
+
+
+def test_scores_are_probabilities_in_input_order(model: AnswerModel) -> None:
+    """One score per sentence in [0, 1]; a sentence's score does not depend on the others scored with it."""
+    forward = model.answers(QUESTION, [ANSWER, NO_AMOUNT])
+    assert forward == model.answers(QUESTION, [NO_AMOUNT, ANSWER])[::-1]
+    assert forward[0] == model.answers(QUESTION, [ANSWER])[0]
+    assert all(0.0 <= p <= 1.0 for p in forward)
+    assert model.answers(QUESTION, []) == []
+
+
+def test_the_answering_sentence_beats_its_near_misses(model: AnswerModel) -> None:
+    """The sentence with the amount answers "how much"; the one without it, or about another question, does not."""
+    answer, no_amount = model.answers(QUESTION, [ANSWER, NO_AMOUNT])
+    assert answer > no_amount
+    other = model.answers("How much has Saudi Arabia invested in AI infrastructure?", [ANSWER])[0]
+    assert answer > other
+
+
+RANKING = (
+    "DeepSeek V4 Pro ranks second among open-source models globally, behind domestic rival Kimi K2.6, suggesting "
+    "Chinese frontier model development is competitive but increasingly differentiated internally."
+)
+
+
+def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: AnswerModel) -> None:
+    """ "Where does V4 rank" and "which model is V4 behind" are answered by the ranking sentence."""
+    asked = ["Where does DeepSeek V4 Pro rank among open-source models?", "Which model is DeepSeek V4 Pro behind?"]
+    assert all(model.answers(q, [RANKING])[0] >= 0.5 for q in asked)
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the converse of a relation (ahead of / behind) is not read")
+def test_a_relation_asked_as_its_converse_is_answered(model: AnswerModel) -> None:
+    """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": missed today."""
+    asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
+    assert model.answers(asked, [RANKING])[0] >= DEFAULT_ANSWER_MODEL_THRESHOLD
+
+
+def test_the_graph_agrees_with_the_trainer() -> None:
+    """The int8 graph with the shipped layers written in scores like the float model the trainer built."""
+    torch = pytest.importorskip("torch")
+    from safetensors.numpy import load_file
+
+    from bench.train_nli import build_model, tokenizer
+
+    trainer = build_model(trained_layers=6)
+    state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in load_file(str(WEIGHTS)).items()}
+    trainer.load_state_dict(state, strict=False)
+    trainer.eval()
+    tok = tokenizer()
+    graph = AnswerModel()
+    sentences = [ANSWER, NO_AMOUNT]
+    expected = []
+    with torch.no_grad():
+        for sentence in sentences:
+            enc = tok.encode(QUESTION, sentence)
+            logits = trainer(
+                input_ids=torch.tensor([enc.ids]), attention_mask=torch.tensor([enc.attention_mask])
+            ).logits
+            expected.append(float(torch.softmax(logits, -1)[0, 0]))
+    assert np.allclose(graph.answers(QUESTION, sentences), expected, atol=0.1)
+
+
+def test_a_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
+    """No weights: a ModelError naming the file, not a traceback from onnx."""
+    with pytest.raises(ModelError, match="answer model"):
+        AnswerModel(tmp_path / "absent.safetensors")
