@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import torch
 
+from bench import checkpoint
 from retrieval.support.nli_graph import CONFIG, base_tensors, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,34 +153,17 @@ def main() -> int:
         optim, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / max(1, len(plan) - warm)))
     )
     positives = sum(p["label"] for p in pairs)
-    # Balance the classes in the loss: about one pair in four answers. Label 0 of the head is "answers".
+    # Balance the classes in the loss (for `answers` about one pair in four is positive). Label 0 of the head,
+    # the NLI model's "consistent", is the positive: "answers" / "supported".
     weight = torch.tensor([(len(pairs) - positives) / positives, 1.0])
     loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
     ckpt = task.work / f"checkpoint-{task.name}.pt"
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(state["model"], strict=False)
-        optim.load_state_dict(state["optim"])
-        sched.load_state_dict(state["sched"])
-        step = state["step"]
-        print(f"resumed at step {step} of {len(plan)}")
+    step = checkpoint.resume(ckpt, model, optim, sched)
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
 
     def save() -> None:
-        torch.save(
-            {
-                "model": {k: v for k, v in model.state_dict().items() if k in trained},
-                "optim": optim.state_dict(),
-                "sched": sched.state_dict(),
-                "step": step,
-            },
-            ckpt,
-        )
+        checkpoint.save(ckpt, {k: v for k, v in model.state_dict().items() if k in trained}, optim, sched, step)
 
-    if step == 0 and calibration:
-        before = p_answers(model, tok, calibration)
-        print(f"untrained NLI head: calibration article pair AUC {auc(before, [p['label'] for p in calibration]):.3f}")
     model.train()
     start, seen, running = time.time(), 0, 0.0
     while step < len(plan):

@@ -23,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 from torch import nn
 
+from bench import checkpoint
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".brieflens" / "support"
 OUT = ROOT / "retrieval" / "support" / "weights"
@@ -144,15 +146,7 @@ def train(args: argparse.Namespace) -> Path:
         optim, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (len(plan) - s) / max(1, len(plan) - warm))
     )
     ckpt = WORK / f"checkpoint-{args.tag}.pt"
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(state["model"], strict=False)
-        optim.load_state_dict(state["optim"])
-        sched.load_state_dict(state["sched"])
-        step = state["step"]
-        torch.set_rng_state(state["rng"])
-        print(f"resumed at step {step}/{len(plan)}", flush=True)
+    step = checkpoint.resume(ckpt, model, optim, sched)
     loss_fn = nn.BCEWithLogitsLoss()
     started, losses = time.time(), []
     model.train()
@@ -175,15 +169,7 @@ def train(args: argparse.Namespace) -> Path:
             print(f"step {step}/{len(plan)} loss {sum(losses[-20:]) / 20:.4f} ({minutes:.1f} min)", flush=True)
             del rate
         if step % args.checkpoint_every == 0 or minutes >= args.max_minutes or step == len(plan):
-            state = {
-                "model": trainable_state(model),
-                "optim": optim.state_dict(),
-                "sched": sched.state_dict(),
-                "step": step,
-                "rng": torch.get_rng_state(),
-            }
-            torch.save(state, ckpt.with_suffix(".tmp"))
-            ckpt.with_suffix(".tmp").replace(ckpt)
+            checkpoint.save(ckpt, trainable_state(model), optim, sched, step)
         if minutes >= args.max_minutes and step < len(plan):
             print(f"time budget reached at step {step}; run again to resume", flush=True)
             sys.exit(3)
