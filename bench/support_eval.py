@@ -80,20 +80,12 @@ def scorer(args: argparse.Namespace) -> Scorer:
     model.load_state_dict(state, strict=False)
     model.eval()
 
-    def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
-        order = sorted(range(len(items)), key=lambda i: len(items[i][1]) + len(items[i][2]))
-        out = [0.0] * len(items)
-        with torch.no_grad():
-            for start in range(0, len(order), 64):
-                idx = order[start : start + 64]
-                enc = encode(
-                    tokenizer, [(PREFIX[items[i][0]] + items[i][1], items[i][2]) for i in idx], meta["max_len"]
-                )
-                for i, p in zip(idx, torch.sigmoid(model(*enc)).tolist(), strict=True):
-                    out[i] = p
-        return out
+    def batch(chunk: Sequence[tuple[str, str, str]]) -> list[float]:
+        enc = encode(tokenizer, [(PREFIX[task] + a, b) for task, a, b in chunk], meta["max_len"])
+        probs: list[float] = torch.sigmoid(model(*enc)).tolist()
+        return probs
 
-    return score
+    return lambda items: by_length(items, 64, batch)
 
 
 def nli_scorer() -> Scorer:
@@ -120,21 +112,28 @@ def tuned_scorer(weights: str) -> Scorer:
     model.eval()
     tok = tokenizer()
 
-    def score(items: Sequence[tuple[str, str, str]]) -> list[float]:
-        order = sorted(range(len(items)), key=lambda i: len(items[i][1]) + len(items[i][2]))
-        out = [0.0] * len(items)
-        with torch.no_grad():
-            for start in range(0, len(order), 32):
-                idx = order[start : start + 32]
-                enc = tok.encode_batch([(items[i][1], items[i][2]) for i in idx])
-                ids = torch.tensor([e.ids for e in enc])
-                mask = torch.tensor([e.attention_mask for e in enc])
-                probs = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1)[:, 0]
-                for i, p in zip(idx, probs.tolist(), strict=True):
-                    out[i] = p
-        return out
+    def batch(chunk: Sequence[tuple[str, str, str]]) -> list[float]:
+        enc = tok.encode_batch([(a, b) for _, a, b in chunk])
+        ids = torch.tensor([e.ids for e in enc])
+        mask = torch.tensor([e.attention_mask for e in enc])
+        probs: list[float] = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1)[:, 0].tolist()
+        return probs
 
-    return score
+    return lambda items: by_length(items, 32, batch)
+
+
+def by_length(
+    items: Sequence[tuple[str, str, str]], size: int, batch: Callable[[Sequence[tuple[str, str, str]]], list[float]]
+) -> list[float]:
+    """Score (task, a, b) triples in batches of similar length (less padding), returned in input order."""
+    order = sorted(range(len(items)), key=lambda i: len(items[i][1]) + len(items[i][2]))
+    out = [0.0] * len(items)
+    with torch.no_grad():
+        for start in range(0, len(order), size):
+            idx = order[start : start + size]
+            for i, p in zip(idx, batch([items[i] for i in idx]), strict=True):
+                out[i] = p
+    return out
 
 
 def auc(scores: Sequence[float], labels: Sequence[int]) -> float:
