@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from collections.abc import Sequence
@@ -15,10 +16,19 @@ def fit_threshold(scores: Sequence[float], labels: Sequence[bool], vetoed: Seque
     candidates = sorted(set(scores))
     cuts = [candidates[0] - 1e-6] + [(a + b) / 2 for a, b in itertools.pairwise(candidates)]
     cuts.append(candidates[-1] + 1e-6)
+    n_pos = sum(1 for y in labels if y)
+    n_neg = len(labels) - n_pos
+    if not n_pos or not n_neg:
+        return round(cuts[0], 4)
+    # A vetoed item is never predicted faithful, so only the others move with the cut; counting them by
+    # bisection keeps a fit over thousands of items fast (it is refitted per fold and per weight).
+    pos = sorted(s for s, y, v in zip(scores, labels, vetoed, strict=True) if y and not v)
+    neg = sorted(s for s, y, v in zip(scores, labels, vetoed, strict=True) if not y and not v)
     best, best_bacc = cuts[0], -1.0
     for cut in cuts:
-        predicted = [s >= cut and not v for s, v in zip(scores, vetoed, strict=True)]
-        bacc = balanced_accuracy(labels, predicted) or 0.0
+        tp = len(pos) - bisect.bisect_left(pos, cut)
+        fp = len(neg) - bisect.bisect_left(neg, cut)
+        bacc = (tp / n_pos + (n_neg - fp) / n_neg) / 2
         if bacc > best_bacc + 1e-12:
             best, best_bacc = cut, bacc
     return round(best, 4)

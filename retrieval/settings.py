@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     answer_check: bool = True
     # Within the answer check: every name and number of the question must be in the sentence or just before.
     answer_focus: bool = True
-    # The answer model (support/answer_model.py) must say one of the most relevant sentences answers; else abstain.
+    # The answer model (support/tuned.py) must say one of the most relevant sentences answers; else abstain.
     answer_model: bool = Field(default=True, description="confirm answering sentences with the answer model")
     answer_model_threshold: float = Field(default=DEFAULT_ANSWER_MODEL_THRESHOLD, ge=0.0, le=1.0)
     answer_model_candidates: int = Field(default=5, ge=1, le=50, description="most relevant sentences it scores")
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
 
     # --- evaluation (issue 4) ---
     # Fitted by bench/judge.py (out-of-sample numbers in its table); one threshold per judge, never per item.
-    judge: Literal["offline", "rules", "llm", "support"] = "offline"
+    judge: Literal["offline", "rules", "llm", "support", "tuned"] = "offline"
     judge_threshold: float = Field(default=0.695, ge=0.0, le=1.0, description="claim score a supported claim reaches")
     judge_cosine_weight: float = Field(
         default=0.3, ge=0.0, le=1.0, description="cosine vs word overlap in a claim score"
@@ -155,6 +155,11 @@ class Settings(BaseSettings):
     # threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains only.
     judge_support_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
     judge_support_threshold: float = Field(default=0.0897, ge=0.0, le=1.0, description="claim score for support")
+    # The tuned judge (BRIEFLENS_JUDGE=tuned): P(supported)^w * the rules' score^(1-w) from the support model
+    # trained here; weight, veto and threshold fitted by bench/fit_tuned_judge.py on the 7 non-news domains only.
+    judge_tuned_weight: float = Field(default=1.0, ge=0.0, le=1.0, description="support model vs rules in a claim")
+    judge_tuned_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="claim score for support")
+    judge_tuned_veto: bool = Field(default=False, description="a failed targeted check caps the tuned claim score")
     # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
     # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
     judge_llm_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="P(SUPPORTED) a claim needs")

@@ -28,7 +28,7 @@ NEW_DOC_BONUS = 0.03
 # the 5th percentile, SQuAD's and the seed near-misses' 5 at the 95th): no one sentence answers it, so the
 # one-sentence checks (answer type, names, polarity, the answer model) do not apply to it.
 COMPOUND_TERMS = 12
-# P(sentence answers question) for each sentence (support/answer_model.py).
+# P(sentence answers question) for each sentence (support/tuned.py).
 AnswerScorer = Callable[[str, Sequence[str]], list[float]]
 
 
@@ -78,7 +78,7 @@ class Abstention:
     def from_settings(cls, settings: Settings) -> Abstention:
         """The calibrated abstention bar the settings give."""
         s = settings
-        model = _answer_scorer() if s.answer_model else None
+        model = _answer_scorer(s.local_cache_dir) if s.answer_model else None
         return cls(
             s.abstain_threshold,
             s.abstain_slope,
@@ -127,15 +127,15 @@ class Abstention:
         return self.threshold + self.slope * math.log(max(1, n_terms))
 
 
-def _answer_scorer() -> AnswerScorer | None:
-    """The shipped answer model, loaded on first use; None when its weights are absent."""
-    from retrieval.support.answer_model import WEIGHTS, shared_model
+def _answer_scorer(cache_dir: Path) -> AnswerScorer | None:
+    """The shipped answer model, loaded on first use (its built graph kept in `cache_dir`); None without weights."""
+    from retrieval.support.tuned import ANSWERS, shared_model
 
-    if not WEIGHTS.exists():
+    if not ANSWERS.exists():
         return None
 
     def score(question: str, sentences: Sequence[str]) -> list[float]:
-        return shared_model().answers(question, sentences)
+        return shared_model(ANSWERS, cache_dir).answers(question, sentences)
 
     return score
 

@@ -11,6 +11,7 @@ from retrieval.support.judge import Judge, OfflineJudge
 from retrieval.support.kind_judge import KindAwareJudge
 from retrieval.support.llm_judge import make_llm_judge
 from retrieval.support.model_judge import SupportJudge
+from retrieval.support.tuned_judge import TunedJudge
 
 JudgeFactory = Callable[[Settings, Embedder], Judge]
 
@@ -22,6 +23,7 @@ JUDGES: dict[str, JudgeFactory] = {
     "rules": OfflineJudge.from_settings,
     "llm": make_llm_judge,
     "support": SupportJudge.from_settings,
+    "tuned": TunedJudge.from_settings,
 }
 
 

@@ -33,7 +33,7 @@ def test_follow_up_retrieves_moonshot_passages(lens: BriefLens) -> None:
     conversation = Conversation()
     # Worded as the brief words it: the answer model does not read a relation's converse ("ranks ahead of" for
     # "ranks second, behind"), and the follow-up carries the first question's words over
-    # (tests/retrieval/support/test_answer_model.py keeps that limit in view).
+    # (tests/retrieval/support/test_tuned.py keeps that limit in view).
     first = conversation.standalone("Which open-source model outperforms DeepSeek V4 Pro?")
     assert "Kimi K2.6" in lens.ask(first).answer
     follow = conversation.standalone("And what about Moonshot?")

@@ -9,7 +9,8 @@ import pytest
 
 from retrieval.errors import ModelError
 from retrieval.settings import DEFAULT_ANSWER_MODEL_THRESHOLD
-from retrieval.support.answer_model import WEIGHTS, AnswerModel
+from retrieval.support.tuned import ANSWERS as WEIGHTS
+from retrieval.support.tuned import TunedModel
 
 ANSWER = (
     "China's State Grid Corporation has earmarked 6.8 billion yuan to deploy AI-powered robots across critical "
@@ -21,9 +22,9 @@ QUESTION = "How much has State Grid earmarked for AI-powered robots?"
 
 
 @pytest.fixture(scope="module")
-def model() -> AnswerModel:
+def model() -> TunedModel:
     """The shipped answer model, loaded once."""
-    return AnswerModel()
+    return TunedModel(WEIGHTS)
 
 
 def test_weights_are_small_and_shipped() -> None:
@@ -32,7 +33,7 @@ def test_weights_are_small_and_shipped() -> None:
     assert WEIGHTS.stat().st_size < 25_000_000
 
 
-def test_scores_are_probabilities_in_input_order(model: AnswerModel) -> None:
+def test_scores_are_probabilities_in_input_order(model: TunedModel) -> None:
     """One score per sentence in [0, 1]; a sentence's score does not depend on the others scored with it."""
     forward = model.answers(QUESTION, [ANSWER, NO_AMOUNT])
     assert forward == model.answers(QUESTION, [NO_AMOUNT, ANSWER])[::-1]
@@ -41,7 +42,7 @@ def test_scores_are_probabilities_in_input_order(model: AnswerModel) -> None:
     assert model.answers(QUESTION, []) == []
 
 
-def test_the_answering_sentence_beats_its_near_misses(model: AnswerModel) -> None:
+def test_the_answering_sentence_beats_its_near_misses(model: TunedModel) -> None:
     """The sentence with the amount answers "how much"; the one without it, or about another question, does not."""
     answer, no_amount = model.answers(QUESTION, [ANSWER, NO_AMOUNT])
     assert answer > no_amount
@@ -55,14 +56,14 @@ RANKING = (
 )
 
 
-def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: AnswerModel) -> None:
+def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: TunedModel) -> None:
     """ "Where does V4 rank" and "which model is V4 behind" are answered by the ranking sentence."""
     asked = ["Where does DeepSeek V4 Pro rank among open-source models?", "Which model is DeepSeek V4 Pro behind?"]
     assert all(model.answers(q, [RANKING])[0] >= 0.5 for q in asked)
 
 
 @pytest.mark.xfail(strict=True, reason="known limit: the converse of a relation (ahead of / behind) is not read")
-def test_a_relation_asked_as_its_converse_is_answered(model: AnswerModel) -> None:
+def test_a_relation_asked_as_its_converse_is_answered(model: TunedModel) -> None:
     """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": missed today."""
     asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
     assert model.answers(asked, [RANKING])[0] >= DEFAULT_ANSWER_MODEL_THRESHOLD
@@ -80,7 +81,7 @@ def test_the_graph_agrees_with_the_trainer() -> None:
     trainer.load_state_dict(state, strict=False)
     trainer.eval()
     tok = tokenizer()
-    graph = AnswerModel()
+    graph = TunedModel(WEIGHTS)
     sentences = [ANSWER, NO_AMOUNT]
     expected = []
     with torch.no_grad():
@@ -95,5 +96,17 @@ def test_the_graph_agrees_with_the_trainer() -> None:
 
 def test_a_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
     """No weights: a ModelError naming the file, not a traceback from onnx."""
-    with pytest.raises(ModelError, match="answer model"):
-        AnswerModel(tmp_path / "absent.safetensors")
+    with pytest.raises(ModelError, match="cannot load the absent model"):
+        TunedModel(tmp_path / "absent.safetensors")
+
+
+def test_the_built_graph_is_cached_and_scores_the_same(model: TunedModel, tmp_path: Path) -> None:
+    """With a cache dir the graph is built once into it; loading it back scores exactly as the in-memory one."""
+    cached = TunedModel(WEIGHTS, cache_dir=tmp_path)
+    files = list(tmp_path.glob("answers-v1-*.onnx"))
+    assert len(files) == 1 and not [p for p in tmp_path.iterdir() if p.is_dir()]  # no temp dir left behind
+    built = files[0].stat().st_mtime_ns
+    again = TunedModel(WEIGHTS, cache_dir=tmp_path)
+    assert files[0].stat().st_mtime_ns == built
+    expected = model.answers(QUESTION, [ANSWER, NO_AMOUNT])
+    assert cached.answers(QUESTION, [ANSWER, NO_AMOUNT]) == expected == again.answers(QUESTION, [ANSWER, NO_AMOUNT])
