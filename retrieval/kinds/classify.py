@@ -7,24 +7,46 @@ import re
 from retrieval.answer import QuestionKind
 
 _BRIEF = r"(?:briefs?|reports?|documents?|articles?)"
-# Asking two briefs side by side; "which briefs mention" is aggregation, not comparison.
+# A yes/no question ("Does the Reuters article say…", "Did both reports…"): it asks whether a claim holds, which
+# the passages that state it answer; names across briefs or a brief's date cannot.
+_YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.IGNORECASE)
+# Asking how briefs compare: "compare/contrast" as the request, "how/what/where … differ(ently)", "each say",
+# "side by side", or the briefs agreeing. A claim that merely contains "different" or "compared to" ("Does the
+# article suggest a different price than…?", "Who is the person compared to Buffett?") is not one.
 _COMPARISON = re.compile(
-    r"\b(?:compare[sd]?|comparing|comparison|contrast(?:s|ing)?|differ(?:s|ent|ently|ence|ences)?|versus|vs\.?"
-    r"|side by side|each say|(?:both|two|the) " + _BRIEF + r" (?:agree|disagree))\b",
+    r"^\s*(?:compare|contrast)\b"
+    r"|^\s*(?:how(?! many\b| much\b)|what|where|in what ways?)\b.*"
+    r"\b(?:compare[sd]?|comparing|comparison|contrast(?:s|ing)?|differ(?:s|ent|ently|ence|ences)?|versus|vs\.?)\b"
+    r"|\b(?:side by side|each say)\b|\b(?:both|two|the) " + _BRIEF + r" (?:agree|disagree|differ)\b",
     re.IGNORECASE,
 )
-# Names counted across briefs: which briefs name X, what both/all briefs mention, what is named most often.
+# Names counted across briefs: which briefs name X, what is named most often, and what both/all briefs mention.
 _AGGREGATION = re.compile(
     r"\b(?:which|what) " + _BRIEF + r"\b"
-    r"|\b(?:both|all|every|each of the|all the|across the|more than one) (?:two |\w+ )?" + _BRIEF + r"\b"
-    r"|\bin (?:both|all|every) " + _BRIEF + r"?"
     r"|\bmost (?:often|frequently|mentioned|named|cited)\b|\bhow (?:many|often) times\b",
     re.IGNORECASE,
 )
-# What a brief says about itself rather than its subject: dates, sources, title, publisher, sections.
+# "Both/all briefs" as what the question asks about ("Which firms appear in both briefs?"); see _across_briefs.
+_ACROSS = re.compile(
+    r"\b(?:both|all|every|each of the|all the|across the|more than one) (?:two |\w+ )?" + _BRIEF + r"\b"
+    r"|\bin (?:both|all|every) (?:the )?(?:two )?" + _BRIEF + r"\b",
+    re.IGNORECASE,
+)
+# A question asking FOR what a brief says about itself: when it was updated, who publishes it, its sources, title
+# or sections. A date or outlet that only picks out the article ("the Reuters report published on 3 May") is not.
 _METADATA = re.compile(
-    r"\b(?:last updated|updated|update date|published|publication date|publishe[rs]|dated|date of"
-    r"|(?<!-)sources?(?!-)|title[ds]?|called|named|headings?|sections?)\b",
+    # its date: "When was … (last) updated?" (the verb ends the question), "the update/publication date of"
+    r"\b(?:when|what date|which date|what day)\b.*\b(?:updated|published|dated)\W*$"
+    r"|\b(?:update|publication) date\b|\bdate of (?:the|this|that) (?:last update|publication|" + _BRIEF + r")"
+    # its publisher: "Who publishes …?", "Which publisher produced …?", "the publisher of"
+    r"|^\s*(?:who|which (?:publisher|outlet)) (?:publish(?:es|ed)|produce[sd]|wr(?:ote|ites)|issue[sd])\b"
+    r"|\bwhich publisher\b|\bpublisher of\b"
+    # its sources: "How many sources does … rest on?", "Which sources does … cite?", "the sources of"
+    r"|\b(?:how many|which|what)(?: \w+)? sources\b|\b(?:sources|number of sources) of\b"
+    # its title: "What is the title of …?", "What is the brief on X called?"
+    r"|\btitle (?:of|does)\b|\bwhat title\b|\b(?:called|titled|named)\W*$"
+    # its sections: "What sections does … have?", "What are the section headings of …?"
+    r"|\b(?:what|which|how many)(?: \w+)? (?:sections|headings)\b|\b(?:sections|headings) of\b",
     re.IGNORECASE,
 )
 _NAMES_BRIEF = re.compile(r"\b" + _BRIEF + r"\b", re.IGNORECASE)
@@ -43,12 +65,20 @@ _LIST = re.compile(
 )
 
 
+def _across_briefs(question: str) -> bool:
+    """True when "both/all briefs" means the corpus's briefs, not ones the question introduced before."""
+    # "Considering an ESPN article and a BBC report, which club, named in both articles, …" asks a fact about the
+    # two articles it picked out; names counted over every brief (or the ones named by title) cannot answer it.
+    m = _ACROSS.search(question)
+    return m is not None and not _NAMES_BRIEF.search(question, 0, m.start())
+
+
 def classify(question: str) -> QuestionKind:
     """The kind of a question, by rules checked from the most to the least specific cue."""
     q = " ".join(question.split())
     if _COMPARISON.search(q):
         return "comparison"
-    if _AGGREGATION.search(q):
+    if not _YES_NO.search(q) and (_AGGREGATION.search(q) or _across_briefs(q)):
         return "aggregation"
     if _NAMES_BRIEF.search(q) and _METADATA.search(q) and not _WHY.search(q):
         return "metadata"

@@ -29,7 +29,40 @@ def test_fact_lookups_stay_lookups(questions: list[dict[str, str]]) -> None:
         ("How do the briefs differ on export controls?", "comparison"),
         ("How much did MatX raise?", "lookup"),
         ("How did Huawei adapt its chips?", "why"),
+        # What an analyst asks of the briefs themselves stays metadata, comparison or aggregation.
+        ("When was the brief on export controls last updated?", "metadata"),
+        ("On what date was the security report published?", "metadata"),
+        ("Which sources does the AI brief cite?", "metadata"),
+        ("What is the title of the security brief?", "metadata"),
+        ("Who wrote the brief on distillation?", "metadata"),
+        ("Do the two briefs agree on distillation?", "comparison"),
+        ("What do all the briefs mention?", "aggregation"),
     ],
 )
 def test_cues(question: str, kind: str) -> None:
     assert classify(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # An outlet and a date that pick out the article are not a question about its metadata.
+        "Does the Harbour Ledger article published on October 3rd, 2023 suggest that the merger was delayed?",
+        "Between the Tidewater Post report published on 2 May and the one published on 9 May, did the rate outlook"
+        " change?",
+        "What did the report published on March 13 say about interest rates?",
+        "Which lender, according to the Harbour Ledger article published on 5 March, financed the bridge?",
+        # "Both articles" names the evidence of a yes/no question; it does not ask for names the briefs share.
+        "Do both articles from the Tidewater Post say that the bridge reopened in June?",
+        "Did the Harbour Ledger and the Tidewater Post articles both report a fall in ticket sales?",
+        # "Different" and "compared to" inside the claim checked do not make it a comparison of briefs.
+        "Does the Harbour Ledger article suggest a different cause for the outage than the Tidewater Post article?",
+        "Who is the founder compared to Warren Buffett in the Harbour Ledger report and accused of fraud?",
+        "Does the Tidewater Post article on the Jets vs. Chiefs game mention a fumble?",
+        # "Both articles" refers back to the two the question introduced, not to every brief.
+        "Considering an article from the Harbour Ledger and another from the Tidewater Post, which bank is named in"
+        " both articles as the lender?",
+    ],
+)
+def test_multihop_style_questions_are_lookups(question: str) -> None:
+    assert classify(question) == "lookup"
