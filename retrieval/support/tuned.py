@@ -124,14 +124,17 @@ class TunedModel:
         return self.score([(question, s) for s in sentences])
 
 
-_shared: dict[tuple[Path, Path | None], TunedModel] = {}
+_shared: dict[Path, TunedModel] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_model(weights: Path, cache_dir: Path | None = None) -> TunedModel:
-    """One loaded model per weights file and process (0.3 s from the cache dir, 2.5 s the first time)."""
+    """One loaded model per weights file and process (0.3 s from the cache dir, 2.5 s the first time).
+
+    Keyed by the weights alone: the cache dir only says where the built graph is kept, and each loaded copy
+    costs about 600 MB, so services building many settings (tests, the API) share one.
+    """
     with _shared_lock:
-        key = (weights, cache_dir)
-        if key not in _shared:
-            _shared[key] = TunedModel(weights, cache_dir=cache_dir)
-        return _shared[key]
+        if weights not in _shared:
+            _shared[weights] = TunedModel(weights, cache_dir=cache_dir)
+        return _shared[weights]

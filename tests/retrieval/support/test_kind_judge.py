@@ -1,4 +1,4 @@
-"""The default judge: answers go to the rules, summary claims to the support blend, both on one 0.5 scale."""
+"""The kind-aware judges: answers to one half, summary claims to the other, both on one 0.5 scale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from retrieval.settings import Settings
 from retrieval.support.judge import OfflineJudge
 from retrieval.support.judges import make_judge
 from retrieval.support.kind_judge import MIDPOINT, KindAwareJudge, rescale
-from retrieval.support.model_judge import SupportJudge
+from retrieval.support.tuned_judge import TunedJudge
 from tests.retrieval.support.test_judge import BIG, FAITHFUL, GEO, UNFAITHFUL
 
 QUESTION = "How much has State Grid earmarked for AI-powered robots?"
@@ -21,12 +21,13 @@ ANSWERS = [
 
 
 @pytest.fixture(scope="module")
-def judges(embedder: SentenceTransformerEmbedder) -> tuple[KindAwareJudge, OfflineJudge, SupportJudge]:
+def judges(embedder: SentenceTransformerEmbedder) -> tuple[KindAwareJudge, OfflineJudge, TunedJudge]:
     """The default judge and the two judges it delegates to, built from the same settings."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     default = make_judge(settings, embedder)
     assert isinstance(default, KindAwareJudge) and default.name == "offline" and default.threshold == MIDPOINT
-    return default, OfflineJudge.from_settings(settings, embedder), SupportJudge.from_settings(settings, embedder)
+    rules = OfflineJudge.from_settings(settings, embedder)
+    return default, rules, TunedJudge.for_claims(rules, settings)
 
 
 @pytest.mark.parametrize("threshold", [0.0897, 0.5, 0.695, 0.99])
@@ -41,32 +42,32 @@ def test_rescale_is_monotone_and_keeps_each_score_on_its_side_of_the_cut(thresho
 
 
 def test_answers_to_a_question_get_the_rules_verdicts(
-    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+    judges: tuple[KindAwareJudge, OfflineJudge, TunedJudge],
 ) -> None:
-    default, rules, _ = judges
+    default, answers, _ = judges
     for answer, expected in ANSWERS:
         mine = default.judge(GEO, answer, QUESTION)
-        theirs = rules.judge(GEO, answer, QUESTION)
+        theirs = answers.judge(GEO, answer, QUESTION)
         assert mine.faithful == theirs.faithful == expected, answer
         assert mine.judge == "offline" and mine.threshold == MIDPOINT
         assert [s.quote for s in mine.sentences] == [s.quote for s in theirs.sentences]
 
 
-def test_summary_claims_get_the_support_blends_verdicts(
-    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+def test_summary_claims_get_the_claims_half_verdicts(
+    judges: tuple[KindAwareJudge, OfflineJudge, TunedJudge],
 ) -> None:
-    default, _, support = judges
+    default, _, claims_half = judges
     claims = [(src, text) for src, text in FAITHFUL] + [(src, text) for src, text, _ in UNFAITHFUL]
     for source, text in claims:
         mine = default.judge(source, text)
-        theirs = support.judge(source, text)
+        theirs = claims_half.judge(source, text)
         assert mine.faithful == theirs.faithful, text
         assert [s.reason for s in mine.sentences] == [s.reason for s in theirs.sentences]
         assert all((s.score >= MIDPOINT) == s.supported for s in mine.sentences)
 
 
 def test_the_default_judge_catches_the_planted_errors_and_passes_the_faithful_claims(
-    judges: tuple[KindAwareJudge, OfflineJudge, SupportJudge],
+    judges: tuple[KindAwareJudge, OfflineJudge, TunedJudge],
 ) -> None:
     default, _, _ = judges
     caught = [text for source, text, _ in UNFAITHFUL if not default.judge(source, text).faithful]
@@ -76,3 +77,14 @@ def test_the_default_judge_catches_the_planted_errors_and_passes_the_faithful_cl
     # One summary with a good and a bad sentence: the item fails on its lowest claim.
     verdict = default.judge(BIG, [FAITHFUL[4][1], UNFAITHFUL[1][1]])
     assert not verdict.faithful and verdict.score == min(s.score for s in verdict.sentences) < MIDPOINT
+
+
+def test_the_tuned_judge_reads_answers_with_the_support_model(embedder: SentenceTransformerEmbedder) -> None:
+    """BRIEFLENS_JUDGE=tuned: the answers form for answers, the same claims form for summaries."""
+    settings = Settings(_env_file=None, judge="tuned")  # type: ignore[call-arg]
+    tuned = make_judge(settings, embedder)
+    assert isinstance(tuned, KindAwareJudge) and tuned.name == "tuned"
+    assert isinstance(tuned.answers, TunedJudge) and tuned.answers.form.tuned == 1.0
+    for answer, expected in ANSWERS:
+        verdict = tuned.judge(GEO, answer, QUESTION)
+        assert verdict.faithful == expected and verdict.judge == "tuned", answer

@@ -14,7 +14,7 @@ def test_every_registered_judge_has_a_statement() -> None:
 
 def test_offline_judges_state_their_numbers_and_where_they_come_from() -> None:
     """The rules and the support judge carry balanced accuracies in [0, 1], each with its data set."""
-    for name in ("offline", "rules", "support"):
+    for name in ("offline", "rules", "support", "tuned"):
         line = statement(name)
         assert "balanced accuracy" in line
         for v in VALIDATED[name]:
