@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,18 @@ def shared_path(*parts: str) -> Path | None:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Read a JSON-lines file."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def cached_features(path: Path, label: str, items: list[Any], compute: Callable[[Any], Any]) -> list[Any]:
+    """`compute` of every item, read from the JSON file `path` when there, else computed, timed and written there."""
+    if path.exists():
+        return list(json.loads(path.read_text()))
+    started = time.time()
+    out = [compute(item) for item in items]
+    print(f"{label}: {len(items)} items in {time.time() - started:.0f} s", file=sys.stderr)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out))
+    return out
 
 
 def print_table(columns: list[str], rows: list[list[Any]], digits: int = 3) -> None:

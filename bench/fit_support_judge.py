@@ -14,16 +14,14 @@ Run: .venv/bin/python bench/fit_support_judge.py [--limit N]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import ROOT, read_jsonl, shared_path
+from bench.datasets import ROOT, cached_features, read_jsonl, shared_path
 from bench.support_data import is_train
 from eval.calibrate import cross_fit, fit_threshold
 from eval.metrics import balanced_accuracy, roc_auc
@@ -80,22 +78,16 @@ def sets(limit: int | None) -> dict[str, list[dict[str, Any]]]:
 
 def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model: ContradictionModel) -> list[Any]:
     """Per item: its claims' features, cached on disk by set name."""
-    path = CACHE / f"features-{name.replace(' ', '_').replace('(', '').replace(')', '')}-{len(items)}.json"
-    if path.exists():
-        return list(json.loads(path.read_text()))
-    started = time.time()
-    out: list[list[Claim]] = []
-    for item in items:
+
+    def claims_of(item: dict[str, Any]) -> list[Claim]:
         claims = split_claims(item["text"])
         feats = rules.features(item["source"], claims, item["question"]) if claims else []
         stated = [f"{item['question']} {c.text}" if item["question"] else c.text for c in claims]
         contra = model.contradiction([(s, evidence(f)) for s, f in zip(stated, feats, strict=True)])
-        base = [rules.base(f) for f in feats]
-        out.append([(c, b, f.reason is not None) for c, b, f in zip(contra, base, feats, strict=True)])
-    print(f"{name}: {len(items)} items in {time.time() - started:.0f} s", file=sys.stderr)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out))
-    return out
+        return [(c, rules.base(f), f.reason is not None) for c, f in zip(contra, feats, strict=True)]
+
+    slug = name.replace(" ", "_").replace("(", "").replace(")", "")
+    return cached_features(CACHE / f"features-{slug}-{len(items)}.json", name, items, claims_of)
 
 
 def item_scores(feats: list[list[Claim]], w: float) -> list[float]:

@@ -18,15 +18,13 @@ Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.datasets import read_jsonl, shared_path
+from bench.datasets import cached_features, read_jsonl, shared_path
 from bench.fit_support_judge import CACHE, sets
 from bench.support_data import is_train
 from eval.calibrate import cross_fit, fit_threshold
@@ -52,23 +50,17 @@ Domains = dict[str, tuple[list[list[Claim]], list[bool]]]
 
 def features(name: str, items: list[dict[str, Any]], judge: TunedJudge, tag: str) -> list[Any]:
     """Per item: its claims' features, cached on disk by set name, size and model."""
-    slug = name.replace(" ", "_").replace("(", "").replace(")", "")
-    path = CACHE / f"judge-{tag}-{slug}-{len(items)}.json"
-    if path.exists():
-        return list(json.loads(path.read_text()))
-    started = time.time()
-    out: list[list[Claim]] = []
-    for item in items:
+
+    def claims_of(item: dict[str, Any]) -> list[Claim]:
         claims = split_claims(item["text"])
         feats = judge.offline.features(item["source"], claims, item["question"]) if claims else []
         supported, contradicted = judge.signals(claims, feats, item["question"])
         rules = [judge.offline.base(f) for f in feats]
         vetoes = [f.reason is not None for f in feats]
-        out.append(list(zip(supported, contradicted, rules, vetoes, strict=True)))
-    print(f"{name}: {len(items)} items in {time.time() - started:.0f} s", file=sys.stderr)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out))
-    return out
+        return list(zip(supported, contradicted, rules, vetoes, strict=True))
+
+    slug = name.replace(" ", "_").replace("(", "").replace(")", "")
+    return cached_features(CACHE / f"judge-{tag}-{slug}-{len(items)}.json", name, items, claims_of)
 
 
 def qa_train(limit: int | None) -> list[dict[str, Any]]:
