@@ -143,37 +143,46 @@ class BriefLens:
 
         `extractive` answers with the extractive generator whatever the configured back-end.
         """
-        return self.answer(question, self.search(question, k, filters), extractive)
+        return self.answer(question, self.search(question, k, filters), extractive, self._scope(filters))
 
     def ask_stream(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        return self.answer_stream(question, self.search(question, k, filters), extractive)
+        return self.answer_stream(question, self.search(question, k, filters), extractive, self._scope(filters))
 
-    def answer(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Answer:
-        """Answer from passages already retrieved (the generation half of `ask`)."""
+    def _scope(self, filters: FilterSpec | None) -> tuple[str, ...] | None:
+        """The documents the filters allow (None: all): answers read from whole briefs stay within them."""
+        return resolve(filters, self.index.catalog).doc_ids if filters else None
+
+    def answer(
+        self, question: str, hits: list[ScoredChunk], extractive: bool = False, scope: Sequence[str] | None = None
+    ) -> Answer:
+        """Answer from passages already retrieved (the generation half of `ask`); `scope`: the allowed documents."""
         generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
-            return self._answer(question, hits, self._offline(kind, asked, hits), generator, kind, synthesized=True)
+            draft = self._offline(kind, asked, hits, scope)
+            return self._answer(question, hits, draft, generator, kind, synthesized=True)
         writer = self._writer(generator, kind)
         if writer is None:
             return self._answer(question, hits, generator.generate(asked, hits), generator, kind)
-        draft = writer.write(asked, self.synthesis.answer(kind, asked, hits))
+        draft = writer.write(asked, self.synthesis.answer(kind, asked, hits, scope))
         return self._answer(question, hits, draft, generator, kind, synthesized=True)
 
-    def answer_stream(self, question: str, hits: list[ScoredChunk], extractive: bool = False) -> Iterator[StreamEvent]:
+    def answer_stream(
+        self, question: str, hits: list[ScoredChunk], extractive: bool = False, scope: Sequence[str] | None = None
+    ) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
         generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
-            draft = self._offline(kind, asked, hits)
+            draft = self._offline(kind, asked, hits, scope)
             answer = self._answer(question, hits, draft, generator, kind, synthesized=True)
             yield from (SentenceEvent(s, kept=True) for s in answer.sentences)  # already verified: all shown
             yield AnswerEvent(answer)
             return
         writer = self._writer(generator, kind)
         events = (
-            writer.write_stream(asked, self.synthesis.answer(kind, asked, hits))
+            writer.write_stream(asked, self.synthesis.answer(kind, asked, hits, scope))
             if writer is not None
             else generator.stream(asked, hits)
         )
@@ -183,10 +192,12 @@ class BriefLens:
             else:
                 yield event
 
-    def _offline(self, kind: QuestionKind, question: str, hits: list[ScoredChunk]) -> Draft:
+    def _offline(
+        self, kind: QuestionKind, question: str, hits: list[ScoredChunk], scope: Sequence[str] | None
+    ) -> Draft:
         """The offline answer of a non-lookup kind, labelled extractive whatever back-end is configured."""
         # No model wrote it: `generator` in the JSON must not name the local or remote model.
-        return replace(self.synthesis.answer(kind, question, hits), generator="extractive")
+        return replace(self.synthesis.answer(kind, question, hits, scope), generator="extractive")
 
     @staticmethod
     def _writer(generator: Generator, kind: QuestionKind) -> EvidenceWriter | None:

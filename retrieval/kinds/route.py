@@ -29,21 +29,27 @@ class Synthesis:
     compare: Callable[[str], Comparison]
     entities: EntityIndex = field(default_factory=EntityIndex)
 
-    def answer(self, kind: QuestionKind, question: str, hits: Sequence[ScoredChunk]) -> Draft:
-        """The draft answer of a non-lookup question: cited sentences, or an abstention."""
+    def answer(
+        self, kind: QuestionKind, question: str, hits: Sequence[ScoredChunk], scope: Sequence[str] | None = None
+    ) -> Draft:
+        """The draft answer of a non-lookup question: cited sentences, or an abstention.
+
+        `scope` is the documents the user's filters allow (None: all); metadata and names across briefs read
+        whole briefs, not the (already filtered) passages, so they are limited to it here.
+        """
         if kind == "comparison":
             return self._comparison(question)
         if kind in ("list", "why"):
             # Only the briefs' titles are needed here: no document text is read for them.
             focus, within = _focused(question, self.catalog.documents().values(), hits)
             return answer_evidence(focus, kind, within, self.embedder, self.abstention, self._brief)
-        briefs = load_briefs(self.catalog)
+        briefs = load_briefs(self.catalog, scope)
         if kind == "metadata":
             brief = named_brief(question, briefs, hits)
             return _draft(answer_metadata(question, brief) if brief is not None else ())
         named = {info.doc_id for info in _titled(question, [b.info for b in briefs])}
-        scope = [b for b in briefs if b.doc.id in named] or briefs
-        return _draft(answer_aggregation(question, scope, self.entities.of(scope)))
+        chosen = [b for b in briefs if b.doc.id in named] or briefs
+        return _draft(answer_aggregation(question, chosen, self.entities.of(chosen)))
 
     def contexts(self, sentences: Sequence[AnswerSentence], hits: Sequence[ScoredChunk]) -> tuple[Context, ...]:
         """The retrieved passages, then each passage the answer cites that retrieval did not return (score 0).

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.answer import Answer
+from retrieval.search.filters import FilterSpec
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
+from retrieval.streaming import AnswerEvent
 
 GEO = "Geopolitics & Sovereign Positioning"
 BIG = "Big Picture Brief"
@@ -147,3 +149,19 @@ def test_cited_passages_are_among_the_contexts(lens: BriefLens) -> None:
     for citation in answer.citations:
         context = by_id[citation.chunk_id]
         assert context.start <= citation.start < citation.end <= context.end and citation.quote in context.text
+
+
+def test_filters_scope_answers_read_from_whole_briefs(lens: BriefLens) -> None:
+    """--doc limits names across briefs and metadata to the chosen brief, as it limits retrieval."""
+    geo = next(i.doc_id for i in lens.index.catalog.documents().values() if i.title == GEO)
+    within = FilterSpec(docs=(geo,))
+    everywhere = lens.ask("Which companies do both briefs mention?")
+    assert {c.title for c in everywhere.citations} == {GEO, BIG}
+    scoped = lens.ask("Which briefs mention Moonshot?", filters=within)
+    assert_quotes_exact(lens, scoped)
+    assert {c.title for c in scoped.citations} == {GEO}
+    # Anthropic is named only in the other brief: within this one the corpus does not say.
+    assert lens.ask("Which briefs mention Anthropic?", filters=within).abstained
+    assert lens.ask("When was the Big Picture Brief last updated?", filters=within).abstained
+    last = list(lens.ask_stream("Which briefs mention Anthropic?", filters=within))[-1]
+    assert isinstance(last, AnswerEvent) and last.answer.abstained
