@@ -30,7 +30,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
-from retrieval.support.model_judge import blend, evidence
+from retrieval.support.model_judge import blend, evidence, stated
 
 CACHE = ROOT / ".brieflens" / "support"
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
@@ -82,8 +82,8 @@ def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model:
     def claims_of(item: dict[str, Any]) -> list[Claim]:
         claims = split_claims(item["text"])
         feats = rules.features(item["source"], claims, item["question"]) if claims else []
-        stated = [f"{item['question']} {c.text}" if item["question"] else c.text for c in claims]
-        contra = model.contradiction([(s, evidence(f)) for s, f in zip(stated, feats, strict=True)])
+        pairs = [(stated(c, item["question"]), evidence(f)) for c, f in zip(claims, feats, strict=True)]
+        contra = model.contradiction(pairs)
         return [(c, rules.base(f), f.reason is not None) for c, f in zip(contra, feats, strict=True)]
 
     slug = name.replace(" ", "_").replace("(", "").replace(")", "")

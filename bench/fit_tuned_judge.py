@@ -35,14 +35,14 @@ from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
 from retrieval.support.tuned import SUPPORT, TunedModel
-from retrieval.support.tuned_judge import ANSWERS, Form, TunedJudge
+from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
 
 STEPS = 10
 FORMS = [
     Form(a / STEPS, b / STEPS, veto) for veto in (False, True) for a in range(STEPS + 1) for b in range(STEPS + 1 - a)
 ]
 # The forms each row also prints: the model alone, the rules alone, the older support judge's blend.
-BASELINES = {"answers form": ANSWERS, "rules": Form(0.0, 0.0, True), "NLI blend": Form(0.0, 0.5, True)}
+BASELINES = {"answers form": ANSWERS_FORM, "rules": Form(0.0, 0.0, True), "NLI blend": Form(0.0, 0.5, True)}
 # Per claim: (P(supported), P(contradicted), rules score before the veto, vetoed).
 Claim = tuple[float, float, float, bool]
 Domains = dict[str, tuple[list[list[Claim]], list[bool]]]
@@ -142,7 +142,7 @@ def main() -> int:
     qa_domain: Domains = {
         "qa": (features("HaluEval QA (train half)", qa, judge, args.weights.stem), [i["label"] for i in qa])
     }
-    t_answers = threshold_on(qa_domain, ANSWERS)
+    t_answers = threshold_on(qa_domain, ANSWERS_FORM)
     print(f"answers (the model alone with the veto, threshold fitted on HaluEval QA's training half): {t_answers:.4f}")
     names = ["fitted elsewhere", *BASELINES]
     print("| set | items | a, b, veto (fitted elsewhere) | " + " | ".join(f"{n} AUC | BAcc" for n in names) + " |")
@@ -162,7 +162,7 @@ def main() -> int:
             row += [f"{roc_auc(labels, scores) or float('nan'):.3f}", value]
         print("| " + " | ".join(row) + " |")
         if name.startswith("HaluEval QA"):
-            value = bacc(item_scores(feats, ANSWERS), labels, t_answers)
+            value = bacc(item_scores(feats, ANSWERS_FORM), labels, t_answers)
             print(f"| {name}, answers form, threshold from the training half | | | | {value:.3f} |")
     print("BAcc: threshold fitted on the non-news SummEdits domains (all seven, or the other six for a domain's row);")
     print("in brackets for HaluEval: 2-fold cross-fitted on the set itself.")

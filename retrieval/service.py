@@ -25,7 +25,7 @@ from retrieval.kinds.route import Synthesis
 from retrieval.limits import MAX_K
 from retrieval.search.answer_rerank import AnswerReranker
 from retrieval.search.conversation import Conversation
-from retrieval.search.filters import FilterSpec, resolve, resolve_refs
+from retrieval.search.filters import Filters, FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
 from retrieval.settings import Settings
@@ -124,6 +124,12 @@ class BriefLens:
 
     def search(self, query: str, k: int | None = None, filters: FilterSpec | None = None) -> list[ScoredChunk]:
         """The k chunks most relevant to the query, within the filters."""
+        return self._search(query, k, filters)[0]
+
+    def _search(
+        self, query: str, k: int | None, filters: FilterSpec | None
+    ) -> tuple[list[ScoredChunk], Filters | None]:
+        """`search`, with the filters as resolved against the catalog (`ask` bounds synthesis answers by them)."""
         query = self._check_query(query)
         if k is not None and not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
@@ -132,9 +138,9 @@ class BriefLens:
         resolved = resolve(filters, self.index.catalog) if filters else None
         k = k or self.settings.top_k
         if self.reranker is None:
-            return self.retriever.retrieve(query, k, resolved)
+            return self.retriever.retrieve(query, k, resolved), resolved
         candidates = self.retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
-        return self.reranker.rerank(query, candidates, k)
+        return self.reranker.rerank(query, candidates, k), resolved
 
     def ask(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
@@ -143,17 +149,15 @@ class BriefLens:
 
         `extractive` answers with the extractive generator whatever the configured back-end.
         """
-        return self.answer(question, self.search(question, k, filters), extractive, self._scope(filters))
+        hits, resolved = self._search(question, k, filters)
+        return self.answer(question, hits, extractive, _scope(resolved))
 
     def ask_stream(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        return self.answer_stream(question, self.search(question, k, filters), extractive, self._scope(filters))
-
-    def _scope(self, filters: FilterSpec | None) -> tuple[str, ...] | None:
-        """The documents the filters allow (None: all): answers read from whole briefs stay within them."""
-        return resolve(filters, self.index.catalog).doc_ids if filters else None
+        hits, resolved = self._search(question, k, filters)
+        return self.answer_stream(question, hits, extractive, _scope(resolved))
 
     def answer(
         self, question: str, hits: list[ScoredChunk], extractive: bool = False, scope: Sequence[str] | None = None
@@ -384,3 +388,8 @@ class BriefLens:
             if judge.fallback is None or judge.fallback is judge:
                 raise
             return judge.fallback.judge(source, text, question)
+
+
+def _scope(resolved: Filters | None) -> tuple[str, ...] | None:
+    """The documents the filters allow (None: all): answers read from whole briefs stay within them."""
+    return resolved.doc_ids if resolved else None

@@ -119,12 +119,16 @@ class Abstention:
     @staticmethod
     def compound(question: str) -> bool:
         """Whether the question asks several things at once (then no single sentence is checked against it)."""
-        return len(set(content_terms(question, drop_question_words=True))) > COMPOUND_TERMS
+        return _terms(question) > COMPOUND_TERMS
 
     def bar(self, question: str) -> float:
         """The relevance a sentence needs; lower for questions with many content terms."""
-        n_terms = len(set(content_terms(question, drop_question_words=True)))
-        return self.threshold + self.slope * math.log(max(1, n_terms))
+        return self.threshold + self.slope * math.log(max(1, _terms(question)))
+
+
+def _terms(question: str) -> int:
+    """How many distinct content terms the question has: what the bar and the compound test count."""
+    return len(set(content_terms(question, drop_question_words=True)))
 
 
 def _answer_scorer(cache_dir: Path) -> AnswerScorer | None:

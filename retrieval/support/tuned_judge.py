@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.settings import Settings
 from retrieval.support.claims import Span, split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import Features, Judge, OfflineJudge, vetoed
-from retrieval.support.model_judge import evidence, shipped_model
+from retrieval.support.model_judge import evidence, shipped_model, stated
 from retrieval.support.tuned import SUPPORT, TunedModel, shared_model
 from retrieval.support.verdict import Verdict
 
@@ -32,12 +32,7 @@ class Form:
 
 # Answers to a question: the support model alone (it read HaluEval QA answers best, AUC 0.987 against 0.888 for
 # the rules and 0.973 for the claims form), with the targeted checks as vetoes (an absent name is never an answer).
-ANSWERS = Form(1.0, 0.0, True)
-
-
-def stated(claim: Span, question: str | None) -> str:
-    """What the models read as the claim: an answer is read with its question ("question answer")."""
-    return f"{question} {claim.text}" if question else claim.text
+ANSWERS_FORM = Form(1.0, 0.0, True)
 
 
 class TunedJudge:
@@ -70,7 +65,7 @@ class TunedJudge:
         """The judge for answers to a question: the support model alone, at its own fitted threshold."""
         s = settings
         model = shared_model(SUPPORT, s.local_cache_dir)
-        return cls(offline, model, shipped_model(), ANSWERS, s.judge_answer_threshold)
+        return cls(offline, model, shipped_model(), ANSWERS_FORM, s.judge_answer_threshold)
 
     def signals(
         self, claims: Sequence[Span], features: Sequence[Features], question: str | None
@@ -90,7 +85,7 @@ class TunedJudge:
         for claim, f, p, c in zip(claims, features, supported, contradicted, strict=True):
             score = self.form.score(p, c, self.offline.base(f))
             # Without the veto a failed check is not a verdict: the score alone decides.
-            checked = f if self.form.veto else Features(f.cosine, f.overlap, None, "", f.ranked)
+            checked = f if self.form.veto else replace(f, reason=None, detail="")
             detail = checked.detail or f"P(supported) {p:.2f}, P(contradicted) {c:.2f}"
             verdicts.append(checked.verdict(claim, vetoed(score, checked), detail, self.threshold))
         return Verdict.of(verdicts, self.name, self.threshold)

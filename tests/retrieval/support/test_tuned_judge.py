@@ -9,7 +9,7 @@ from retrieval.settings import Settings
 from retrieval.support.judge import OfflineJudge
 from retrieval.support.model_judge import shipped_model
 from retrieval.support.tuned import SUPPORT, shared_model
-from retrieval.support.tuned_judge import ANSWERS, Form, TunedJudge
+from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
 from tests.retrieval.support.test_judge import FAITHFUL, GEO, UNFAITHFUL
 
 
@@ -67,7 +67,7 @@ def test_the_veto_is_a_choice_of_the_form(offline: OfflineJudge) -> None:
 def test_answers_are_read_with_their_question(offline: OfflineJudge, settings: Settings) -> None:
     """The answers form: the right amount passes, a wrong amount or another company's round does not."""
     judge = TunedJudge.for_answers(offline, settings)
-    assert judge.form == ANSWERS
+    assert judge.form == ANSWERS_FORM
     question = "How much has State Grid earmarked for AI-powered robots?"
     assert judge.judge(GEO, "State Grid has earmarked 6.8 billion yuan for AI-powered robots.", question).faithful
     assert not judge.judge(GEO, "State Grid has earmarked 68 billion yuan for AI-powered robots.", question).faithful
