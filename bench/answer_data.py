@@ -4,6 +4,9 @@ Does this sentence answer this question? Positives are the sentence holding a go
 the ways a near-miss looks right in real use:
 - SQuAD 2.0's own unanswerable questions against the sentence with their plausible distractor;
 - the most word-similar other sentence of the paragraph;
+- with `--mined`, the sentences of the whole article BriefLens's own relevance (cosine + rare terms, as
+  `ask` ranks them) puts highest that hold no gold answer: the true but off-target quotes an answer
+  gives when it should abstain;
 - the answerable question edited the way SQuAD 2.0's annotators wrote unanswerable ones, against the
   sentence that answered the original: a name of the question swapped for another of the same article,
   a number or year changed, a negation inserted, an antonym swapped (the sentence no longer answers).
@@ -12,7 +15,7 @@ Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benc
 (`support_data.SQUAD_VALIDATION`), the calibration article `CALIBRATION` (its threshold is fitted there),
 the validation half of HaluEval QA; SummEdits is never read.
 
-Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13]
+Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
@@ -67,8 +70,54 @@ def edits(question: str, sentence: str, doc_text: str, rng: random.Random) -> It
         yield {"a": edited, "b": sentence, "label": 0, "kind": kind}
 
 
-def squad_pairs(rng: random.Random, articles: dict[str, list[list[str]]], keep: set[str]) -> Iterator[Pair]:
-    """Pairs from the SQuAD 2.0 articles in `keep`."""
+class Miner:
+    """Rank an article's sentences for a question the way `ask` does (retrieval/generation/extractive.py)."""
+
+    def __init__(self, articles: dict[str, list[list[str]]]) -> None:
+        from retrieval.index.embedding import SentenceTransformerEmbedder
+        from retrieval.settings import Settings
+
+        self.settings = Settings()
+        self.embedder = SentenceTransformerEmbedder(self.settings.embedding_model)
+        self.articles = articles
+        self._cache: dict[str, tuple[list[str], Any, list[set[str]], dict[str, float]]] = {}
+
+    def _article(self, name: str) -> tuple[list[str], Any, list[set[str]], dict[str, float]]:
+        """The article's sentences, their vectors, term sets and idf (computed once)."""
+        from retrieval.terms import content_terms, idf_weights
+
+        if name not in self._cache:
+            sents = [s for p in self.articles[name] for s in p if len(s.split()) >= 4]
+            terms = [set(content_terms(s)) for s in sents]
+            self._cache[name] = (sents, self.embedder.embed(sents), terms, idf_weights(terms))
+        return self._cache[name]
+
+    def ranked(self, name: str, question: str) -> list[str]:
+        """The article's sentences, most relevant to the question first."""
+        from retrieval.terms import content_terms, coverage
+
+        sents, vectors, terms, idf = self._article(name)
+        cos = vectors @ self.embedder.embed([question])[0]
+        q_terms = content_terms(question, drop_question_words=True)
+        w = self.settings.cosine_weight
+        rel = [w * float(c) + (1 - w) * coverage(q_terms, t, idf, len(terms)) for c, t in zip(cos, terms, strict=True)]
+        return [sents[i] for i in sorted(range(len(sents)), key=lambda i: -rel[i])]
+
+
+def mined(miner: Miner, article: str, question: str, avoid: list[str], taken: set[str], k: int) -> Iterator[Pair]:
+    """The k most relevant sentences of the article that hold none of `avoid` (gold or plausible answers) and
+    are not already `taken` as the question's pairs."""
+    folded = [a.casefold() for a in avoid]
+    ranked = miner.ranked(article, question)
+    picked = [s for s in ranked if s not in taken and not any(a in s.casefold() for a in folded)][:k]
+    for sentence in picked:
+        yield {"a": question, "b": sentence, "label": 0, "kind": "squad retrieved sentence", "source": article}
+
+
+def squad_pairs(
+    rng: random.Random, articles: dict[str, list[list[str]]], keep: set[str], miner: Miner | None = None, k: int = 0
+) -> Iterator[Pair]:
+    """Pairs from the SQuAD 2.0 articles in `keep` (with `miner`, k retrieved negatives per question)."""
     path = shared_path("datasets", "squad2_answerability", "questions.jsonl")
     for q in read_jsonl(path) if path else []:
         article = q["article"].replace(" ", "_")
@@ -92,6 +141,12 @@ def squad_pairs(rng: random.Random, articles: dict[str, list[list[str]]], keep: 
         if rest:
             i = max(rest, key=lambda j: len(words_of(question) & words_of(para[j])))
             yield {"a": question, "b": para[i], "label": 0, "kind": "squad other sentence", "source": article}
+            holding.append(i)
+        if miner is not None and k:
+            # Every answer and plausible answer is avoided: a sentence holding one may answer after all.
+            avoid = [a for a in _literal(q["answers"]) + _literal(q["plausible_answers"]) if a]
+            taken = {para[i] for i in holding}
+            yield from mined(miner, article, question, avoid, taken, k)
 
 
 def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
@@ -122,12 +177,13 @@ def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
             }
 
 
-def build(seed: int) -> tuple[list[Pair], list[Pair]]:
+def build(seed: int, k: int = 0) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
     articles = squad_articles()
     training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
-    train = list(squad_pairs(rng, articles, training)) + list(halueval_pairs(rng))
+    miner = Miner(articles) if k else None
+    train = list(squad_pairs(rng, articles, training, miner, k)) + list(halueval_pairs(rng))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -138,11 +194,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".brieflens/answers"))
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--mined", type=int, default=0, help="retrieved negatives per SQuAD question")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    train, calibration = build(args.seed)
+    train, calibration = build(args.seed, args.mined)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:

@@ -47,10 +47,20 @@ class Task:
     builder: str  # the bench module that writes the pairs
     name: str
     kind: str | None  # keep only pairs of this "task" field (the support data holds both kinds)
+    build_args: tuple[str, ...] = ()  # the builder's command line
 
 
 TASKS = {
     "answers": Task(ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v1", None),
+    # The same pairs plus 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined).
+    "answers-mined": Task(
+        ROOT / ".brieflens" / "answers-mined",
+        "train.jsonl",
+        "answer_data",
+        "answers-v2",
+        None,
+        ("--out", str(ROOT / ".brieflens" / "answers-mined"), "--mined", "3"),
+    ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }
 
@@ -134,7 +144,7 @@ def main() -> int:
     if args.build:
         import importlib
 
-        sys.argv = [sys.argv[0]]
+        sys.argv = [sys.argv[0], *task.build_args]
         importlib.import_module(f"bench.{task.builder}").main()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)

@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     answer_model: bool = Field(default=True, description="confirm answering sentences with the answer model")
     answer_model_threshold: float = Field(default=DEFAULT_ANSWER_MODEL_THRESHOLD, ge=0.0, le=1.0)
     answer_model_candidates: int = Field(default=5, ge=1, le=50, description="most relevant sentences it scores")
+    answer_model_weights: Path | None = Field(
+        default=None, description="answer model weights from bench/train_nli.py (none: the shipped model)"
+    )
     cosine_weight: float = Field(default=DEFAULT_COSINE_WEIGHT, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=MAX_QUESTION_CHARS, ge=10, le=MAX_QUESTION_CHARS)
 

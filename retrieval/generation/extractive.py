@@ -78,7 +78,7 @@ class Abstention:
     def from_settings(cls, settings: Settings) -> Abstention:
         """The calibrated abstention bar the settings give."""
         s = settings
-        model = _answer_scorer(s.local_cache_dir) if s.answer_model else None
+        model = _answer_scorer(s.local_cache_dir, s.answer_model_weights) if s.answer_model else None
         return cls(
             s.abstain_threshold,
             s.abstain_slope,
@@ -131,15 +131,17 @@ def _terms(question: str) -> int:
     return len(set(content_terms(question, drop_question_words=True)))
 
 
-def _answer_scorer(cache_dir: Path) -> AnswerScorer | None:
-    """The shipped answer model, loaded on first use (its built graph kept in `cache_dir`); None without weights."""
+def _answer_scorer(cache_dir: Path, weights: Path | None = None) -> AnswerScorer | None:
+    """The answer model (`weights`, else the shipped one), loaded on first use (its built graph kept in
+    `cache_dir`); None when the shipped weights are absent."""
     from retrieval.support.tuned import ANSWERS, shared_model
 
-    if not ANSWERS.exists():
+    path = weights or ANSWERS
+    if weights is None and not ANSWERS.exists():
         return None
 
     def score(question: str, sentences: Sequence[str]) -> list[float]:
-        return shared_model(ANSWERS, cache_dir).answers(question, sentences)
+        return shared_model(path, cache_dir).answers(question, sentences)
 
     return score
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import cast
 
+import pytest
+
 from retrieval.chunk import ScoredChunk
+from retrieval.errors import ModelError
 from retrieval.generation.extractive import Abstention, AnswerScorer, Candidate
 from retrieval.settings import Settings
 
@@ -52,6 +56,15 @@ def test_the_model_scores_at_most_its_candidate_count_and_none_answering_abstain
 
 def test_settings_turn_the_model_off() -> None:
     assert Abstention.from_settings(Settings(answer_model=False)).model is None
+
+
+def test_missing_answer_weights_fail_with_their_path(tmp_path: Path) -> None:
+    """Weights named in the settings that are not there: a ModelError naming them when first used."""
+    missing = tmp_path / "answers-v9.safetensors"
+    model = Abstention.from_settings(Settings(answer_model_weights=missing, local_cache_dir=tmp_path)).model
+    assert model is not None
+    with pytest.raises(ModelError, match="answers-v9"):
+        model("How much?", ["State Grid earmarked 6.8 billion yuan for robots."])
 
 
 def test_a_multi_part_question_skips_the_model() -> None:
