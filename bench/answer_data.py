@@ -194,7 +194,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".brieflens/answers"))
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--mined", type=int, default=0, help="retrieved negatives per SQuAD question")
+    parser.add_argument("--mined", type=int, default=3, help="retrieved negatives per SQuAD question (v1: 0)")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")

@@ -2,7 +2,7 @@
 
 Tasks:
 - `answers`: (question, sentence) -> does the sentence answer it? Pairs from bench/answer_data.py; ships
-  retrieval/support/weights/answers-v1.safetensors (the answer model behind abstention).
+  retrieval/support/weights/answers-v2.safetensors (the answer model behind abstention).
 - `support`: (claim, evidence) -> is the claim supported? The claim pairs of bench/support_data.py
   (FactCC-style edits of real text); ships support-v2.safetensors (an experiment for the judge).
 
@@ -51,15 +51,9 @@ class Task:
 
 
 TASKS = {
-    "answers": Task(ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v1", None),
-    # The same pairs plus 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined).
-    "answers-mined": Task(
-        ROOT / ".brieflens" / "answers-mined",
-        "train.jsonl",
-        "answer_data",
-        "answers-v2",
-        None,
-        ("--out", str(ROOT / ".brieflens" / "answers-mined"), "--mined", "3"),
+    # 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined): answers-v2; v1 had none.
+    "answers": Task(
+        ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v2", None, ("--mined", "3")
     ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }

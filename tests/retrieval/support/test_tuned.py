@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from retrieval.errors import ModelError
-from retrieval.settings import DEFAULT_ANSWER_MODEL_THRESHOLD
 from retrieval.support.tuned import ANSWERS as WEIGHTS
 from retrieval.support.tuned import TunedModel
 
@@ -64,9 +63,10 @@ def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: TunedModel
 
 @pytest.mark.xfail(strict=True, reason="known limit: the converse of a relation (ahead of / behind) is not read")
 def test_a_relation_asked_as_its_converse_is_answered(model: TunedModel) -> None:
-    """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": missed today."""
+    """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": read as the
+    brief's own direction is (P >= 0.5 above), it is not today (answers-v2: P 0.08)."""
     asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
-    assert model.answers(asked, [RANKING])[0] >= DEFAULT_ANSWER_MODEL_THRESHOLD
+    assert model.answers(asked, [RANKING])[0] >= 0.5
 
 
 def test_the_graph_agrees_with_the_trainer() -> None:
@@ -103,7 +103,7 @@ def test_a_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_the_built_graph_is_cached_and_scores_the_same(model: TunedModel, tmp_path: Path) -> None:
     """With a cache dir the graph is built once into it; loading it back scores exactly as the in-memory one."""
     cached = TunedModel(WEIGHTS, cache_dir=tmp_path)
-    files = list(tmp_path.glob("answers-v1-*.onnx"))
+    files = list(tmp_path.glob(f"{WEIGHTS.stem}-*.onnx"))
     assert len(files) == 1 and not [p for p in tmp_path.iterdir() if p.is_dir()]  # no temp dir left behind
     built = files[0].stat().st_mtime_ns
     again = TunedModel(WEIGHTS, cache_dir=tmp_path)
