@@ -129,6 +129,7 @@ _STOP = frozenset(
         "while",
         "who",
         "whom",
+        "whose",
         "why",
         "will",
         "with",

@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import BEFORE_CHARS, answers
+from retrieval.support.answerability import BEFORE_CHARS, NEVER_NAMES, answers
 from retrieval.terms import content_terms, coverage, idf_weights
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -28,6 +28,8 @@ NEW_DOC_BONUS = 0.03
 # the 5th percentile, SQuAD's and the seed near-misses' 5 at the 95th): no one sentence answers it, so the
 # one-sentence checks (answer type, names, polarity, the answer model) do not apply to it.
 COMPOUND_TERMS = 12
+# How far under the relevance bar a sentence may be and still be rescued by a sure answer model.
+RESCUE_BELOW = 0.15
 # P(sentence answers question) for each sentence (support/tuned.py).
 AnswerScorer = Callable[[str, Sequence[str]], list[float]]
 
@@ -73,6 +75,8 @@ class Abstention:
     model_threshold: float = 0.5
     model_candidates: int = 5
     check_focus: bool = True
+    # P(answers) at which the model overrides the name check and the bar (within RESCUE_BELOW); 1.0: never.
+    rescue: float = 1.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Abstention:
@@ -88,33 +92,52 @@ class Abstention:
             s.answer_model_threshold,
             s.answer_model_candidates,
             s.answer_focus,
+            s.answer_model_rescue,
         )
 
-    def answering(self, question: str, candidates: list[Candidate]) -> list[int]:
-        """Indices of the candidates that may answer the question (all of them when the check is off)."""
+    def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
+        """Indices of the candidates that may answer the question (all of them when the check is off), and
+        of those turned away only for a name of the question they never mention (the model may rescue them)."""
         if not self.check_answers or self.compound(question):
-            return list(range(len(candidates)))
-        return [
-            i
-            for i, c in enumerate(candidates)
-            if answers(question, c.quote, _before(c), focus=self.check_focus) is None
-        ]
+            return list(range(len(candidates))), []
+        keep: list[int] = []
+        unnamed: list[int] = []
+        for i, c in enumerate(candidates):
+            why = answers(question, c.quote, _before(c), focus=self.check_focus)
+            if why is None:
+                keep.append(i)
+            elif why.startswith(NEVER_NAMES):
+                unnamed.append(i)
+        return keep, unnamed
 
-    def confirmed(self, question: str, candidates: list[Candidate], bar: float) -> list[int]:
+    def confirmed(
+        self, question: str, candidates: list[Candidate], bar: float, unnamed: Sequence[int] = ()
+    ) -> list[int]:
         """Indices of the candidates over the bar, most relevant first; none when the answer model says that
-        none of the most relevant few answers the question.
+        none of the most relevant few answers the question. `unnamed` candidates (and any within RESCUE_BELOW
+        under the bar) join when the model is at least `rescue` sure that they answer.
 
         The model decides only whether to answer, not which sentences: used to drop sentences as well it
         scored the same on the calibration article and lost "Which open-source model ranks ahead of DeepSeek
         V4 Pro?" (dev-07), whose answering sentence states the converse ("behind Kimi K2.6").
         """
-        over = sorted(
-            (i for i, c in enumerate(candidates) if c.relevance >= bar), key=lambda i: -candidates[i].relevance
-        )
-        if self.model is None or self.compound(question) or not over:
+        by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
+        held = set(unnamed)
+        over = [i for i in by_relevance if candidates[i].relevance >= bar and i not in held]
+        if self.model is None or self.compound(question):
             return over
+        rescued: list[int] = []
+        if self.rescue < 1.0:
+            near = [i for i in by_relevance if i in held or bar - RESCUE_BELOW <= candidates[i].relevance < bar]
+            near = [i for i in near if candidates[i].relevance >= bar - RESCUE_BELOW][: self.model_candidates]
+            sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
+            rescued = [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
+        if not over:
+            return sorted(rescued, key=lambda i: -candidates[i].relevance)
         scored = [" ".join(candidates[i].quote.split()) for i in over[: self.model_candidates]]
-        return over if any(p >= self.model_threshold for p in self.model(question, scored)) else []
+        if not any(p >= self.model_threshold for p in self.model(question, scored)):
+            return sorted(rescued, key=lambda i: -candidates[i].relevance)
+        return sorted(over + rescued, key=lambda i: -candidates[i].relevance)
 
     @staticmethod
     def compound(question: str) -> bool:
@@ -226,16 +249,20 @@ class ExtractiveGenerator:
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """Abstain when no sentence clears the calibrated bar; otherwise quote the best few."""
         candidates, vectors = score_sentences(question, contexts, self.embedder, self.abstention.cosine_weight)
-        keep = self.abstention.answering(question, candidates)
-        candidates, vectors = [candidates[i] for i in keep], vectors[keep]
-        top = max((c.relevance for c in candidates), default=0.0)
+        keep, unnamed = self.abstention.answering(question, candidates)
+        top = max((candidates[i].relevance for i in keep), default=0.0)
+        pool = sorted(keep + unnamed)
+        candidates, vectors = [candidates[i] for i in pool], vectors[pool]
+        held = [pool.index(i) for i in unnamed]
         bar = self.abstention.bar(question)
-        confirmed = self.abstention.confirmed(question, candidates, bar)
+        confirmed = self.abstention.confirmed(question, candidates, bar, held)
         if not confirmed:
             return Draft(sentences=(), abstained=True, relevance=top)
         candidates, vectors = [candidates[i] for i in confirmed], vectors[confirmed]
         top = candidates[0].relevance
-        chosen = _select(candidates, vectors, max(bar, top - self.margin), self.max_sentences)
+        # A rescued sentence may sit under the bar: the floor then follows it down (within the margin of the top).
+        floor = max(min(bar, candidates[-1].relevance), top - self.margin)
+        chosen = _select(candidates, vectors, floor, self.max_sentences)
         sentences = tuple(
             AnswerSentence(text=" ".join(c.quote.split()), citations=(_citation(c),), support=round(c.relevance, 4))
             for c in source_order([candidates[i] for i in chosen])

@@ -38,6 +38,8 @@ _NAME = re.compile(r"^\s*(?:who|whom|whose|where)\b|^\s*(?:by|from|to|with|for)\
 _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
 BEFORE_CHARS = 300
+# How `answers` says a sentence never mentions a name of the question (the one check the answer model may overrule).
+NEVER_NAMES = "never names "
 
 
 def expected_type(question: str) -> AnswerType:
@@ -101,7 +103,7 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
         return f"no {kind}"
     missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:
-        return "never names " + ", ".join(missing)
+        return NEVER_NAMES + ", ".join(missing)
     # SQuAD 2.0 writes many unanswerable questions by negating or inverting a sentence of the text
     # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked. An
     # opposite counts only in the same place: "ranks ahead of V4" is answered by "V4 ranks second, behind Kimi".

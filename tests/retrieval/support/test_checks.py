@@ -31,6 +31,8 @@ def test_proper_nouns_skip_plain_sentence_starts() -> None:
     assert proper_nouns("The Pentagon praised Anthropic.") == ["Pentagon", "Anthropic"]
     assert proper_nouns("Chinese labs learn from American models.") == ["American"]
     assert proper_nouns("Kari Skogland") == ["Kari", "Skogland"]
+    # A question word before a name is not a name ("Whose CUDA ecosystem ...").
+    assert proper_nouns("Whose CUDA ecosystem does the coordination mirror?") == ["CUDA"]
 
 
 def test_absent_entities_tolerate_inflection() -> None:
