@@ -114,8 +114,8 @@ class Abstention:
         self, question: str, candidates: list[Candidate], bar: float, unnamed: Sequence[int] = ()
     ) -> list[int]:
         """Indices of the candidates over the bar, most relevant first; none when the answer model says that
-        none of the most relevant few answers the question. `unnamed` candidates (and any within RESCUE_BELOW
-        under the bar) join when the model is at least `rescue` sure that they answer.
+        none of the most relevant few answers the question. `unnamed` candidates, and any under the bar, join
+        when no more than RESCUE_BELOW under it and the model is at least `rescue` sure that they answer.
 
         The model decides only whether to answer, not which sentences: used to drop sentences as well it
         scored the same on the calibration article and lost "Which open-source model ranks ahead of DeepSeek
@@ -128,8 +128,12 @@ class Abstention:
             return over
         rescued: list[int] = []
         if self.rescue < 1.0:
-            near = [i for i in by_relevance if i in held or bar - RESCUE_BELOW <= candidates[i].relevance < bar]
-            near = [i for i in near if candidates[i].relevance >= bar - RESCUE_BELOW][: self.model_candidates]
+            # Held back by the name check (over the bar or not), or just under the bar; never further under it.
+            near = [
+                i
+                for i in by_relevance
+                if candidates[i].relevance >= bar - RESCUE_BELOW and (i in held or candidates[i].relevance < bar)
+            ][: self.model_candidates]
             sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
             rescued = [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
         if not over:
