@@ -40,6 +40,9 @@ _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(
 BEFORE_CHARS = 300
 # How `answers` says a sentence never mentions a name of the question (the one check the answer model may overrule).
 NEVER_NAMES = "never names "
+# Acronyms that are common nouns in the briefs' field, not names a sentence must repeat: "Which AI firm …?" is
+# answered by "the Pentagon's criticism of Anthropic's restrictions …", which never says "AI".
+GENERIC_ACRONYMS = frozenset({"AI", "ML", "LLM", "LLMs", "GPU", "GPUs", "CPU", "CPUs", "API", "APIs"})
 
 
 def expected_type(question: str) -> AnswerType:
@@ -88,7 +91,8 @@ def missing_focus(question: str, window: str) -> list[str]:
     # Digits only: "what two fields" counts the answer's parts, it states no fact.
     given = [q for q in quantities(question) if any(ch.isdigit() for ch in q.text) and not q.key.startswith("id:")]
     numbers = [q.text for q in given if q.key not in stated]
-    return absent(question, window.lower(), window) + numbers
+    names = [n for n in absent(question, window.lower(), window) if n not in GENERIC_ACRONYMS]
+    return names + numbers
 
 
 def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
