@@ -71,7 +71,7 @@ def edits(question: str, sentence: str, doc_text: str, rng: random.Random) -> It
 
 
 class Miner:
-    """Rank an article's sentences for a question the way `ask` does (retrieval/generation/extractive.py)."""
+    """Rank an article's sentences for a question the way `ask` does (extractive.relevance)."""
 
     def __init__(self, articles: dict[str, list[list[str]]]) -> None:
         from retrieval.index.embedding import SentenceTransformerEmbedder
@@ -80,27 +80,25 @@ class Miner:
         self.settings = Settings()
         self.embedder = SentenceTransformerEmbedder(self.settings.embedding_model)
         self.articles = articles
-        self._cache: dict[str, tuple[list[str], Any, list[set[str]], dict[str, float]]] = {}
+        self._cache: dict[str, tuple[list[str], Any, list[set[str]]]] = {}
 
-    def _article(self, name: str) -> tuple[list[str], Any, list[set[str]], dict[str, float]]:
-        """The article's sentences, their vectors, term sets and idf (computed once)."""
-        from retrieval.terms import content_terms, idf_weights
+    def _article(self, name: str) -> tuple[list[str], Any, list[set[str]]]:
+        """The article's sentences (as `ask` keeps them: 4 words or more), their vectors and term sets, once."""
+        from retrieval.generation.extractive import MIN_WORDS
+        from retrieval.terms import content_terms
 
         if name not in self._cache:
-            sents = [s for p in self.articles[name] for s in p if len(s.split()) >= 4]
-            terms = [set(content_terms(s)) for s in sents]
-            self._cache[name] = (sents, self.embedder.embed(sents), terms, idf_weights(terms))
+            sents = [s for p in self.articles[name] for s in p if len(s.split()) >= MIN_WORDS]
+            self._cache[name] = (sents, self.embedder.embed(sents), [set(content_terms(s)) for s in sents])
         return self._cache[name]
 
     def ranked(self, name: str, question: str) -> list[str]:
         """The article's sentences, most relevant to the question first."""
-        from retrieval.terms import content_terms, coverage
+        from retrieval.generation.extractive import relevance
 
-        sents, vectors, terms, idf = self._article(name)
-        cos = vectors @ self.embedder.embed([question])[0]
-        q_terms = content_terms(question, drop_question_words=True)
-        w = self.settings.cosine_weight
-        rel = [w * float(c) + (1 - w) * coverage(q_terms, t, idf, len(terms)) for c, t in zip(cos, terms, strict=True)]
+        sents, vectors, terms = self._article(name)
+        cosines = vectors @ self.embedder.embed([question])[0]
+        rel = [r for _, r in relevance(question, cosines, terms, self.settings.cosine_weight)]
         return [sents[i] for i in sorted(range(len(sents)), key=lambda i: -rel[i])]
 
 

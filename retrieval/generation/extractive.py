@@ -136,11 +136,9 @@ class Abstention:
             ][: self.model_candidates]
             sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
             rescued = [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
-        if not over:
-            return sorted(rescued, key=lambda i: -candidates[i].relevance)
         scored = [" ".join(candidates[i].quote.split()) for i in over[: self.model_candidates]]
-        if not any(p >= self.model_threshold for p in self.model(question, scored)):
-            return sorted(rescued, key=lambda i: -candidates[i].relevance)
+        if not (scored and any(p >= self.model_threshold for p in self.model(question, scored))):
+            return rescued  # already most relevant first, as `near` is
         return sorted(over + rescued, key=lambda i: -candidates[i].relevance)
 
     @staticmethod
@@ -183,14 +181,26 @@ def score_sentences(
     vectors = embedder.embed([question] + [" ".join(q.split()) for _, _, _, q in raw])
     cosines = vectors[1:] @ vectors[0]
     term_sets = [set(content_terms(q)) for _, _, _, q in raw]
+    scores = relevance(question, cosines, term_sets, cosine_weight)
+    candidates = [
+        Candidate(ctx, start, end, quote, float(cos), lex, rel)
+        for (ctx, start, end, quote), cos, (lex, rel) in zip(raw, cosines, scores, strict=True)
+    ]
+    return candidates, vectors[1:]
+
+
+def relevance(
+    question: str, cosines: Sequence[float] | np.ndarray, term_sets: Sequence[set[str]], cosine_weight: float
+) -> list[tuple[float, float]]:
+    """(rare-term coverage, relevance) of each sentence for the question, given its cosine and its content
+    terms: what `ask` ranks sentences by (bench/answer_data.py mines training negatives with it too)."""
     idf = idf_weights(term_sets)
     q_terms = content_terms(question, drop_question_words=True)
-    candidates = []
-    for (ctx, start, end, quote), cos, terms in zip(raw, cosines, term_sets, strict=True):
+    out = []
+    for cos, terms in zip(cosines, term_sets, strict=True):
         lex = coverage(q_terms, terms, idf, len(term_sets))
-        rel = cosine_weight * float(cos) + (1 - cosine_weight) * lex
-        candidates.append(Candidate(ctx, start, end, quote, float(cos), lex, rel))
-    return candidates, vectors[1:]
+        out.append((lex, cosine_weight * float(cos) + (1 - cosine_weight) * lex))
+    return out
 
 
 def _select(candidates: list[Candidate], vectors: np.ndarray, floor: float, limit: int) -> list[int]:
