@@ -243,6 +243,20 @@ def is_content_word(token: str) -> bool:
     return token not in _STOP and token not in _QUESTION_WORDS
 
 
+# What makes a text a question rather than an instruction ("Lithography export licensing and China"): a question
+# mark, a wh-word anywhere ("Trevor Nunn has directed what show"), or a leading auxiliary ("Are both genera …").
+_ASKS = re.compile(
+    r"\?\W*$|\b(?:what|which|who|whom|whose|when|where|why|how)\b"
+    r"|^\W*(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """True when the text asks something (a question), False for an instruction or a topic."""
+    return bool(_ASKS.search(text.strip()))
+
+
 def query_words(text: str) -> list[str]:
     """The unstemmed content words of a question, for a full-text (BM25) query."""
     words = tokens(_CORPUS_PHRASE.sub(" ", text))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,20 +126,27 @@ class Abstention:
         over = [i for i in by_relevance if candidates[i].relevance >= bar and i not in held]
         if self.model is None or self.compound(question):
             return over
-        rescued: list[int] = []
-        if self.rescue < 1.0:
-            # Held back by the name check (over the bar or not), or just under the bar; never further under it.
-            near = [
-                i
-                for i in by_relevance
-                if candidates[i].relevance >= bar - RESCUE_BELOW and (i in held or candidates[i].relevance < bar)
-            ][: self.model_candidates]
-            sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
-            rescued = [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
+        rescued = self.rescued(question, candidates, bar, held)
         scored = [" ".join(candidates[i].quote.split()) for i in over[: self.model_candidates]]
         if not (scored and any(p >= self.model_threshold for p in self.model(question, scored))):
-            return rescued  # already most relevant first, as `near` is
+            return rescued
         return sorted(over + rescued, key=lambda i: -candidates[i].relevance)
+
+    def rescued(
+        self, question: str, candidates: list[Candidate], bar: float, held: Set[int] = frozenset()
+    ) -> list[int]:
+        """Candidates the model is at least `rescue` sure answer though held back by the name check (`held`, over
+        the bar or not) or just under the bar (never more than RESCUE_BELOW under it); most relevant first."""
+        if self.model is None or self.rescue >= 1.0 or self.compound(question):
+            return []
+        by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
+        near = [
+            i
+            for i in by_relevance
+            if candidates[i].relevance >= bar - RESCUE_BELOW and (i in held or candidates[i].relevance < bar)
+        ][: self.model_candidates]
+        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
+        return [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
 
     @staticmethod
     def compound(question: str) -> bool:

@@ -185,7 +185,11 @@ def answer_evidence(
             cited = tuple(_sentence(brief.doc.text[a:b], brief.cite(a, b)) for a, b in items)
             return Draft(sentences=cited, abstained=False, relevance=top)
     if top < bar:
-        return Draft(sentences=(), abstained=True, relevance=top)
+        # Just under the bar, a sentence the answer model is sure answers still does (as for a lookup).
+        rescued = abstention.rescued(question, cands, bar)
+        if not rescued:
+            return Draft(sentences=(), abstained=True, relevance=top)
+        bar = min(cands[i].relevance for i in rescued)
     best = max(range(len(cands)), key=lambda i: cands[i].relevance)
     floor = max(bar, top - MARGIN)
     if kind == "list":

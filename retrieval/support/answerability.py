@@ -17,12 +17,21 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negation_flip
 from retrieval.support.quantities import quantities
 
-AnswerType = Literal["quantity", "date", "name", "any"]
+AnswerType = Literal["length", "quantity", "date", "name", "place", "any"]
 
+# "How long/far" asks for a length of time or space, or since when: "95 percent … across 21 matchups" is no answer to
+# "How long did the wargames last?".
+_LENGTH_QUESTION = re.compile(r"^\s*how\s+(?:long|far)\b", re.IGNORECASE)
+_LENGTH = re.compile(
+    r"\b\d[\d,.]*\s*-?\s*(?:minutes?|seconds?|hours?|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|feet|ft|yards?|inch(?:es)?)\b"
+    r"|\b(?:since|until)\b",
+    re.IGNORECASE,
+)
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|long|far|old|often|high|tall|fast|heavy|wide|deep)\b"
     r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|share|proportion|fraction|amount|number|sum|"
@@ -33,7 +42,17 @@ _DATE = re.compile(
     r"^\s*(?:when\b|(?:in|during|since|by|until)?\s*(?:what|which)\s+(?:year|date|day|month|century|decade|era|period)\b)",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"^\s*(?:who|whom|whose|where)\b|^\s*(?:by|from|to|with|for)\s+(?:whom|where)\b", re.IGNORECASE)
+_NAME = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*(?:by|from|to|with|for)\s+whom\b", re.IGNORECASE)
+_PLACE = re.compile(r"^\s*(?:(?:from|to)\s+)?where\b", re.IGNORECASE)
+# A place need not be a name: "Where has OpenAI agreed to deploy its models?" is answered by "within classified
+# networks".
+_LOCATIVE = re.compile(r"\b(?:in|within|inside|across|into|throughout|at|near|onto|aboard|along)\s+\w", re.IGNORECASE)
+# A multiple is an amount too: "What share appreciation did Zhongji Innolight see?" is answered by "tenfold".
+_MULTIPLE = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|thousand)[\s-]?fold\b"
+    r"|\b(?:doubled|tripled|quadrupled|halved)\b",
+    re.IGNORECASE,
+)
 # Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
 _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
@@ -49,16 +68,21 @@ def expected_type(question: str) -> AnswerType:
     """What kind of answer the question asks for, from its opening words."""
     if _DATE.search(question):
         return "date"
+    if _LENGTH_QUESTION.search(question):
+        return "length"
     if _QUANTITY.search(question):
         return "quantity"
     if _NAME.search(question):
         return "name"
+    if _PLACE.search(question):
+        return "place"
     return "any"
 
 
 def _has_quantity(sentence: str, asked: set[str]) -> bool:
     """A number, amount or duration the question does not already state (model codes like V4 do not count)."""
-    return any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in quantities(sentence))
+    found = any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in quantities(sentence))
+    return found or _MULTIPLE.search(sentence) is not None
 
 
 def _has_date(sentence: str, asked: set[str]) -> bool:
@@ -78,10 +102,15 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     asked = {q.key for q in quantities(question)}
     if kind == "quantity":
         return _has_quantity(sentence, asked)
+    if kind == "length":
+        durations = any(q.key.startswith("dur:") and q.key not in asked for q in quantities(sentence))
+        return durations or _LENGTH.search(sentence) is not None
     if kind == "date":
         return _has_date(sentence, asked)
     if kind == "name":
         return _has_name(sentence, question)
+    if kind == "place":
+        return _has_name(sentence, question) or _LOCATIVE.search(sentence) is not None
     return True
 
 
@@ -91,8 +120,34 @@ def missing_focus(question: str, window: str) -> list[str]:
     # Digits only: "what two fields" counts the answer's parts, it states no fact.
     given = [q for q in quantities(question) if any(ch.isdigit() for ch in q.text) and not q.key.startswith("id:")]
     numbers = [q.text for q in given if q.key not in stated]
-    names = [n for n in absent(question, window.lower(), window) if n not in GENERIC_ACRONYMS]
+    names = [
+        n
+        for n in absent(question, window.lower(), window)
+        if n not in GENERIC_ACRONYMS and not _owner_place(n, question)
+    ]
     return names + numbers
+
+
+def _owner_place(name: str, question: str) -> bool:
+    """A country that only qualifies what is asked about ("China's orbital platforms"): a brief about that
+    country rarely repeats it in every sentence."""
+    return is_place(name) and re.search(rf"\b{re.escape(name)}['’]s\b", question) is not None
+
+
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_NEGATING_PREFIX = re.compile(r"^(?:un|non-?)([a-z]{4,})$")
+
+
+def prefix_flip(question: str, sentence: str) -> bool:
+    """True when one side negates a word by its prefix and the other uses the bare word ("What is the set of
+    all unconnected graphs?" against "the set of all connected graphs")."""
+    asked, said = set(_WORD.findall(question.lower())), set(_WORD.findall(sentence.lower()))
+    for mine, theirs in ((asked, said), (said, asked)):
+        for word in mine - theirs:
+            m = _NEGATING_PREFIX.match(word)
+            if m and m.group(1) in theirs and m.group(1) not in mine:
+                return True
+    return False
 
 
 def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
@@ -112,7 +167,9 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked. An
     # opposite counts only in the same place: "ranks ahead of V4" is answered by "V4 ranks second, behind Kimi".
     if polarity and (
-        negation_flip(question, sentence, [sentence]) or antonym_flip(question, sentence, [sentence], in_place=True)
+        negation_flip(question, sentence, [sentence])
+        or antonym_flip(question, sentence, [sentence], in_place=True)
+        or prefix_flip(question, sentence)
     ):
         return "opposite polarity"
     return None

@@ -9,6 +9,7 @@ from retrieval.settings import Settings
 from retrieval.support.judge import Judge, OfflineJudge
 from retrieval.support.tuned_judge import TunedJudge
 from retrieval.support.verdict import SentenceVerdict, Verdict
+from retrieval.terms import is_question
 
 # Both halves' scores are mapped so that their own fitted threshold lands here: one scale, one threshold.
 MIDPOINT = 0.5
@@ -36,21 +37,25 @@ def on_one_scale(verdict: Verdict, name: str) -> Verdict:
 
 
 class KindAwareJudge:
-    """Answers to a question go to one judge, every other claim (summaries, drafts, cited sentences) to another.
+    """Answers to a question go to one judge, text written to an instruction to the rules, every other claim
+    (summaries, drafts, cited sentences) to a third.
 
     The default (`offline`): summary claims to the tuned judge's claims form (support/tuned_judge.py: the
     support model trained here, the NLI model and the rules, fitted leave-one-domain-out on the 7 non-news
     SummEdits domains), answers to the rules. `tuned`: answers to the tuned judge's answers form instead, which
-    reads HaluEval QA answers far better (balanced accuracy 0.95 against 0.85) but passes a sentence that
-    restates an instruction planted in a brief, so the faithfulness gate keeps the rules (docs/support-model.md).
-    Each half keeps its own fitted threshold, mapped to 0.5 here.
+    reads HaluEval QA's short answers far better but passes a sentence that restates an instruction planted in
+    a brief and gives a faithful full-sentence answer P 0.12, so the faithfulness gate keeps the rules
+    (docs/support-model.md). Text written to an instruction ("Lithography export licensing and China", a
+    draft's section) goes to the rules in both: the support model reads it as "question answer" and gave a
+    faithful sentence P 0.04. Each half keeps its own fitted threshold, mapped to 0.5 here.
     """
 
     threshold = MIDPOINT
 
-    def __init__(self, answers: Judge, claims: Judge, name: str = "offline") -> None:
+    def __init__(self, answers: Judge, claims: Judge, instructions: Judge, name: str = "offline") -> None:
         self.answers = answers
         self.claims = claims
+        self.instructions = instructions
         self.name = name
         self.fallback: Judge | None = None
 
@@ -58,17 +63,20 @@ class KindAwareJudge:
     def from_settings(cls, settings: Settings, embedder: Embedder) -> KindAwareJudge:
         """The default: the rules for answers, the tuned claims form for claims, sharing one source cache."""
         rules = OfflineJudge.from_settings(settings, embedder)
-        return cls(rules, TunedJudge.for_claims(rules, settings))
+        return cls(rules, TunedJudge.for_claims(rules, settings), rules)
 
     @classmethod
     def tuned(cls, settings: Settings, embedder: Embedder) -> KindAwareJudge:
-        """BRIEFLENS_JUDGE=tuned: both halves tuned, the answers form for answers (for evaluation, not the gate)."""
+        """BRIEFLENS_JUDGE=tuned: the support model alone for answers (for evaluation, not the gate)."""
         rules = OfflineJudge.from_settings(settings, embedder)
-        return cls(TunedJudge.for_answers(rules, settings), TunedJudge.for_claims(rules, settings), "tuned")
+        answers = TunedJudge.for_answers(rules, settings)
+        return cls(answers, TunedJudge.for_claims(rules, settings), rules, "tuned")
 
     def half(self, question: str | None) -> Judge:
-        """The judge for this kind of text: the answers half for an answer to a question, else the claims half."""
-        return self.answers if question else self.claims
+        """The judge for this kind of text: answers to a question, text written to an instruction, other claims."""
+        if not question:
+            return self.claims
+        return self.answers if is_question(question) else self.instructions
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
         """Judge each claim of `text` against `source` (see Judge.judge for the contract)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from retrieval.answer import Answer
@@ -75,6 +76,18 @@ def test_labelled_list_is_answered_item_by_item(lens: BriefLens) -> None:
     assert "Autonomous escalation" in text and "Proliferation of hardware" in text and "talent" in text
     starts = [c.start for c in answer.citations]
     assert starts == sorted(starts)  # source order
+
+
+def test_a_list_just_under_the_bar_is_answered_when_the_answer_model_is_sure(lens: BriefLens) -> None:
+    """The proliferation sentence sits 0.13 under the relevance bar; the answer model gives it P 0.97."""
+    question = "Which kinds of autonomous systems are proliferating, according to the brief?"
+    answer = lens.ask(question)
+    assert answer.kind == "list"
+    assert_quotes_exact(lens, answer)
+    assert "drones, space assets, and maritime vessels" in answer.answer
+    # Without the rescue the same passages give an abstention.
+    strict = replace(lens.synthesis, abstention=replace(lens.synthesis.abstention, rescue=1.0))
+    assert strict.answer("list", question, lens.search(question)).abstained
 
 
 def test_why_answer_links_sentences_in_source_order(lens: BriefLens) -> None:

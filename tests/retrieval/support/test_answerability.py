@@ -21,7 +21,8 @@ HUAWEI = (
         ("When was DeepSeek V4 released?", "date"),
         ("In what year did the Normans conquer England?", "date"),
         ("Who warned about distillation campaigns?", "name"),
-        ("Where is Normandy?", "name"),
+        ("Where is Normandy?", "place"),
+        ("How long did the wargames last?", "length"),
         ("Which chips achieved day-zero compatibility?", "any"),
         ("Why does the Pentagon object?", "any"),
     ],
@@ -37,6 +38,29 @@ def test_a_quantity_question_needs_a_new_quantity() -> None:
     assert answers("How much did Huawei pay for the chips?", HUAWEI) == "no quantity"
     assert answers("Which startup raised $500 million?", MATX) is None
     assert answers("How many startups raised $500 million?", "MatX raised $500 million.") == "no quantity"
+
+
+def test_a_multiple_is_an_amount() -> None:
+    """ "Tenfold" answers a question about how much something rose; a word that merely ends in "fold" does not."""
+    sentence = "Firms like Zhongji Innolight saw tenfold share appreciation."
+    assert answers("What share appreciation did Zhongji Innolight see?", sentence) is None
+    assert answers("What share did Zhongji Innolight see?", "Zhongji Innolight's plans unfold.") == "no quantity"
+
+
+def test_how_long_needs_a_length_of_time_or_space() -> None:
+    """A percentage and a count of matchups say nothing about how long the wargames lasted."""
+    wargames = "In 95 percent of simulated crisis wargames across 21 matchups, one side engaged in nuclear signaling."
+    assert answers("How long did the wargames last?", wargames) == "no length"
+    assert answers("How long did the wargames last?", "The wargames lasted three weeks.") is None
+    assert answers("How long is the cable?", "The cable runs 6,650 km under the sea.") is None
+    assert answers("How long has free movement been central?", "It has been central since 1957.") is None
+
+
+def test_a_place_need_not_be_a_name() -> None:
+    """ "Where" is answered by a place named or described ("within classified networks"), not by any sentence."""
+    question = "Where has OpenAI agreed to deploy its models?"
+    assert answers(question, "Reports indicate OpenAI has agreed to deploy models within classified networks.") is None
+    assert answers(question, "OpenAI has agreed to deploy its models.") == "no place"
 
 
 def test_a_date_question_needs_a_date() -> None:
@@ -57,6 +81,14 @@ def test_every_name_the_question_asks_about_is_there() -> None:
     """Another company's funding round does not answer a question about this one."""
     assert answers("How much did Moonshot AI raise?", MATX) == "never names Moonshot"
     assert answers("How much did MatX raise?", MATX) is None
+
+
+def test_a_country_that_owns_the_subject_need_not_be_repeated() -> None:
+    """ "China's drone swarms" asks about a brief on China's swarms; a country asked about as such must be there."""
+    swarms = "Reports suggest autonomous drone swarms are operational, capable of target recognition and attack."
+    assert answers("What are China's autonomous drone swarms capable of?", swarms) is None
+    assert answers("What are the drone swarms of China capable of?", swarms) == "never names China"
+    assert answers("What are Huawei's drone swarms capable of?", swarms) == "never names Huawei"
 
 
 def test_a_generic_acronym_is_no_name_to_find() -> None:
@@ -97,6 +129,16 @@ def test_a_sentence_stating_the_opposite_of_the_question_does_not_answer_it() ->
     largest = "Paris is the largest city in France."
     assert answers("Which is the smallest city in France?", largest) == "opposite polarity"
     assert answers("Which is the largest city in France?", largest) is None
+
+
+def test_a_word_negated_by_its_prefix_is_the_opposite() -> None:
+    """SQuAD 2.0 writes unanswerable questions with "un-" and "non-" too."""
+    sentence = "The formal language is the set of all connected graphs."
+    assert answers("What is the set of all unconnected graphs?", sentence) == "opposite polarity"
+    assert answers("What is the set of all connected graphs?", sentence) is None
+    assert answers("What is the set of all connected graphs?", "It holds all non-connected graphs.") == (
+        "opposite polarity"
+    )
 
 
 def test_the_polarity_check_can_be_left_out_for_reasons_and_lists() -> None:

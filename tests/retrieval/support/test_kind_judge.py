@@ -88,3 +88,23 @@ def test_the_tuned_judge_reads_answers_with_the_support_model(embedder: Sentence
     for answer, expected in ANSWERS:
         verdict = tuned.judge(GEO, answer, QUESTION)
         assert verdict.faithful == expected and verdict.judge == "tuned", answer
+
+
+def test_text_written_to_an_instruction_goes_to_the_rules(embedder: SentenceTransformerEmbedder) -> None:
+    """A draft's section title is no question: the support model read "title sentence" as a wrong answer."""
+    tuned = make_judge(Settings(_env_file=None, judge="tuned"), embedder)  # type: ignore[call-arg]
+    assert isinstance(tuned, KindAwareJudge)
+    assert tuned.half("State Grid robots and power infrastructure") is tuned.instructions
+    assert tuned.half(QUESTION) is tuned.answers and tuned.half(None) is tuned.claims
+    sentence = "State Grid has earmarked 6.8 billion yuan to deploy AI-powered robots."
+    assert tuned.judge(GEO, sentence, "State Grid robots and power infrastructure").faithful
+    assert not tuned.judge(GEO, "MatX raised $50 million.", "State Grid robots and power infrastructure").faithful
+
+
+@pytest.mark.xfail(strict=True, reason="HaluEval QA's right answers are short, its wrong ones long (model card)")
+def test_the_answers_form_passes_a_faithful_full_sentence_answer(embedder: SentenceTransformerEmbedder) -> None:
+    """The support model learned that a long "question answer" is a hallucination: P 0.12 for a faithful one."""
+    tuned = make_judge(Settings(_env_file=None, judge="tuned"), embedder)  # type: ignore[call-arg]
+    question = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
+    answer = "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility with DeepSeek V4."
+    assert tuned.judge(GEO, answer, question).faithful
