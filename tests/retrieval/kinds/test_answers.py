@@ -90,6 +90,16 @@ def test_a_list_just_under_the_bar_is_answered_when_the_answer_model_is_sure(len
     assert strict.answer("list", question, lens.search(question)).abstained
 
 
+def test_a_reason_the_answer_model_finds_nowhere_abstains(lens: BriefLens) -> None:
+    """Relevant sentences about Huawei's chips are no reason for a delay the briefs never mention."""
+    question = "Why did Huawei delay the Ascend 950PR launch?"
+    answer = lens.ask(question)
+    assert answer.kind == "why" and answer.abstained and not answer.citations
+    # The rules alone, without the answer model, would have answered it.
+    loose = replace(lens.synthesis, abstention=replace(lens.synthesis.abstention, model=None))
+    assert not loose.answer("why", question, lens.search(question)).abstained
+
+
 def test_why_answer_links_sentences_in_source_order(lens: BriefLens) -> None:
     answer = lens.ask("Why could the US distillation crackdown benefit the stronger Chinese AI players?")
     assert answer.kind == "why" and 2 <= len(answer.sentences) <= 3
