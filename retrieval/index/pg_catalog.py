@@ -15,15 +15,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from retrieval.chunk import Chunk
 from retrieval.document import Document
 from retrieval.errors import ConfigError, IngestBusy, StoreError
-from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta, nothing_to_search
+from retrieval.index.catalog import META_WEIGHT, ChunkVectors, FileRow, chunk_meta, nothing_to_search
+from retrieval.index.sql_catalog import SqlCatalog, blob
 
-_INFO_COLUMNS = "doc_id, title, date, source, n_chunks, origin"
 _CHUNK_COLUMNS = 'c.chunk_id, c.doc_id, c.start, c."end", c.section, c.text'
 # One key for the writer lock of every catalog in a database; the schema name is the second key half.
 _LOCK_CLASS = 0x4252_4C4E  # "BRLN"
@@ -135,21 +132,24 @@ def _chunk(r: Sequence[Any]) -> Chunk:
     return Chunk(id=r[0], doc_id=r[1], start=r[2], end=r[3], section=r[4], text=r[5])
 
 
-class PgCatalog:
+class PgCatalog(SqlCatalog):
     """The catalog in one PostgreSQL schema (named after the collection), shared by every server that opens it."""
+
+    ARG = "%s"
+    CONTAINS = "strpos(lower(section), lower(%s)) > 0"
+    VECTOR_ROWS = "SELECT rid, vector FROM chunks WHERE vector IS NOT NULL ORDER BY rid"
+    COVERAGE = "SELECT count(*), count(vector) FROM chunks"
+    UNVECTORED = "SELECT chunk_id FROM chunks WHERE vector IS NULL"
 
     def __init__(self, url: str, schema: str) -> None:
         from psycopg import sql
 
+        # The caches are keyed by the stats generation every write transaction bumps: one row read per use,
+        # so another server's commit is seen on the next request.
+        super().__init__()
         self._url, self._conn = url, _connect(url)
         self.schema = schema
         self._write_lock = threading.Lock()
-        # Caches keyed by the stats generation every write transaction bumps: one row read per use, so
-        # another server's commit is seen on the next request.
-        self._publishers: tuple[int, list[str]] | None = None
-        self._coverage: tuple[int, tuple[int, int]] | None = None
-        self._matrix: tuple[int, NDArray[np.int64], NDArray[np.float32]] | None = None
-        self._matrix_lock = threading.Lock()
         with self.db.transaction():
             # Servers starting together would race on CREATE … IF NOT EXISTS (it is not atomic in Postgres).
             self.db.execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_CLASS,))
@@ -193,15 +193,14 @@ class PgCatalog:
                 "total_length = (SELECT coalesce(sum(length), 0) FROM chunks), generation = generation + 1"
             )
 
-    def _generation(self) -> int:
+    def ids_in(self, column: str, ids: Sequence[str | int]) -> tuple[str, list[Any]]:
+        """SQL testing that `column` is one of `ids` (one array parameter), and its parameters."""
+        return f"{column} = ANY(%s)", [list(ids)]
+
+    def stamp(self) -> int:
         """The number of write transactions committed so far (by any server)."""
         (generation,) = self.db.execute("SELECT generation FROM stats").fetchone()
         return int(generation)
-
-    def get_meta(self, key: str) -> str | None:
-        """Read a manifest setting (e.g. the indexing signature)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
-        return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
         """Write a manifest setting."""
@@ -209,61 +208,6 @@ class PgCatalog:
             self.db.execute(
                 "INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (key, value)
             )
-
-    def files(self) -> dict[str, FileRow]:
-        """Every indexed file by absolute path."""
-        rows = self.db.execute("SELECT path, source, doc_id, size, mtime_ns FROM files").fetchall()
-        return {r[0]: FileRow(*r) for r in rows}
-
-    def documents(self) -> dict[str, DocInfo]:
-        """Every indexed document by id."""
-        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents").fetchall()
-        return {r[0]: DocInfo(*r) for r in rows}
-
-    def has_documents(self) -> bool:
-        """True once any document is committed (one row read, not the whole table)."""
-        return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
-
-    def publishers(self) -> list[str]:
-        """The distinct publishers of the indexed documents (cached until any server writes)."""
-        generation = self._generation()
-        if self._publishers is None or self._publishers[0] != generation:
-            rows = self.db.execute("SELECT DISTINCT origin FROM documents WHERE origin IS NOT NULL").fetchall()
-            self._publishers = (generation, sorted(r[0] for r in rows if r[0]))
-        return self._publishers[1]
-
-    def doc_infos(self, doc_ids: Iterable[str]) -> dict[str, DocInfo]:
-        """Metadata of the given documents that are committed (others are absent from the result)."""
-        ids = list(set(doc_ids))
-        if not ids:
-            return {}
-        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id = ANY(%s)", (ids,)).fetchall()
-        return {r[0]: DocInfo(*r) for r in rows}
-
-    def document(self, doc_id: str) -> Document | None:
-        """The full document (text, sections) by id."""
-        row = self.db.execute("SELECT body FROM documents WHERE doc_id = %s", (doc_id,)).fetchone()
-        return None if row is None else Document.model_validate_json(row[0])
-
-    def chunk_ids(self, doc_id: str) -> list[str]:
-        """The chunk ids of one document."""
-        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = %s", (doc_id,))]
-
-    def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
-        """(chunk id, start, end) of one document's chunks, in text order."""
-        rows = self.db.execute('SELECT chunk_id, start, "end" FROM chunks WHERE doc_id = %s ORDER BY start', (doc_id,))
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    def all_chunk_ids(self) -> set[str]:
-        """Every committed chunk id."""
-        return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
-
-    def sections_like(self, text: str) -> tuple[str, ...]:
-        """Distinct section paths of committed chunks that contain `text` (case-insensitive)."""
-        rows = self.db.execute(
-            "SELECT DISTINCT section FROM chunks WHERE strpos(lower(section), lower(%s)) > 0", (text,)
-        ).fetchall()
-        return tuple(sorted(r[0] for r in rows))
 
     def lexical_search(
         self,
@@ -300,23 +244,10 @@ class PgCatalog:
                 (list(dict.fromkeys(chunk_ids)),),
             )
 
-    def orphans(self) -> list[str]:
-        """Pending chunk ids that no committed document references: to delete from Chroma."""
-        query = (
-            "SELECT p.chunk_id FROM pending p WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunk_id = p.chunk_id)"
-        )
-        return [r[0] for r in self.db.execute(query)]
-
     def clear_pending(self) -> None:
         """Forget pending ids once Chroma agrees with the committed state."""
         with self._transaction():
             self.db.execute("DELETE FROM pending")
-
-    def commit_document(
-        self, row: FileRow, doc: Document, chunks: Sequence[Chunk], vectors: ChunkVectors | None = None
-    ) -> None:
-        """Atomically make `doc` the indexed content of `row.path`, replacing what was there."""
-        self.commit_documents([(row, doc, chunks)], vectors)
 
     def commit_documents(
         self, items: Sequence[tuple[FileRow, Document, Sequence[Chunk]]], vectors: ChunkVectors | None = None
@@ -325,7 +256,7 @@ class PgCatalog:
         stored = vectors or {}
 
         def _vector(chunk_id: str) -> bytes | None:
-            return _blob(stored[chunk_id]) if chunk_id in stored else None
+            return blob(stored[chunk_id]) if chunk_id in stored else None
 
         with self._transaction():
             for row, _, _ in items:
@@ -360,61 +291,18 @@ class PgCatalog:
         """Store vectors of committed chunks that have none (an index from before they were kept here)."""
         with self._transaction(), self.db.cursor() as cur:
             cur.executemany(
-                "UPDATE chunks SET vector = %s WHERE chunk_id = %s", [(_blob(v), cid) for cid, v in vectors.items()]
+                "UPDATE chunks SET vector = %s WHERE chunk_id = %s", [(blob(v), cid) for cid, v in vectors.items()]
             )
 
-    def chunks_without_vectors(self) -> list[str]:
-        """Committed chunk ids whose vector is not stored here."""
-        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE vector IS NULL")]
+    def scoped_rids(self, doc_ids: Sequence[str] | None, sections: Sequence[str] | None) -> list[int]:
+        """The rids of committed chunks in these documents and sections."""
+        scope, params = _scope(doc_ids, sections)
+        return [r[0] for r in self.db.execute("SELECT rid FROM chunks c WHERE TRUE" + scope, params)]
 
-    def _vectors(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """Chunk rids and their vectors, re-read only after a write (by any server)."""
-        generation = self._generation()
-        with self._matrix_lock:
-            if self._matrix is None or self._matrix[0] != generation:
-                rows = self.db.execute(
-                    "SELECT rid, vector FROM chunks WHERE vector IS NOT NULL ORDER BY rid"
-                ).fetchall()
-                rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-                flat = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype="<f4")
-                matrix = flat.reshape(len(rows), -1) if rows else np.zeros((0, 0), dtype=np.float32)
-                self._matrix = (generation, rids, matrix.astype(np.float32, copy=False))
-            return self._matrix[1], self._matrix[2]
-
-    def exact_search(
-        self,
-        vector: NDArray[np.float32],
-        k: int,
-        doc_ids: Sequence[str] | None = None,
-        sections: Sequence[str] | None = None,
-    ) -> list[tuple[Chunk, float]]:
-        """Nearest committed chunks by cosine over every stored vector (exact; vectors are unit length)."""
-        if nothing_to_search(k, doc_ids, sections):
-            return []
-        rids, matrix = self._vectors()
-        if not len(rids):
-            return []
-        scores = matrix @ np.asarray(vector, dtype=np.float32)
-        if doc_ids is not None or sections is not None:
-            scope, params = _scope(doc_ids, sections)
-            allowed = np.fromiter(
-                (r[0] for r in self.db.execute("SELECT rid FROM chunks c WHERE TRUE" + scope, params)), dtype=np.int64
-            )
-            scores = np.where(np.isin(rids, allowed), scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[:k]
-        order = order[np.isfinite(scores[order])]
-        top = [int(r) for r in rids[order]]
-        rows = self.db.execute(f"SELECT c.rid, {_CHUNK_COLUMNS} FROM chunks c WHERE c.rid = ANY(%s)", (top,)).fetchall()
-        found = {r[0]: _chunk(r[1:]) for r in rows}
-        return [(found[rid], float(scores[i])) for rid, i in zip(top, order, strict=True) if rid in found]
-
-    def vector_coverage(self) -> tuple[int, int]:
-        """(committed chunks, chunks whose vector is stored here), re-counted only after a write."""
-        generation = self._generation()
-        if self._coverage is None or self._coverage[0] != generation:
-            (chunks, vectors) = self.db.execute("SELECT count(*), count(vector) FROM chunks").fetchone()
-            self._coverage = (generation, (int(chunks), int(vectors)))
-        return self._coverage[1]
+    def chunks_by_rid(self, rids: Sequence[int]) -> dict[int, Chunk]:
+        """Committed chunks by rid (absent rids are left out)."""
+        rows = self.db.execute(f"SELECT c.rid, {_CHUNK_COLUMNS} FROM chunks c WHERE c.rid = ANY(%s)", (list(rids),))
+        return {r[0]: _chunk(r[1:]) for r in rows.fetchall()}
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""
@@ -446,8 +334,3 @@ class PgCatalog:
 def _day(doc: Document) -> str | None:
     """A document's date as stored: ISO 'YYYY-MM-DD'."""
     return doc.date.isoformat() if doc.date else None
-
-
-def _blob(vector: NDArray[np.float32]) -> bytes:
-    """A vector as little-endian float32 bytes."""
-    return np.asarray(vector, dtype="<f4").tobytes()

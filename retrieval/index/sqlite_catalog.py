@@ -8,14 +8,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-from numpy.typing import NDArray
-
 from retrieval.chunk import Chunk
 from retrieval.document import Document
-from retrieval.index.catalog import META_WEIGHT, ChunkVectors, DocInfo, FileRow, chunk_meta, nothing_to_search
-
-_INFO_COLUMNS = "doc_id, title, date, source, n_chunks, origin"
+from retrieval.index.catalog import META_WEIGHT, ChunkVectors, FileRow, chunk_meta, nothing_to_search
+from retrieval.index.sql_catalog import SqlCatalog, blob
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,27 +43,32 @@ def _scope(doc_ids: Sequence[str] | None, sections: Sequence[str] | None, prefix
     return sql, params
 
 
-class SqliteCatalog:
+class SqliteCatalog(SqlCatalog):
     """SQLite manifest: files, documents (with their full text), chunk ids, and pending chunk ids."""
 
+    ARG = "?"
+    CONTAINS = "instr(lower(section), lower(?)) > 0"
+    VECTOR_ROWS = "SELECT rid, vector FROM chunk_vectors ORDER BY rid"
+    COVERAGE = "SELECT (SELECT count(*) FROM chunks), (SELECT count(*) FROM chunk_vectors)"
+    UNVECTORED = "SELECT chunk_id FROM chunks WHERE rid NOT IN (SELECT rid FROM chunk_vectors)"
+
     def __init__(self, path: Path) -> None:
+        super().__init__()  # the caches, keyed by `stamp()`: kept until this connection or another one writes
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         self._write_lock = threading.Lock()
-        # Caches keyed by `_version()`: kept until this connection or another one writes.
         self._writes = 0
-        self._publishers: tuple[tuple[int, int], list[str]] | None = None
-        # (version, (chunks, vectors)): two count(*)s cost ~57 ms per search at 100k chunks (measured).
-        self._coverage: tuple[tuple[int, int], tuple[int, int]] | None = None
-        # The vector matrix of exact search.
-        self._matrix: tuple[tuple[int, int], NDArray[np.int64], NDArray[np.float32]] | None = None
-        self._matrix_lock = threading.Lock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self._migrate()  # writes through _transaction, so the state above must exist first
         self.db.executescript(_SCHEMA)
 
-    def _version(self) -> tuple[int, int]:
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection."""
+        return self._conn
+
+    def stamp(self) -> tuple[int, int]:
         """Changes whenever the manifest may have changed: data_version moves on other connections'
         commits, `_writes` on this one's."""
         (version,) = self.db.execute("PRAGMA data_version").fetchone()
@@ -112,70 +113,9 @@ class SqliteCatalog:
         """Nothing to take: an embedded catalog has one server, whose own lock keeps writers one at a time."""
         yield
 
-    def get_meta(self, key: str) -> str | None:
-        """Read a manifest setting (e.g. the indexing signature)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     def set_meta(self, key: str, value: str) -> None:
         """Write a manifest setting."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    def files(self) -> dict[str, FileRow]:
-        """Every indexed file by absolute path."""
-        rows = self.db.execute("SELECT path, source, doc_id, size, mtime_ns FROM files").fetchall()
-        return {r[0]: FileRow(*r) for r in rows}
-
-    def documents(self) -> dict[str, DocInfo]:
-        """Every indexed document by id."""
-        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents").fetchall()
-        return {r[0]: DocInfo(*r) for r in rows}
-
-    def has_documents(self) -> bool:
-        """True once any document is committed (one row read, not the whole table)."""
-        return self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
-
-    def publishers(self) -> list[str]:
-        """The distinct publishers of the indexed documents (cached until the manifest changes)."""
-        version = self._version()
-        if self._publishers is None or self._publishers[0] != version:
-            rows = self.db.execute("SELECT DISTINCT origin FROM documents WHERE origin IS NOT NULL").fetchall()
-            self._publishers = (version, sorted(r[0] for r in rows if r[0]))
-        return self._publishers[1]
-
-    def doc_infos(self, doc_ids: Iterable[str]) -> dict[str, DocInfo]:
-        """Metadata of the given documents that are committed (others are absent from the result)."""
-        ids = list(set(doc_ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id IN ({marks})", ids).fetchall()
-        return {r[0]: DocInfo(*r) for r in rows}
-
-    def document(self, doc_id: str) -> Document | None:
-        """The full document (text, sections) by id."""
-        row = self.db.execute("SELECT body FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return None if row is None else Document.model_validate_json(row[0])
-
-    def chunk_ids(self, doc_id: str) -> list[str]:
-        """The chunk ids of one document."""
-        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
-
-    def chunk_spans(self, doc_id: str) -> list[tuple[str, int, int]]:
-        """(chunk id, start, end) of one document's chunks, in text order."""
-        rows = self.db.execute('SELECT chunk_id, start, "end" FROM chunks WHERE doc_id=? ORDER BY start', (doc_id,))
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    def all_chunk_ids(self) -> set[str]:
-        """Every committed chunk id."""
-        return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
-
-    def sections_like(self, text: str) -> tuple[str, ...]:
-        """Distinct section paths of committed chunks that contain `text` (case-insensitive)."""
-        rows = self.db.execute(
-            "SELECT DISTINCT section FROM chunks WHERE instr(lower(section), lower(?)) > 0", (text,)
-        ).fetchall()
-        return tuple(sorted(r[0] for r in rows))
 
     def lexical_search(
         self,
@@ -221,21 +161,10 @@ class SqliteCatalog:
         with self._transaction():
             self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in chunk_ids))
 
-    def orphans(self) -> list[str]:
-        """Pending chunk ids that no committed document references: to delete from Chroma."""
-        query = "SELECT chunk_id FROM pending WHERE chunk_id NOT IN (SELECT chunk_id FROM chunks)"
-        return [r[0] for r in self.db.execute(query)]
-
     def clear_pending(self) -> None:
         """Forget pending ids once Chroma agrees with the committed state."""
         with self._transaction():
             self.db.execute("DELETE FROM pending")
-
-    def commit_document(
-        self, row: FileRow, doc: Document, chunks: Sequence[Chunk], vectors: ChunkVectors | None = None
-    ) -> None:
-        """Atomically make `doc` the indexed content of `row.path`, replacing what was there."""
-        self.commit_documents([(row, doc, chunks)], vectors)
 
     def commit_documents(
         self, items: Sequence[tuple[FileRow, Document, Sequence[Chunk]]], vectors: ChunkVectors | None = None
@@ -255,65 +184,22 @@ class SqliteCatalog:
             for chunk_id, vector in vectors.items():
                 self.db.execute(
                     "INSERT OR REPLACE INTO chunk_vectors SELECT rid, ? FROM chunks WHERE chunk_id=?",
-                    (_blob(vector), chunk_id),
+                    (blob(vector), chunk_id),
                 )
 
-    def chunks_without_vectors(self) -> list[str]:
-        """Committed chunk ids whose vector is not stored here."""
-        query = "SELECT chunk_id FROM chunks WHERE rid NOT IN (SELECT rid FROM chunk_vectors)"
-        return [r[0] for r in self.db.execute(query)]
+    def scoped_rids(self, doc_ids: Sequence[str] | None, sections: Sequence[str] | None) -> list[int]:
+        """The rids of committed chunks in these documents and sections."""
+        scope, params = _scope(doc_ids, sections)
+        return [r[0] for r in self.db.execute("SELECT rid FROM chunks WHERE 1" + scope, params)]
 
-    def _vectors(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """Chunk rids and their vectors, re-read only after a write (here or by another process)."""
-        key = self._version()
-        with self._matrix_lock:
-            if self._matrix is None or self._matrix[0] != key:
-                rows = self.db.execute("SELECT rid, vector FROM chunk_vectors ORDER BY rid").fetchall()
-                rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-                flat = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f4")
-                matrix = flat.reshape(len(rows), -1) if rows else np.zeros((0, 0), dtype=np.float32)
-                self._matrix = (key, rids, matrix.astype(np.float32, copy=False))
-            return self._matrix[1], self._matrix[2]
-
-    def exact_search(
-        self,
-        vector: NDArray[np.float32],
-        k: int,
-        doc_ids: Sequence[str] | None = None,
-        sections: Sequence[str] | None = None,
-    ) -> list[tuple[Chunk, float]]:
-        """Nearest committed chunks by cosine over every stored vector (exact; vectors are unit length)."""
-        if nothing_to_search(k, doc_ids, sections):
-            return []
-        rids, matrix = self._vectors()
-        if not len(rids):
-            return []
-        scores = matrix @ np.asarray(vector, dtype=np.float32)
-        if doc_ids is not None or sections is not None:
-            scope, params = _scope(doc_ids, sections)
-            sql = "SELECT rid FROM chunks WHERE 1" + scope
-            allowed = np.fromiter((r[0] for r in self.db.execute(sql, params)), dtype=np.int64)
-            scores = np.where(np.isin(rids, allowed), scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[:k]
-        order = order[np.isfinite(scores[order])]
-        top = [int(r) for r in rids[order]]
-        marks = ",".join("?" * len(top))
+    def chunks_by_rid(self, rids: Sequence[int]) -> dict[int, Chunk]:
+        """Committed chunks by rid (absent rids are left out); their text is in the full-text table."""
         rows = self.db.execute(
             f'SELECT c.rid, c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text FROM chunks c '
-            f"JOIN chunk_fts f ON f.rowid = c.rid WHERE c.rid IN ({marks})",
-            top,
+            f"JOIN chunk_fts f ON f.rowid = c.rid WHERE c.rid IN ({','.join('?' * len(rids))})",
+            list(rids),
         ).fetchall()
-        found = {r[0]: Chunk(id=r[1], doc_id=r[2], start=r[3], end=r[4], section=r[5], text=r[6]) for r in rows}
-        return [(found[rid], float(scores[i])) for rid, i in zip(top, order, strict=True) if rid in found]
-
-    def vector_coverage(self) -> tuple[int, int]:
-        """(committed chunks, chunks whose vector is stored here), re-counted only after a write."""
-        key = self._version()
-        if self._coverage is None or self._coverage[0] != key:
-            (chunks,) = self.db.execute("SELECT count(*) FROM chunks").fetchone()
-            (vectors,) = self.db.execute("SELECT count(*) FROM chunk_vectors").fetchone()
-            self._coverage = (key, (int(chunks), int(vectors)))
-        return self._coverage[1]
+        return {r[0]: Chunk(id=r[1], doc_id=r[2], start=r[3], end=r[4], section=r[5], text=r[6]) for r in rows}
 
     def _insert_document(self, row: FileRow, doc: Document, chunks: Sequence[Chunk], vectors: ChunkVectors) -> None:
         """Replace what `row.path` held with `doc` and its chunks (inside the caller's transaction)."""
@@ -345,7 +231,7 @@ class SqliteCatalog:
                 "INSERT INTO chunk_fts (rowid, text, meta) VALUES (?, ?, ?)", (cursor.lastrowid, c.text, meta)
             )
             if c.id in vectors:
-                self.db.execute("INSERT INTO chunk_vectors VALUES (?, ?)", (cursor.lastrowid, _blob(vectors[c.id])))
+                self.db.execute("INSERT INTO chunk_vectors VALUES (?, ?)", (cursor.lastrowid, blob(vectors[c.id])))
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""
@@ -377,8 +263,3 @@ class SqliteCatalog:
             self.db.execute("DELETE FROM chunk_fts WHERE rowid IN (SELECT rid FROM chunks WHERE doc_id=?)", (row[0],))
             self.db.execute("DELETE FROM chunk_vectors WHERE rid IN (SELECT rid FROM chunks WHERE doc_id=?)", (row[0],))
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (row[0],))
-
-
-def _blob(vector: NDArray[np.float32]) -> bytes:
-    """A vector as little-endian float32 bytes."""
-    return np.asarray(vector, dtype="<f4").tobytes()
