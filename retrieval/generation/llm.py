@@ -13,12 +13,11 @@ from retrieval.generation.composer import LLMComposer
 from retrieval.generation.condense import LLMCondenser
 from retrieval.generation.extractive import ExtractiveGenerator
 from retrieval.generation.llm_client import ChatClient, Messages
-from retrieval.generation.markers import ModelSentence, finished, parse_output, split_output
 from retrieval.generation.markers import fence_sources as fence
-from retrieval.generation.synthesis import EvidenceWriter, abstention, check_new
+from retrieval.generation.synthesis import EvidenceWriter, GatedStream, abstention
 from retrieval.prompts import Prompt, load_prompt
-from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent, SentenceEvent, TokenEvent
-from retrieval.support.gate import Checked, Gate, is_abstention
+from retrieval.streaming import DraftEvent, GeneratorEvent, NoteEvent
+from retrieval.support.gate import Gate
 
 
 class LLMGenerator:
@@ -107,8 +106,7 @@ class LLMGenerator:
         self, question: str, contexts: Sequence[ScoredChunk], pool: ThreadPoolExecutor
     ) -> Iterator[GeneratorEvent]:
         """The body of `stream`; the extractive draft (abstention verdict, fallback) is computed beside it."""
-        buffer = ""
-        checked: dict[ModelSentence, Checked] = {}
+        stream = GatedStream(self.gate, question, contexts)
         pre: Future[Draft] | None = None
         tokens = self.client.stream(self.messages(question, contexts))
         try:
@@ -116,12 +114,11 @@ class LLMGenerator:
                 # Started once the first token is in, so the check adds nothing to the time to first token;
                 # its verdict is awaited before the first sentence is verified, and an abstention ends the stream.
                 pre = pre or pool.submit(self.extractive.generate, question, contexts)
-                buffer += delta
-                yield TokenEvent(delta)
-                done = parse_output(" ".join(split_output(buffer)[: finished(buffer)]))
+                yield stream.take(delta)
+                done = stream.done()
                 if (done or pre.done()) and pre.result().abstained:
                     break
-                yield from self._check_new(question, done, contexts, checked)
+                yield from stream.check(done)
         except GenerationError as e:
             draft = self._fallback(e, pre.result() if pre else self.extractive.generate(question, contexts))
             yield from (NoteEvent(n) for n in draft.notes)
@@ -133,20 +130,5 @@ class LLMGenerator:
         if extractive.abstained:
             yield DraftEvent(abstention(extractive))
             return
-        if is_abstention(buffer):
-            yield DraftEvent(self.gate.draft([], abstained=True))
-            return
-        final = parse_output(buffer)
-        yield from self._check_new(question, final, contexts, checked)
-        # Re-assembled from the full text so the draft equals the non-streaming one whatever the chunking.
-        yield DraftEvent(self.gate.draft([checked[s] for s in final if s in checked]))
-
-    def _check_new(
-        self,
-        question: str,
-        sentences: Sequence[ModelSentence],
-        contexts: Sequence[ScoredChunk],
-        checked: dict[ModelSentence, Checked],
-    ) -> Iterator[SentenceEvent]:
-        """Verify the sentences not seen yet, and announce each verdict."""
-        return check_new(self.gate, question, sentences, contexts, checked)
+        draft = yield from stream.finish()
+        yield DraftEvent(draft)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from retrieval.answer import Draft
 from retrieval.chunk import ScoredChunk
@@ -22,19 +22,41 @@ def abstention(extractive: Draft) -> Draft:
     return Draft(sentences=(), abstained=True, relevance=extractive.relevance)
 
 
-def check_new(
-    gate: Gate,
-    question: str,
-    sentences: Sequence[ModelSentence],
-    contexts: Sequence[ScoredChunk],
-    checked: dict[ModelSentence, Checked],
-) -> Iterator[SentenceEvent]:
-    """Verify the finished sentences not seen yet, and announce each verdict."""
-    for sentence in sentences:
-        if sentence in checked or is_abstention(sentence.text):
-            continue
-        checked[sentence] = result = gate.check(question, sentence, contexts)
-        yield SentenceEvent(result.sentence, result.kept)
+@dataclass
+class GatedStream:
+    """A model's answer as it streams in: each sentence checked by the gate once it is finished, and at the end
+    the draft re-assembled from the whole text (so it equals the non-streaming one whatever the chunking)."""
+
+    gate: Gate
+    question: str
+    contexts: Sequence[ScoredChunk]
+    buffer: str = ""
+    checked: dict[ModelSentence, Checked] = field(default_factory=dict)
+
+    def take(self, delta: str) -> TokenEvent:
+        """One more piece of the model's text."""
+        self.buffer += delta
+        return TokenEvent(delta)
+
+    def done(self) -> list[ModelSentence]:
+        """The sentences finished so far."""
+        return parse_output(" ".join(split_output(self.buffer)[: finished(self.buffer)]))
+
+    def check(self, sentences: Sequence[ModelSentence]) -> Iterator[SentenceEvent]:
+        """Verify the sentences not seen yet (the abstention reply is none), and announce each verdict."""
+        for sentence in sentences:
+            if sentence in self.checked or is_abstention(sentence.text):
+                continue
+            self.checked[sentence] = result = self.gate.check(self.question, sentence, self.contexts)
+            yield SentenceEvent(result.sentence, result.kept)
+
+    def finish(self) -> Generator[SentenceEvent, None, Draft]:
+        """The verdicts of the sentences left, then (returned) the gated draft of the whole text."""
+        if is_abstention(self.buffer):
+            return self.gate.draft([], abstained=True)
+        final = [s for s in parse_output(self.buffer) if not is_abstention(s.text)]
+        yield from self.check(final)
+        return self.gate.draft([self.checked[s] for s in final])
 
 
 @dataclass(frozen=True)
@@ -103,27 +125,19 @@ class EvidenceWriter:
 
     def _stream(self, question: str, plan: Plan) -> Iterator[GeneratorEvent]:
         """The body of `stream` once the evidence is chosen."""
-        composer, gate = self.composer, self.composer.gate
-        buffer = ""
-        checked: dict[ModelSentence, Checked] = {}
+        composer = self.composer
+        stream = GatedStream(composer.gate, question, plan.sources)
         tokens = composer.client.stream(self.messages(plan), max_tokens=composer.max_tokens(plan.limit))
         try:
             for delta in tokens:
-                buffer += delta
-                yield TokenEvent(delta)
-                done = parse_output(" ".join(split_output(buffer)[: finished(buffer)]))
-                yield from check_new(gate, question, done, plan.sources, checked)
+                yield stream.take(delta)
+                yield from stream.check(stream.done())
         except GenerationError as e:
             yield from _shown(composer.failed(plan.task, plan.evidence.sentences, plan.limit, e))
             return
         finally:
             tokens.close()
-        if is_abstention(buffer):
-            gated = gate.draft([], abstained=True)
-        else:
-            final = [s for s in parse_output(buffer) if not is_abstention(s.text)]
-            yield from check_new(gate, question, final, plan.sources, checked)
-            gated = gate.draft([checked[s] for s in final])
+        gated = yield from stream.finish()
         draft = composer.finish(plan.task, plan.evidence.sentences, gated, plan.limit)
         if draft.generator != composer.name:
             yield from _shown(draft)
