@@ -3,13 +3,15 @@
 Relevance alone answers a near-miss question (a real entity of the corpus, a fact it never states) with a
 true but off-target quote: a cost question with a sentence that has no amount, one company's funding
 question with another company's round. Two checks, standard in extractive QA, catch that:
-- the answer type: "how much/many" needs a quantity the question does not already give, "when" a date,
-  "who/where" a name the question does not already give;
-- the focus: every name, number and date the question gives appears in the sentence or the text just
+- the answer type: "how much/many" needs a quantity the question does not already give (a multiple such as
+  "tenfold" counts), "how long/far" a length of time or space, "when" a date, "who" a name the question does
+  not already give, "where" such a name or a place described ("within classified networks");
+- the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
+  that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
   answered by a sentence about 1967;
 - the polarity: the sentence does not negate or invert what the question asks (the judge's negation and
-  antonym checks, applied to the question as the claim).
+  antonym checks, applied to the question as the claim, and a word negated by "un-"/"non-" on one side only).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ _LENGTH = re.compile(
     re.IGNORECASE,
 )
 _QUANTITY = re.compile(
-    r"^\s*(?:how\s+(?:much|many|large|big|long|far|old|often|high|tall|fast|heavy|wide|deep)\b"
+    r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
     r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|share|proportion|fraction|amount|number|sum|"
     r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
     re.IGNORECASE,
