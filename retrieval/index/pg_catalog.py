@@ -301,8 +301,9 @@ class PgCatalog(SqlCatalog):
 
     def chunks_by_rid(self, rids: Sequence[int]) -> dict[int, Chunk]:
         """Committed chunks by rid (absent rids are left out)."""
-        rows = self.db.execute(f"SELECT c.rid, {_CHUNK_COLUMNS} FROM chunks c WHERE c.rid = ANY(%s)", (list(rids),))
-        return {r[0]: _chunk(r[1:]) for r in rows.fetchall()}
+        where, params = self.ids_in("c.rid", rids)
+        rows = self.db.execute(f"SELECT c.rid, {_CHUNK_COLUMNS} FROM chunks c WHERE {where}", params).fetchall()
+        return {r[0]: _chunk(r[1:]) for r in rows}
 
     def update_file(self, row: FileRow) -> None:
         """Record a new path or stat fingerprint for an unchanged document (a touch or a rename)."""

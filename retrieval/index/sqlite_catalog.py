@@ -194,10 +194,11 @@ class SqliteCatalog(SqlCatalog):
 
     def chunks_by_rid(self, rids: Sequence[int]) -> dict[int, Chunk]:
         """Committed chunks by rid (absent rids are left out); their text is in the full-text table."""
+        where, params = self.ids_in("c.rid", rids)
         rows = self.db.execute(
-            f'SELECT c.rid, c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text FROM chunks c '
-            f"JOIN chunk_fts f ON f.rowid = c.rid WHERE c.rid IN ({','.join('?' * len(rids))})",
-            list(rids),
+            'SELECT c.rid, c.chunk_id, c.doc_id, c.start, c."end", c.section, f.text FROM chunks c '
+            f"JOIN chunk_fts f ON f.rowid = c.rid WHERE {where}",
+            params,
         ).fetchall()
         return {r[0]: Chunk(id=r[1], doc_id=r[2], start=r[3], end=r[4], section=r[5], text=r[6]) for r in rows}
 
