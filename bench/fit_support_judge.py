@@ -7,7 +7,7 @@ beat the weighted arithmetic mean and a hard NLI veto on the same leave-one-doma
 score = its lowest claim score. w is chosen on the 7 non-news SummEdits domains only, leave-one-domain-out: for each
 domain, w and the threshold are fitted on the other six, then scored on it. SummEdits news dev and
 the HaluEval validation halves are never used for any choice.
-Features are cached in .brieflens/support/features-<set>.json (delete to recompute).
+Features are cached in .brieflens/support/features-<premise>-<set>.json (delete to recompute).
 Run: .venv/bin/python bench/fit_support_judge.py [--limit N]
 """
 
@@ -30,7 +30,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
-from retrieval.support.model_judge import blend, evidence, stated
+from retrieval.support.model_judge import PREMISE, blend, evidence, stated
 
 CACHE = ROOT / ".brieflens" / "support"
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
@@ -87,7 +87,7 @@ def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model:
         return [(c, rules.base(f), f.reason is not None) for c, f in zip(contra, feats, strict=True)]
 
     slug = name.replace(" ", "_").replace("(", "").replace(")", "")
-    return cached_features(CACHE / f"features-{slug}-{len(items)}.json", name, items, claims_of)
+    return cached_features(CACHE / f"features-{PREMISE}-{slug}-{len(items)}.json", name, items, claims_of)
 
 
 def item_scores(feats: list[list[Claim]], w: float) -> list[float]:

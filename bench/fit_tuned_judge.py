@@ -9,9 +9,11 @@ domain, on the other six, then scored on it. SummEdits news dev and the HaluEval
 never used for a choice of form or threshold; their rows use what was fitted on all seven domains (what
 ships), plus, for HaluEval, a 2-fold cross-fitted threshold on the set itself in brackets (a bound on what a
 per-set threshold would buy). Answers to a question are judged by the model alone with the veto (a = 1, a
-choice made before measuring it): its threshold is fitted on HaluEval QA's training half (the model was trained
-on those items too; its validation half is never used for a choice).
-Features are cached in .brieflens/support/judge-<model>-<set>-<n>.json (delete to recompute).
+choice made before measuring it), an answer of more than 8 words read without its question: its threshold is
+fitted on HaluEval QA's training half (the model was trained on those items too; its validation half is never
+used for a choice). The "answers form" column reads every answer with its question; the row under HaluEval QA
+is the form as it ships.
+Features are cached in .brieflens/support/judge-<model>-<premise>-<set>-<n>.json (delete to recompute).
 Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH]
 """
 
@@ -34,6 +36,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
+from retrieval.support.model_judge import PREMISE
 from retrieval.support.tuned import SUPPORT, TunedModel
 from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
 
@@ -131,16 +134,19 @@ def main() -> int:
     rules = OfflineJudge.from_settings(settings, make_embedder(settings))
     everything = Form(1.0 / 3, 1.0 / 3, True)  # both models scored for every claim
     judge = TunedJudge(rules, TunedModel(args.weights), ContradictionModel(), everything, 0.5)
+    tag = f"{args.weights.stem}-{PREMISE}"
     data = {
-        name: (features(name, items, judge, args.weights.stem), [bool(i["label"]) for i in items], items)
+        name: (features(name, items, judge, tag), [bool(i["label"]) for i in items], items)
         for name, items in sets(args.limit or None).items()
     }
     train: Domains = {n: (f, y) for n, (f, y, _) in data.items() if n.startswith("SummEdits") and "news" not in n}
     form_all, t_all = fit_on(train)
     print(f"claims (shipped, fitted on all 7 non-news domains): a, b = {show(form_all)}, threshold = {t_all:.4f}")
+    # The answers form reads a long answer without its question, so its features are its own.
+    answers = TunedJudge(rules, judge.model, judge.nli, ANSWERS_FORM, 0.5)
     qa = qa_train(args.limit or None)
     qa_domain: Domains = {
-        "qa": (features("HaluEval QA (train half)", qa, judge, args.weights.stem), [i["label"] for i in qa])
+        "qa": (features("HaluEval QA (train half)", qa, answers, f"answers-{tag}"), [i["label"] for i in qa])
     }
     t_answers = threshold_on(qa_domain, ANSWERS_FORM)
     print(f"answers (the model alone with the veto, threshold fitted on HaluEval QA's training half): {t_answers:.4f}")
@@ -162,8 +168,9 @@ def main() -> int:
             row += [f"{roc_auc(labels, scores) or float('nan'):.3f}", value]
         print("| " + " | ".join(row) + " |")
         if name.startswith("HaluEval QA"):
-            value = bacc(item_scores(feats, ANSWERS_FORM), labels, t_answers)
-            print(f"| {name}, answers form, threshold from the training half | | | | {value:.3f} |")
+            scored = item_scores(features(name, items, answers, f"answers-{tag}"), ANSWERS_FORM)
+            value = f"{roc_auc(labels, scored[0]) or float('nan'):.3f} | {bacc(scored, labels, t_answers):.3f}"
+            print(f"| {name}, answers form (long answers alone), threshold from the training half | | | {value} |")
     print("BAcc: threshold fitted on the non-news SummEdits domains (all seven, or the other six for a domain's row);")
     print("in brackets for HaluEval: 2-fold cross-fitted on the set itself.")
     return 0

@@ -30,9 +30,18 @@ def stated(claim: Span, question: str | None) -> str:
     return f"{question} {claim.text}" if question else claim.text
 
 
+# Names how the premise is built, so the feature caches of bench/fit_*_judge.py change with it.
+PREMISE = "best-first"
+
+
 def evidence(f: Features) -> str:
-    """The claim's top aligned source sentences in source order: the premise the model reads."""
-    return " ".join(s.text for s in sorted(f.ranked[:TOP], key=lambda s: s.start))
+    """The claim's top aligned source sentences, best-aligned first: the premise the model reads.
+
+    Best first because the models read a bounded number of word pieces and cut the premise's end: in
+    source order a verbatim sentence that came last of three long ones was lost (P(supported) 0.010
+    against 0.996 when first).
+    """
+    return " ".join(s.text for s in f.ranked[:TOP])
 
 
 class SupportJudge:

@@ -16,11 +16,22 @@ from retrieval.support.verdict import Verdict
 
 @dataclass(frozen=True)
 class Form:
-    """How a claim score is made: claim = p^tuned * (1 - c)^nli * rules^(1 - tuned - nli), capped on a failed check."""
+    """How a claim score is made: claim = p^tuned * (1 - c)^nli * rules^(1 - tuned - nli), capped on a failed check.
+
+    `alone_over`: an answer of more words than this is a full sentence and the models read it as a claim on
+    its own, without its question (None: always with it).
+    """
 
     tuned: float
     nli: float
     veto: bool
+    alone_over: int | None = None
+
+    def asked(self, claim: Span, question: str | None) -> str | None:
+        """The question the models read with this claim: none for a full-sentence answer when the form says so."""
+        if question is None or self.alone_over is None:
+            return question
+        return None if len(claim.text.split()) > self.alone_over else question
 
     def score(self, supported: float, contradicted: float, rules: float) -> float:
         """The weighted geometric mean of the three signals (before the veto): any one near 0 pulls it down."""
@@ -32,7 +43,10 @@ class Form:
 
 # Answers to a question: the support model alone (it read HaluEval QA answers best, AUC 0.987 against 0.888 for
 # the rules and 0.973 for the claims form), with the targeted checks as vetoes (an absent name is never an answer).
-ANSWERS_FORM = Form(1.0, 0.0, True)
+# An answer of more than 8 words is read without its question: the model learned from HaluEval QA that a long
+# "question answer" is a hallucination (its right answers are 99% at most 8 words on the training half), which
+# failed the full sentences BriefLens and LLMs write; read alone, such a sentence is a claim like any other.
+ANSWERS_FORM = Form(1.0, 0.0, True, alone_over=8)
 
 
 class TunedJudge:
@@ -71,7 +85,7 @@ class TunedJudge:
         self, claims: Sequence[Span], features: Sequence[Features], question: str | None
     ) -> tuple[list[float], list[float]]:
         """P(supported) and P(contradicted) of each claim against its evidence (the latter only when weighed)."""
-        pairs = [(stated(c, question), evidence(f)) for c, f in zip(claims, features, strict=True)]
+        pairs = [(stated(c, self.form.asked(c, question)), evidence(f)) for c, f in zip(claims, features, strict=True)]
         supported = self.model.score(pairs) if self.form.tuned else [1.0] * len(pairs)
         contradicted = self.nli.contradiction(pairs) if self.form.nli else [0.0] * len(pairs)
         return supported, contradicted

@@ -101,10 +101,10 @@ def test_text_written_to_an_instruction_goes_to_the_rules(embedder: SentenceTran
     assert not tuned.judge(GEO, "MatX raised $50 million.", "State Grid robots and power infrastructure").faithful
 
 
-@pytest.mark.xfail(strict=True, reason="HaluEval QA's right answers are short, its wrong ones long (model card)")
 def test_the_answers_form_passes_a_faithful_full_sentence_answer(embedder: SentenceTransformerEmbedder) -> None:
-    """The support model learned that a long "question answer" is a hallucination: P 0.12 for a faithful one."""
+    """A full-sentence answer is read alone: with its question the model gave it P 0.12 (HaluEval QA's length cue)."""
     tuned = make_judge(Settings(_env_file=None, judge="tuned"), embedder)  # type: ignore[call-arg]
     question = "Which Huawei chips achieved day-zero compatibility with DeepSeek V4?"
     answer = "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility with DeepSeek V4."
     assert tuned.judge(GEO, answer, question).faithful
+    assert not tuned.judge(GEO, answer.replace("950DT", "910C"), question).faithful

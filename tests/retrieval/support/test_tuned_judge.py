@@ -7,10 +7,13 @@ import pytest
 
 from retrieval.index.embedding import SentenceTransformerEmbedder
 from retrieval.settings import Settings
+from retrieval.support.align import TOP
+from retrieval.support.claims import split_claims
 from retrieval.support.judge import OfflineJudge
-from retrieval.support.model_judge import shipped_model
+from retrieval.support.model_judge import evidence, shipped_model
 from retrieval.support.tuned import SUPPORT, shared_model
 from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
+from tests.conftest import CORPUS
 from tests.retrieval.support.test_judge import GEO, UNFAITHFUL
 
 
@@ -59,3 +62,18 @@ def test_answers_are_read_with_their_question(offline: OfflineJudge, settings: S
     assert judge.judge(GEO, "State Grid has earmarked 6.8 billion yuan for AI-powered robots.", question).faithful
     assert not judge.judge(GEO, "State Grid has earmarked 68 billion yuan for AI-powered robots.", question).faithful
     assert not judge.judge(GEO, "MatX raised $50 million.", question).faithful
+
+
+def test_the_best_aligned_sentence_leads_the_premise(offline: OfflineJudge) -> None:
+    """A verbatim sentence that comes after its two runners-up in the brief is still read: P(supported) near 1.
+
+    The models cut the premise's end at a bounded number of word pieces; joined in source order, this
+    sentence came last of three long ones and scored P(supported) 0.01.
+    """
+    source = (CORPUS / "000_e770148319605323.txt").read_text(encoding="utf-8")
+    sentence = next(s.strip() + "." for s in source.split(".") if s.strip().startswith("Analysts cited by South"))
+    claims = split_claims(sentence)
+    features = offline.features(source, claims, None)
+    assert [s.start for s in features[0].ranked[:TOP]] != sorted(s.start for s in features[0].ranked[:TOP])
+    assert evidence(features[0]).startswith(sentence)
+    assert shared_model(SUPPORT).score([(sentence, evidence(features[0]))])[0] > 0.9
