@@ -142,6 +142,10 @@ class BriefLens:
         candidates = self.retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
         return self.reranker.rerank(query, candidates, k), resolved
 
+    def scope(self, filters: FilterSpec | None) -> tuple[str, ...] | None:
+        """The documents these filters allow (None: all), as `answer` takes them: what `ask` passes itself."""
+        return _scope(resolve(filters, self.index.catalog)) if filters else None
+
     def ask(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Answer:

@@ -16,6 +16,7 @@ from retrieval.kinds.briefs import Brief, load_briefs, named_brief
 from retrieval.kinds.entity_index import EntityIndex
 from retrieval.kinds.evidence import answer_evidence
 from retrieval.kinds.metadata import answer_metadata
+from retrieval.search.filters import FilterSpec
 from retrieval.writing.compare import Comparison
 
 
@@ -26,7 +27,7 @@ class Synthesis:
     catalog: Catalog
     embedder: Embedder
     abstention: Abstention
-    compare: Callable[[str], Comparison]
+    compare: Callable[[str, FilterSpec | None], Comparison]
     entities: EntityIndex = field(default_factory=EntityIndex)
 
     def answer(
@@ -38,7 +39,7 @@ class Synthesis:
         whole briefs, not the (already filtered) passages, so they are limited to it here.
         """
         if kind == "comparison":
-            return self._comparison(question)
+            return self._comparison(question, scope)
         if kind in ("list", "why"):
             # Only the briefs' titles are needed here: no document text is read for them.
             focus, within = _focused(question, self.catalog.documents().values(), hits)
@@ -80,9 +81,11 @@ class Synthesis:
         found = load_briefs(self.catalog, [doc_id])
         return found[0] if found else None
 
-    def _comparison(self, question: str) -> Draft:
-        """The comparison's statements, brief by brief, as one answer."""
-        result = self.compare(question)
+    def _comparison(self, question: str, scope: Sequence[str] | None) -> Draft:
+        """The comparison's statements, brief by brief, as one answer; only the briefs `scope` allows."""
+        if scope is not None and not scope:
+            return Draft(sentences=(), abstained=True, relevance=0.0)
+        result = self.compare(question, FilterSpec(docs=tuple(scope)) if scope is not None else None)
         sentences = tuple(s for column in result.columns for s in column.sentences)
         if result.abstained or not sentences:
             return Draft(sentences=(), abstained=True, relevance=0.0)

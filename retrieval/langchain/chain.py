@@ -54,7 +54,8 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
         question = _question(input)
         child = patch_config(config, callbacks=run_manager.get_child())
         hits = [from_lc_document(d) for d in self.retriever().invoke(question, child)]
-        generate = RunnableLambda(lambda x: self.lens.answer(x["question"], x["hits"]), name="generate")
+        scope = self.lens.scope(self.filters)
+        generate = RunnableLambda(lambda x: self.lens.answer(x["question"], x["hits"], scope=scope), name="generate")
         answer: Answer = generate.invoke({"question": question, "hits": hits}, child)
         return answer
 
@@ -80,8 +81,9 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
 
     def _events(self, inputs: Iterator[dict[str, Any]]) -> Iterator[StreamEvent]:
         """The generation step as a LangChain transform: inputs in, answer events out."""
+        scope = self.lens.scope(self.filters)
         for x in inputs:
-            yield from self.lens.answer_stream(x["question"], x["hits"])
+            yield from self.lens.answer_stream(x["question"], x["hits"], scope=scope)
 
     async def astream(  # type: ignore[override]
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any | None

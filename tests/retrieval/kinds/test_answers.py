@@ -188,3 +188,6 @@ def test_filters_scope_answers_read_from_whole_briefs(lens: BriefLens) -> None:
     assert lens.ask("When was the Big Picture Brief last updated?", filters=within).abstained
     last = list(lens.ask_stream("Which briefs mention Anthropic?", filters=within))[-1]
     assert isinstance(last, AnswerEvent) and last.answer.abstained
+    compared = lens.ask("How do the two briefs frame model distillation differently?", filters=within)
+    assert compared.kind == "comparison" and not compared.abstained
+    assert {c.title for c in compared.citations} == {GEO}

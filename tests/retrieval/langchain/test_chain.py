@@ -49,6 +49,17 @@ def test_dict_input_and_filters(lens: BriefLens) -> None:
     assert answer == lens.ask(HUAWEI, 5, FilterSpec(docs=(other.doc_id,)))
 
 
+def test_filters_scope_answers_read_from_whole_briefs(lens: BriefLens) -> None:
+    """A name asked across briefs stays within the filters, as in `ask`: Anthropic is only in the other brief."""
+    geo = next(d for d in lens.documents() if "950PR" in lens.document(d.doc_id).text)
+    within = FilterSpec(docs=(geo.doc_id,))
+    question = "Which briefs mention Anthropic?"
+    answer = BriefLensChain(lens=lens, k=5, filters=within).invoke(question)
+    assert answer.abstained and answer == lens.ask(question, 5, within)
+    last = list(BriefLensChain(lens=lens, k=5, filters=within).stream(question))[-1]
+    assert isinstance(last, AnswerEvent) and last.answer == answer
+
+
 def test_bad_input_is_a_clear_error(lens: BriefLens) -> None:
     with pytest.raises(QueryError, match="question"):
         BriefLensChain(lens=lens).invoke({"q": HUAWEI})
