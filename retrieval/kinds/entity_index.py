@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -109,26 +110,36 @@ def extract(brief: Brief) -> DocEntities:
     return DocEntities(brief.doc.id, {k: tuple(v) for k, v in found.items()})
 
 
+# Briefs whose entities stay cached (about 10 ms each to recompute; a few KB each to keep).
+CACHED_BRIEFS = 20_000
+
+
 @dataclass
 class EntityIndex:
     """Entities of every indexed brief.
 
     Computed from the catalog's document texts rather than stored in it: a document id is the sha256 of
     its text, so the entities cached under an id can never go stale; re-ingesting a changed file yields a
-    new id (computed on first use) and a removed document simply stops being asked for. This needs no
+    new id (computed on first use) and a removed document simply stops being asked for (and ages out). This needs no
     schema change in either catalog dialect (SQLite, PostgreSQL) and costs ~10 ms per new brief.
     """
 
-    _cache: dict[str, DocEntities] = field(default_factory=dict)
+    _cache: OrderedDict[str, DocEntities] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def of(self, briefs: Sequence[Brief]) -> list[DocEntities]:
-        """The entities of these briefs (the catalog's current ones), in the same order."""
+        """The entities of these briefs (the catalog's current ones), in the same order.
+
+        The least recently asked briefs are dropped past CACHED_BRIEFS (ids of changed or removed briefs are
+        never asked again); a question scoped to some briefs keeps the others' entities.
+        """
         with self._lock:
-            live = {b.doc.id for b in briefs}
-            for stale in set(self._cache) - live:
-                del self._cache[stale]
             for b in briefs:
-                if b.doc.id not in self._cache:
+                if b.doc.id in self._cache:
+                    self._cache.move_to_end(b.doc.id)
+                else:
                     self._cache[b.doc.id] = extract(b)
-            return [self._cache[b.doc.id] for b in briefs]
+            out = [self._cache[b.doc.id] for b in briefs]
+            while len(self._cache) > max(CACHED_BRIEFS, len(briefs)):
+                self._cache.popitem(last=False)
+            return out
