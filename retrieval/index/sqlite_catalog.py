@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from retrieval.chunk import Chunk
 from retrieval.document import Document
@@ -31,16 +32,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(text, meta, tokenize = '
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS chunk_vectors (rid INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 """
-
-
-def _scope(doc_ids: Sequence[str] | None, sections: Sequence[str] | None, prefix: str = "") -> tuple[str, list[str]]:
-    """SQL `AND … IN (…)` clauses and their parameters restricting chunks to documents and sections."""
-    sql, params = "", list[str]()
-    for column, values in (("doc_id", doc_ids), ("section", sections)):
-        if values is not None:
-            sql += f" AND {prefix}{column} IN ({','.join('?' * len(values))})"
-            params.extend(values)
-    return sql, params
 
 
 class SqliteCatalog(SqlCatalog):
@@ -137,7 +128,7 @@ class SqliteCatalog(SqlCatalog):
             f"bm25(chunk_fts, 1.0, {META_WEIGHT}) AS s "
             "FROM chunk_fts f JOIN chunks c ON c.rid = f.rowid WHERE chunk_fts MATCH ?"
         )
-        scope, scope_params = _scope(doc_ids, sections, "c.")
+        scope, scope_params = self._scope(doc_ids, sections, "c.")
         sql += scope
         params: list[object] = [query, *scope_params]
         if origin is not None:
@@ -189,8 +180,20 @@ class SqliteCatalog(SqlCatalog):
 
     def scoped_rids(self, doc_ids: Sequence[str] | None, sections: Sequence[str] | None) -> list[int]:
         """The rids of committed chunks in these documents and sections."""
-        scope, params = _scope(doc_ids, sections)
+        scope, params = self._scope(doc_ids, sections)
         return [r[0] for r in self.db.execute("SELECT rid FROM chunks WHERE 1" + scope, params)]
+
+    def _scope(
+        self, doc_ids: Sequence[str] | None, sections: Sequence[str] | None, prefix: str = ""
+    ) -> tuple[str, list[Any]]:
+        """SQL `AND … IN (…)` clauses and their parameters restricting chunks to documents and sections."""
+        sql, params = "", list[Any]()
+        for column, values in (("doc_id", doc_ids), ("section", sections)):
+            if values is not None:
+                where, args = self.ids_in(prefix + column, values)
+                sql += f" AND {where}"
+                params.extend(args)
+        return sql, params
 
     def chunks_by_rid(self, rids: Sequence[int]) -> dict[int, Chunk]:
         """Committed chunks by rid (absent rids are left out); their text is in the full-text table."""
