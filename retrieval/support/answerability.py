@@ -4,14 +4,16 @@ Relevance alone answers a near-miss question (a real entity of the corpus, a fac
 true but off-target quote: a cost question with a sentence that has no amount, one company's funding
 question with another company's round. Two checks, standard in extractive QA, catch that:
 - the answer type: "how much/many" needs a quantity the question does not already give (a multiple such as
-  "tenfold" counts), "how long/far" a length of time or space, "when" a date, "who" a name the question does
-  not already give, "where" such a name or a place described ("within classified networks");
+  "tenfold" counts), "what percentage/proportion" a ratio, "how long/far" a length of time or space, "when" a
+  date, "who" and "which company/outlet/…" a name the question does not already give, "where" such a name or
+  a place described ("within classified networks");
 - the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
   that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
   answered by a sentence about 1967;
 - the polarity: the sentence does not negate or invert what the question asks (the judge's negation and
-  antonym checks, applied to the question as the claim, and a word negated by "un-"/"non-" on one side only).
+  antonym checks, applied to the question as the claim, and a word negated by "un-"/"non-" on one side only);
+  a sentence that negates a verb the question never uses negates something else.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from typing import Literal
 
 from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import absent, proper_nouns
-from retrieval.support.polarity import antonym_flip, negation_flip
+from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
 
-AnswerType = Literal["length", "quantity", "date", "name", "place", "any"]
+AnswerType = Literal["length", "ratio", "quantity", "date", "name", "place", "any"]
 
 # "How long/far" asks for a length of time or space, or since when: "95 percent … across 21 matchups" is no answer to
 # "How long did the wargames last?".
@@ -38,6 +40,28 @@ _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
     r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|share|proportion|fraction|amount|number|sum|"
     r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
+    re.IGNORECASE,
+)
+# "What percentage/proportion/fraction" asks for a ratio: a sentence with only a count or a year ("within a year",
+# "GPT-4") is no answer. ("What share appreciation …" asks for an amount: "share" stays a quantity.)
+_RATIO_QUESTION = re.compile(
+    r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|proportion|fraction)\b",
+    re.IGNORECASE,
+)
+_RATIO = re.compile(
+    r"%|\bper\s?cent\b|\bpercentage\b|\bpercentile\b"
+    r"|\b(?:half|halves|(?:third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|hundredth)s?|majority|minority)\b"
+    r"|\b\d+\s*(?::|to)\s*\d+\b"
+    r"|\b\d+\s+(?:in|out\s+of)\s+(?:every\s+)?\d+\b|\b(?:one|two|three|four|five)\s+in\s+(?:every\s+)?\w+\b",
+    re.IGNORECASE,
+)
+# "Which company/university/outlet …" asks for a name as "who" does: "Which company is OpenAI's partner …?" is
+# not answered by a sentence naming only OpenAI. Countries and cities are left out: a sentence often opens with
+# the one it names ("Sweden rationed gasoline"), and a first word counts as a name only beside another.
+_NAMED_KIND = re.compile(
+    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
+    r"(?:compan(?:y|ies)|firms?|corporations?|universit(?:y|ies)"
+    r"|organi[sz]ations?|agenc(?:y|ies)|outlets?|newspapers?|publications?|airlines?|banks?|startups?)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -72,9 +96,11 @@ def expected_type(question: str) -> AnswerType:
         return "date"
     if _LENGTH_QUESTION.search(question):
         return "length"
+    if _RATIO_QUESTION.search(question):
+        return "ratio"
     if _QUANTITY.search(question):
         return "quantity"
-    if _NAME.search(question):
+    if _NAME.search(question) or _NAMED_KIND.search(question):
         return "name"
     if _PLACE.search(question):
         return "place"
@@ -102,6 +128,8 @@ def _has_name(sentence: str, question: str) -> bool:
 def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     """Whether the sentence holds an answer of the expected kind."""
     asked = {q.key for q in quantities(question)}
+    if kind == "ratio":
+        return _RATIO.search(sentence) is not None
     if kind == "quantity":
         return _has_quantity(sentence, asked)
     if kind == "length":
@@ -152,6 +180,19 @@ def prefix_flip(question: str, sentence: str) -> bool:
     return False
 
 
+# Verbs of permission stand for one another: "was not entitled to" negates "was allowed to".
+_PERMISSION = frozenset({"allow", "permit", "entitl", "able", "authoris", "authoriz", "enabl"})
+
+
+def _negated_elsewhere(question: str, sentence: str) -> bool:
+    """True when the sentence negates a verb the question never uses: "they cannot easily reach a fleet operating
+    on domestic hardware" answers "What hardware does the fleet operate on?" (it negates reaching, not operating)."""
+    heads, asked = negated_heads(sentence), stems_of(question)
+    if not heads or (heads & _PERMISSION and asked & _PERMISSION):
+        return False
+    return not scoped_terms(question) and not heads & asked
+
+
 def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
     """None when the sentence may answer the question; else why not ("no date", "never names X").
 
@@ -169,7 +210,7 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     # ("What did the Normans not conquer?"): the sentence then states the opposite of what is asked. An
     # opposite counts only in the same place: "ranks ahead of V4" is answered by "V4 ranks second, behind Kimi".
     if polarity and (
-        negation_flip(question, sentence, [sentence])
+        (negation_flip(question, sentence, [sentence]) and not _negated_elsewhere(question, sentence))
         or antonym_flip(question, sentence, [sentence], in_place=True)
         or prefix_flip(question, sentence)
     ):

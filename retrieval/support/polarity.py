@@ -148,12 +148,41 @@ def scoped_terms(text: str, hedges: bool = False) -> set[str]:
     return out
 
 
+# Words between a negation and what it negates: "cannot easily reach", "has not yet undergone".
+_DEGREE = frozenset({"already", "yet", "even", "ever", "always", "quite", "necessarily", "fully", "just", "be", "been"})
+
+
+# Negations of a verb ("did not reach", "cannot reach"): what they negate is the verb that follows. "No", "without"
+# or "lack" negate a whole phrase ("No efficient algorithm is known"), whose head is not the next word.
+_VERBAL = frozenset({"not", "never", "cannot"})
+
+
+def negated_heads(text: str) -> set[str] | None:
+    """The stemmed verb each negation governs ("cannot easily reach" gives reach; adverbs are skipped); None when
+    the text holds a negation of another kind, whose head the next word does not tell."""
+    words = _words(text)
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        if not _negated(word):
+            continue
+        if word not in _VERBAL and not word.endswith("n't"):
+            return None
+        for nxt in words[i + 1 : i + 1 + _SCOPE]:
+            if nxt in _BREAKS:
+                break
+            if nxt in _DEGREE or nxt.endswith("ly") or _negated(nxt) or not is_content_word(nxt):
+                continue
+            out.add(stem(nxt))
+            break
+    return out
+
+
 def has_cue(text: str, hedges: bool = False) -> bool:
     """True when the text holds a negation cue (or a hedge cue)."""
     return any((w in _HEDGES) if hedges else _negated(w) for w in _words(text))
 
 
-def _terms(text: str) -> set[str]:
+def stems_of(text: str) -> set[str]:
     """Stemmed content words of a text."""
     return {stem(w) for w in _words(text) if w not in _BREAKS and is_content_word(w)}
 
@@ -163,12 +192,12 @@ def negation_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
     evidence = list(evidence)
     claim_neg = scoped_terms(claim)
     if claim_neg:
-        said = set().union(*(_terms(e) for e in evidence)) if evidence else set()
+        said = set().union(*(stems_of(e) for e in evidence)) if evidence else set()
         negated = set().union(*(scoped_terms(e) for e in evidence)) if evidence else set()
         if claim_neg & said and not claim_neg & negated:
             return True
     source_neg = scoped_terms(best)
-    plain = _terms(claim) - claim_neg
+    plain = stems_of(claim) - claim_neg
     return not claim_neg and len(source_neg & plain) >= 2
 
 
@@ -213,4 +242,4 @@ def hedge_dropped(claim: str, best: str) -> bool:
     if has_cue(claim, hedges=True):
         return False
     hedged = scoped_terms(best, hedges=True)
-    return len(hedged & _terms(claim)) >= 2
+    return len(hedged & stems_of(claim)) >= 2

@@ -23,6 +23,9 @@ HUAWEI = (
         ("Who warned about distillation campaigns?", "name"),
         ("Where is Normandy?", "place"),
         ("How long did the wargames last?", "length"),
+        ("What percentage of Chinese AI labs rely on distillation?", "ratio"),
+        ("Which company is OpenAI's partner?", "name"),
+        ("Which country rationed gasoline?", "any"),
         ("Which chips achieved day-zero compatibility?", "any"),
         ("Why does the Pentagon object?", "any"),
     ],
@@ -129,6 +132,42 @@ def test_a_sentence_stating_the_opposite_of_the_question_does_not_answer_it() ->
     largest = "Paris is the largest city in France."
     assert answers("Which is the smallest city in France?", largest) == "opposite polarity"
     assert answers("Which is the largest city in France?", largest) is None
+
+
+def test_a_negation_of_another_verb_is_no_opposite() -> None:
+    """The sentence negates reaching the fleet, not what it operates on; the same verb negated still counts."""
+    fleet = (
+        "Western export controls target chips and model weights; they cannot easily reach an already-deployed robot"
+        " fleet operating on domestically manufactured hardware."
+    )
+    assert answers("What hardware does the already-deployed robot fleet operate on?", fleet) is None
+    assert answers("Which controls can easily reach the already-deployed robot fleet?", fleet) == "opposite polarity"
+    known = "No efficient integer factorization algorithm is known, and this forms the basis of RSA."
+    assert answers("What is the least well known algorithm for integer factorization?", known) == "opposite polarity"
+    court = "The Court held that Austria was not entitled to restrict places in Austrian universities to Austrians."
+    assert answers("In which case was Austria allowed to restrict places in Austrian universities?", court) == (
+        "opposite polarity"
+    )
+
+
+def test_a_percentage_question_needs_a_ratio() -> None:
+    """A count or a year is no percentage; a percent, a fraction word or "one in N" is."""
+    question = "What percentage of Chinese AI labs rely on distillation?"
+    year = "Smaller labs that relied on distillation from GPT-4 class models could be shaken out within a year."
+    assert answers(question, year) == "no ratio"
+    assert answers(question, "About 40 percent of Chinese AI labs rely on distillation.") is None
+    assert answers(question, "Two-thirds of Chinese AI labs rely on distillation.") is None
+    assert answers(question, "One in five Chinese AI labs relies on distillation.") is None
+    assert answers(question, "Chinese AI labs relying on distillation were one-eighth of all.") is None
+    assert answers(question, "Most Chinese AI labs are concentrated in Beijing.") == "no ratio"
+
+
+def test_which_company_asks_for_a_name_the_question_lacks() -> None:
+    """A sentence naming only the question's own company does not say who its partner is."""
+    question = "Which company is OpenAI's partner for its classified network deployment?"
+    only = "Reports indicate OpenAI has agreed to deploy models within classified networks."
+    assert answers(question, only) == "no name"
+    assert answers(question, "OpenAI deploys models within classified networks with Microsoft.") is None
 
 
 def test_a_word_negated_by_its_prefix_is_the_opposite() -> None:
