@@ -4,8 +4,9 @@ Relevance alone answers a near-miss question (a real entity of the corpus, a fac
 true but off-target quote: a cost question with a sentence that has no amount, one company's funding
 question with another company's round. Two checks, standard in extractive QA, catch that:
 - the answer type: "how much/many" needs a quantity the question does not already give (a multiple such as
-  "tenfold" counts), "what percentage/proportion" a ratio, "how long/far" a length of time or space, "when" a
-  date, "who" and "which company/outlet/…" a name the question does not already give, "where" such a name or
+  "tenfold" counts; a model code such as GPT-4 does not), "how much did X invest/pay/cost" a sum of money,
+  "what percentage/proportion/share of" a ratio, "how long/far" a length of time or space, "when" a
+  date, "who" and "which company/ministry/outlet/…" a name the question does not already give, "where" such a name or
   a place described ("within classified networks");
 - the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
   that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
@@ -26,7 +27,7 @@ from retrieval.support.entities import absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
 
-AnswerType = Literal["length", "ratio", "quantity", "date", "name", "place", "any"]
+AnswerType = Literal["length", "ratio", "money", "quantity", "date", "name", "place", "any"]
 
 # "How long/far" asks for a length of time or space, or since when: "95 percent … across 21 matchups" is no answer to
 # "How long did the wargames last?".
@@ -45,9 +46,25 @@ _QUANTITY = re.compile(
 # "What percentage/proportion/fraction" asks for a ratio: a sentence with only a count or a year ("within a year",
 # "GPT-4") is no answer. ("What share appreciation …" asks for an amount: "share" stays a quantity.)
 _RATIO_QUESTION = re.compile(
-    r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|proportion|fraction)\b",
+    r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
+    r"(?:percentage|percent|proportion|fraction|share\s+of)\b",
     re.IGNORECASE,
 )
+# "How much did X invest/pay/cost …" asks for a sum of money: "one or two labs" is a count, no answer to it.
+_MONEY_QUESTION = re.compile(
+    r"^\s*how\s+much\b(?=.*\b(?:invest\w*|pa(?:y|id|ys)|spen[dt]\w*|cost\w*|earn\w*|fund\w*|charg\w*|"
+    r"donat\w*|worth|valu\w*|sell|sold|buy|bought)\b)",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen|renminbi|rupees?|francs?|marks?|USD|EUR|GBP|RMB|CNY)\b"
+    r"|\b(?:thousand|million|billion|trillion|bn|mn)\b|\d(?:m|bn|k)\b|%|\bper\s?cent\b",
+    re.IGNORECASE,
+)
+# A sum written with its sign or scale glued on ("$300m", "£29bn"), which the number reader takes for a code.
+_GLUED = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*(?:m|bn|mn|k)\b")
+# A model code with a hyphen ("GPT-4", "F-35") names a thing: its digits are no amount.
+_CODE = re.compile(r"\b[A-Z][A-Za-z]*-\d[\w.]*")
 _RATIO = re.compile(
     r"%|\bper\s?cent\b|\bpercentage\b|\bpercentile\b"
     r"|\b(?:half|halves|(?:third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|hundredth)s?|majority|minority)\b"
@@ -61,7 +78,8 @@ _RATIO = re.compile(
 _NAMED_KIND = re.compile(
     r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
     r"(?:compan(?:y|ies)|firms?|corporations?|universit(?:y|ies)"
-    r"|organi[sz]ations?|agenc(?:y|ies)|outlets?|newspapers?|publications?|airlines?|banks?|startups?)\b",
+    r"|organi[sz]ations?|agenc(?:y|ies)|ministr(?:y|ies)|departments?|outlets?|newspapers?|publications?|airlines?"
+    r"|banks?|startups?)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -98,6 +116,8 @@ def expected_type(question: str) -> AnswerType:
         return "length"
     if _RATIO_QUESTION.search(question):
         return "ratio"
+    if _MONEY_QUESTION.search(question):
+        return "money"
     if _QUANTITY.search(question):
         return "quantity"
     if _NAME.search(question) or _NAMED_KIND.search(question):
@@ -109,7 +129,8 @@ def expected_type(question: str) -> AnswerType:
 
 def _has_quantity(sentence: str, asked: set[str]) -> bool:
     """A number, amount or duration the question does not already state (model codes like V4 do not count)."""
-    found = any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in quantities(sentence))
+    numbers = quantities(_CODE.sub(" ", sentence))
+    found = any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in numbers)
     return found or _MULTIPLE.search(sentence) is not None
 
 
@@ -130,6 +151,9 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     asked = {q.key for q in quantities(question)}
     if kind == "ratio":
         return _RATIO.search(sentence) is not None
+    if kind == "money":
+        plain = _CODE.sub(" ", sentence)
+        return _MONEY.search(plain) is not None and (_has_quantity(plain, asked) or _GLUED.search(plain) is not None)
     if kind == "quantity":
         return _has_quantity(sentence, asked)
     if kind == "length":

@@ -16,7 +16,7 @@ HUAWEI = (
     ("question", "kind"),
     [
         ("How much did MatX raise?", "quantity"),
-        ("What share of wargames ended in nuclear signaling?", "quantity"),
+        ("What share of wargames ended in nuclear signaling?", "ratio"),
         ("What is the displacement of the Fujian aircraft carrier?", "quantity"),
         ("When was DeepSeek V4 released?", "date"),
         ("In what year did the Normans conquer England?", "date"),
@@ -26,6 +26,9 @@ HUAWEI = (
         ("What percentage of Chinese AI labs rely on distillation?", "ratio"),
         ("Which company is OpenAI's partner?", "name"),
         ("Which country rationed gasoline?", "any"),
+        ("What share of the budget goes to maintenance?", "ratio"),
+        ("How much did Alibaba invest in the partnership?", "money"),
+        ("Which Saudi ministry announced the investment?", "name"),
         ("Which chips achieved day-zero compatibility?", "any"),
         ("Why does the Pentagon object?", "any"),
     ],
@@ -38,7 +41,7 @@ def test_expected_type_from_the_question_words(question: str, kind: str) -> None
 def test_a_quantity_question_needs_a_new_quantity() -> None:
     """A model code (V4, 950PR) is no amount; a number the question already gives is no answer."""
     assert answers("How much did MatX raise?", MATX) is None
-    assert answers("How much did Huawei pay for the chips?", HUAWEI) == "no quantity"
+    assert answers("How much did Huawei pay for the chips?", HUAWEI) == "no money"
     assert answers("Which startup raised $500 million?", MATX) is None
     assert answers("How many startups raised $500 million?", "MatX raised $500 million.") == "no quantity"
 
@@ -160,6 +163,22 @@ def test_a_percentage_question_needs_a_ratio() -> None:
     assert answers(question, "One in five Chinese AI labs relies on distillation.") is None
     assert answers(question, "Chinese AI labs relying on distillation were one-eighth of all.") is None
     assert answers(question, "Most Chinese AI labs are concentrated in Beijing.") == "no ratio"
+
+
+def test_a_money_question_needs_a_sum_not_a_count() -> None:
+    """ "How much did X invest" is not answered by "one or two labs"; a sum in any currency or scale is."""
+    question = "How much did Alibaba invest in its China Eastern Airlines partnership?"
+    count = "Alibaba's Qwen is expanding through partnerships like China Eastern Airlines, beyond one or two labs."
+    assert answers(question, count) == "no money"
+    assert answers(question, "Alibaba invested 2 billion yuan in its China Eastern Airlines partnership.") is None
+    assert answers(question, "Alibaba invested $300m in its China Eastern Airlines partnership.") is None
+
+
+def test_a_hyphenated_model_code_is_no_amount() -> None:
+    """GPT-4's digit counts nothing: "How many labs …" is not answered by a sentence whose only figure it is."""
+    sentence = "Smaller labs that relied on distillation from GPT-4 class models lose their arbitrage advantage."
+    assert answers("How many labs relied on distillation from these models?", sentence) == "no quantity"
+    assert answers("How many labs relied on distillation?", "Four labs relied on distillation.") is None
 
 
 def test_which_company_asks_for_a_name_the_question_lacks() -> None:
