@@ -30,7 +30,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import VETO_FACTOR, OfflineJudge
-from retrieval.support.model_judge import PREMISE, blend, evidence, stated
+from retrieval.support.model_judge import PREMISE, blend, read_pair, stated
 
 CACHE = ROOT / ".brieflens" / "support"
 WEIGHTS = [round(0.1 * i, 1) for i in range(11)]
@@ -82,7 +82,7 @@ def features(name: str, items: list[dict[str, Any]], rules: OfflineJudge, model:
     def claims_of(item: dict[str, Any]) -> list[Claim]:
         claims = split_claims(item["text"])
         feats = rules.features(item["source"], claims, item["question"]) if claims else []
-        pairs = [(stated(c, item["question"]), evidence(f)) for c, f in zip(claims, feats, strict=True)]
+        pairs = [read_pair(model, stated(c, item["question"]), f) for c, f in zip(claims, feats, strict=True)]
         contra = model.contradiction(pairs)
         return [(c, rules.base(f), f.reason is not None) for c, f in zip(contra, feats, strict=True)]
 

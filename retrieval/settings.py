@@ -161,7 +161,7 @@ class Settings(BaseSettings):
     # The support judge (BRIEFLENS_JUDGE=support): P(not contradicted)^w * the rules' score^(1-w); weight and
     # threshold fitted by bench/fit_support_judge.py on the seven non-news SummEdits domains only.
     judge_support_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="NLI vs rules in a claim score")
-    judge_support_threshold: float = Field(default=0.0897, ge=0.0, le=1.0, description="claim score for support")
+    judge_support_threshold: float = Field(default=0.0976, ge=0.0, le=1.0, description="claim score for support")
     # The tuned judge (BRIEFLENS_JUDGE=tuned, and the default's half for summary claims): P(supported)^a *
     # (1 - P(contradicted))^b * the rules' score^(1-a-b), capped on a failed check when the veto is on. Form and
     # threshold fitted by bench/fit_tuned_judge.py on the seven non-news SummEdits domains only.

@@ -56,6 +56,11 @@ class ContradictionModel:
         self.tokenizer = tokenizer
         self._lock = threading.Lock()
 
+    def fits(self, claim: str, premise: str) -> bool:
+        """Whether the pair is read whole: its word pieces within MAX_LEN, nothing cut."""
+        with self._lock:
+            return not self.tokenizer.encode(claim, premise).overflowing
+
     def contradiction(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         """P(contradicted) for each (claim, evidence) pair, in input order."""
         out: list[float] = []

@@ -122,6 +122,11 @@ class TunedModel:
             out.append(round(float(1.0 / (1.0 + np.exp(logits[0, 1] - logits[0, 0]))), 4))
         return out
 
+    def fits(self, claim: str, premise: str) -> bool:
+        """Whether the pair is read whole: its word pieces within the model's bound, nothing cut."""
+        with self._lock:
+            return not self.tokenizer.encode(claim, premise).overflowing
+
     def answers(self, question: str, sentences: Sequence[str]) -> list[float]:
         """P(each sentence answers the question), in input order (an `answers` model)."""
         return self.score([(question, s) for s in sentences])

@@ -9,7 +9,7 @@ from retrieval.settings import Settings
 from retrieval.support.claims import Span, split_claims
 from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import Features, Judge, OfflineJudge, vetoed
-from retrieval.support.model_judge import evidence, shipped_model, stated
+from retrieval.support.model_judge import read_pair, shipped_model, stated
 from retrieval.support.tuned import SUPPORT, TunedModel, shared_model
 from retrieval.support.verdict import Verdict
 
@@ -85,9 +85,13 @@ class TunedJudge:
         self, claims: Sequence[Span], features: Sequence[Features], question: str | None
     ) -> tuple[list[float], list[float]]:
         """P(supported) and P(contradicted) of each claim against its evidence (the latter only when weighed)."""
-        pairs = [(stated(c, self.form.asked(c, question)), evidence(f)) for c, f in zip(claims, features, strict=True)]
-        supported = self.model.score(pairs) if self.form.tuned else [1.0] * len(pairs)
-        contradicted = self.nli.contradiction(pairs) if self.form.nli else [0.0] * len(pairs)
+        said = [(stated(c, self.form.asked(c, question)), f) for c, f in zip(claims, features, strict=True)]
+        supported = (
+            self.model.score([read_pair(self.model, c, f) for c, f in said]) if self.form.tuned else [1.0] * len(said)
+        )
+        contradicted = (
+            self.nli.contradiction([read_pair(self.nli, c, f) for c, f in said]) if self.form.nli else [0.0] * len(said)
+        )
         return supported, contradicted
 
     def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:

@@ -10,7 +10,7 @@ from retrieval.settings import Settings
 from retrieval.support.align import TOP
 from retrieval.support.claims import split_claims
 from retrieval.support.judge import OfflineJudge
-from retrieval.support.model_judge import evidence, shipped_model
+from retrieval.support.model_judge import evidence, read_pair, shipped_model
 from retrieval.support.tuned import SUPPORT, shared_model
 from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
 from tests.conftest import CORPUS
@@ -64,16 +64,18 @@ def test_answers_are_read_with_their_question(offline: OfflineJudge, settings: S
     assert not judge.judge(GEO, "MatX raised $50 million.", question).faithful
 
 
-def test_the_best_aligned_sentence_leads_the_premise(offline: OfflineJudge) -> None:
-    """A verbatim sentence that comes after its two runners-up in the brief is still read: P(supported) near 1.
+def test_the_premise_drops_the_least_aligned_sentences_to_keep_the_best_whole(offline: OfflineJudge) -> None:
+    """A verbatim sentence that comes after its two runners-up in the brief is read whole: P(supported) near 1.
 
-    The models cut the premise's end at a bounded number of word pieces; joined in source order, this
-    sentence came last of three long ones and scored P(supported) 0.01.
+    The models cut a pair at a bounded number of word pieces; the three sentences joined in source order
+    were cut inside this one (P(supported) 0.01), so the least aligned ones are left out until the pair fits.
     """
     source = (CORPUS / "000_e770148319605323.txt").read_text(encoding="utf-8")
     sentence = next(s.strip() + "." for s in source.split(".") if s.strip().startswith("Analysts cited by South"))
-    claims = split_claims(sentence)
-    features = offline.features(source, claims, None)
-    assert [s.start for s in features[0].ranked[:TOP]] != sorted(s.start for s in features[0].ranked[:TOP])
-    assert evidence(features[0]).startswith(sentence)
-    assert shared_model(SUPPORT).score([(sentence, evidence(features[0]))])[0] > 0.9
+    features = offline.features(source, split_claims(sentence), None)[0]
+    model = shared_model(SUPPORT)
+    assert [s.start for s in features.ranked[:TOP]] != sorted(s.start for s in features.ranked[:TOP])
+    assert not model.fits(sentence, evidence(features))
+    claim, premise = read_pair(model, sentence, features)
+    assert sentence in premise and model.fits(claim, premise)
+    assert model.score([(claim, premise)])[0] > 0.9
