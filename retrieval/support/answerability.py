@@ -39,12 +39,13 @@ _LENGTH = re.compile(
 )
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
-    r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:percentage|percent|share|proportion|fraction|amount|number|sum|"
+    r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|amount|number|sum|"
     r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
     re.IGNORECASE,
 )
-# "What percentage/proportion/fraction" asks for a ratio: a sentence with only a count or a year ("within a year",
-# "GPT-4") is no answer. ("What share appreciation …" asks for an amount: "share" stays a quantity.)
+# "What percentage/proportion/fraction/share of" asks for a ratio (checked before _QUANTITY): a sentence with
+# only a count or a year ("within a year", "GPT-4") is no answer. ("What share appreciation …" asks for an
+# amount: "share" alone stays a quantity.)
 _RATIO_QUESTION = re.compile(
     r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
     r"(?:percentage|percent|proportion|fraction|share\s+of)\b",
@@ -153,7 +154,7 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
         return _RATIO.search(sentence) is not None
     if kind == "money":
         plain = _CODE.sub(" ", sentence)
-        return _MONEY.search(plain) is not None and (_has_quantity(plain, asked) or _GLUED.search(plain) is not None)
+        return _MONEY.search(plain) is not None and (_has_quantity(sentence, asked) or _GLUED.search(plain) is not None)
     if kind == "quantity":
         return _has_quantity(sentence, asked)
     if kind == "length":
