@@ -206,6 +206,13 @@ _CORPUS_PHRASE = re.compile(
     r"\b(?:two|three|both|all|each|these|those|the)\s+(?:briefs?|documents?|sources?|articles?|reports?)\b",
     re.IGNORECASE,
 )
+# "according to the conclusion": where in a brief the asker read it, not what it says (a section's name is
+# rarely in the sentence that answers).
+_ATTRIBUTION = re.compile(
+    r"\baccording\s+to\s+(?:the|this|its)\s+(?:brief'?s?\s+)?"
+    r"(?:conclusion|overview|key\s+takeaways|takeaways|implications|top\s+line|summary|brief|report|article|document)\b",
+    re.IGNORECASE,
+)
 # Derivational endings stripped once, after the plural; agentive -er is kept (partner, parameter).
 _SUFFIXES = ("ational", "ation", "ments", "ment", "ship", "ness", "ings", "ing", "edly", "ed", "ly", "ity")
 
@@ -278,7 +285,7 @@ def _term(token: str) -> str | None:
 def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
     """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
     if drop_question_words:
-        text = _CORPUS_PHRASE.sub(" ", text)
+        text = _ATTRIBUTION.sub(" ", _CORPUS_PHRASE.sub(" ", text))
     out: list[str] = []
     for token in tokens(text):
         term = _term(token)

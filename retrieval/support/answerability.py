@@ -26,6 +26,7 @@ from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
+from retrieval.terms import content_terms, term_set
 
 AnswerType = Literal["length", "ratio", "money", "quantity", "date", "name", "place", "any"]
 
@@ -39,7 +40,7 @@ _LENGTH = re.compile(
 )
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
-    r"|(?:what|which)\s+(?:\w+\s+){0,2}?(?:share|amount|number|sum|"
+    r"|(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:share|amount|number|sum|"
     r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
     re.IGNORECASE,
 )
@@ -54,7 +55,10 @@ _RATIO_QUESTION = re.compile(
 # "How much did X invest/pay/cost …" asks for a sum of money: "one or two labs" is a count, no answer to it.
 _MONEY_QUESTION = re.compile(
     r"^\s*how\s+much\b(?=.*\b(?:invest\w*|pa(?:y|id|ys)|spen[dt]\w*|cost\w*|earn\w*|fund\w*|charg\w*|"
-    r"donat\w*|worth|valu\w*|sell|sold|buy|bought)\b)",
+    r"donat\w*|worth|valu\w*|sell|sold|buy|bought)\b)"
+    # "What is the combined market value of …?" asks for a sum: "tenfold share appreciation" is no answer to it.
+    r"|^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:market\s+(?:value|capitali[sz]ation|cap)|valuation|price|cost|budget|revenue|turnover)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -169,6 +173,14 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     return True
 
 
+def _restates(question: str, window: str) -> bool:
+    """True for a "who" question whose every content term the window states: the sentence then restates what is
+    asked, and its subject answers it though no name ("Emerging powers are following suit" answers "Who is
+    following suit after Saudi Arabia's AI investment?"). "Which company …" still needs a name."""
+    asked = set(content_terms(question, drop_question_words=True))
+    return _NAME.search(question) is not None and bool(asked) and asked <= term_set(window)
+
+
 def missing_focus(question: str, window: str) -> list[str]:
     """The question's names, numbers and dates that the sentence and its preceding text never mention."""
     stated = {q.key for q in quantities(window)}
@@ -226,7 +238,7 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     `focus` False skips the every-name check (the answer model then judges whether the names match).
     """
     kind = expected_type(question)
-    if not offers(kind, sentence, question):
+    if not offers(kind, sentence, question) and not (kind == "name" and _restates(question, f"{before} {sentence}")):
         return f"no {kind}"
     missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:

@@ -41,6 +41,21 @@ _NOT_NAMES = (
             "their",
             "its",
             "our",
+            # Words that open a question or claim before a name ("Besides Kimi K2.6, which …"): never names.
+            "besides",
+            "beyond",
+            "unlike",
+            "despite",
+            "apart",
+            "aside",
+            "except",
+            "alongside",
+            "following",
+            "according",
+            "compared",
+            "regarding",
+            "including",
+            "amid",
         ]
     )
     | frozenset(WEEKDAYS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.terms import is_question
+from retrieval.terms import content_terms, is_question
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,14 @@ def test_a_question_is_told_by_its_mark_a_wh_word_or_a_leading_auxiliary(text: s
 )
 def test_an_instruction_or_a_topic_is_no_question(text: str) -> None:
     assert not is_question(text)
+
+
+def test_where_in_a_brief_the_asker_read_it_is_no_term_of_the_question() -> None:
+    """ "according to the conclusion" names a section, which the answering sentence rarely repeats."""
+    question = "What do China's advancements enhance, according to the conclusion?"
+    terms = content_terms(question, drop_question_words=True)
+    assert "conclusion" not in terms and "accord" not in " ".join(terms)
+    assert content_terms("What do China's advancements enhance?", drop_question_words=True) == terms
+    # Kept when asked as a topic, or without the question words dropped.
+    assert "conclusion" in content_terms("What conclusion did the study reach?", drop_question_words=True)
+    assert "conclusion" in content_terms("according to the conclusion")

@@ -83,6 +83,24 @@ def test_a_who_question_needs_a_name_it_does_not_give() -> None:
     assert answers("Who praised MatX?", "MatX raised money from investors.") == "no name"
 
 
+def test_a_who_question_restated_whole_is_answered_by_its_subject() -> None:
+    """A sentence that states everything the question asks answers "who" with its subject, a name or not; one
+    that leaves out what is asked ("verified") still needs a name."""
+    before = "Saudi Arabia announced a $40 billion investment in AI infrastructure."
+    sentence = "Emerging powers are following suit, recognizing AI as a critical strategic asset."
+    assert answers("Who is following suit after Saudi Arabia's AI investment?", sentence, before) is None
+    assert answers("Who is following suit after Saudi Arabia's AI investment?", sentence) == "no name"
+    assert answers("Who verified Saudi Arabia's AI investment?", sentence, before) == "no name"
+    # "Which company …" asks for a name whatever the sentence restates.
+    assert answers("Which company is following suit after the AI investment?", sentence, before) == "no name"
+
+
+def test_a_word_opening_the_question_is_no_name_to_find() -> None:
+    """ "Besides" before a name is no name: the sentence need not say it."""
+    sentence = "The benchmarks place DeepSeek V4 Pro behind US frontier closed models and Kimi K2.6."
+    assert answers("Besides Kimi K2.6, which models does DeepSeek V4 Pro trail?", sentence) is None
+
+
 def test_every_name_the_question_asks_about_is_there() -> None:
     """Another company's funding round does not answer a question about this one."""
     assert answers("How much did Moonshot AI raise?", MATX) == "never names Moonshot"
@@ -172,6 +190,17 @@ def test_a_money_question_needs_a_sum_not_a_count() -> None:
     assert answers(question, count) == "no money"
     assert answers(question, "Alibaba invested 2 billion yuan in its China Eastern Airlines partnership.") is None
     assert answers(question, "Alibaba invested $300m in its China Eastern Airlines partnership.") is None
+
+
+def test_a_market_value_question_needs_a_sum() -> None:
+    """ "What is the combined market value …" asks for money: a multiple ("tenfold") is no answer; a sum is."""
+    question = "What is the combined market value of China's optical communications firms?"
+    assert expected_type(question) == "money"
+    tenfold = "The optical communications boom, with firms like Zhongji Innolight seeing tenfold share appreciation."
+    assert answers(question, tenfold) == "no money"
+    assert answers(question, "China's optical communications firms are worth $300 billion combined.") is None
+    assert expected_type("What was the price of oil after the raise?") == "money"
+    assert expected_type("What is the total number of robots?") == "quantity"
 
 
 def test_a_hyphenated_model_code_is_no_amount() -> None:
