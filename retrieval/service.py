@@ -28,6 +28,7 @@ from retrieval.search.conversation import Conversation
 from retrieval.search.filters import Filters, FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
 from retrieval.search.retriever import RETRIEVERS
+from retrieval.search.whole import whole_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
 from retrieval.verify import verify_sentences
@@ -167,6 +168,7 @@ class BriefLens:
         self, question: str, hits: list[ScoredChunk], extractive: bool = False, scope: Sequence[str] | None = None
     ) -> Answer:
         """Answer from passages already retrieved (the generation half of `ask`); `scope`: the allowed documents."""
+        hits = whole_sentences(hits, self.index.catalog.document)
         generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
             draft = self._offline(kind, asked, hits, scope)
@@ -181,6 +183,7 @@ class BriefLens:
         self, question: str, hits: list[ScoredChunk], extractive: bool = False, scope: Sequence[str] | None = None
     ) -> Iterator[StreamEvent]:
         """The generation half of `ask_stream`: events for an answer from passages already retrieved."""
+        hits = whole_sentences(hits, self.index.catalog.document)
         generator, kind, asked = self._generator(extractive), classify(question), question.strip()
         if self._synthesizes(generator, kind):
             draft = self._offline(kind, asked, hits, scope)

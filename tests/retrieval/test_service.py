@@ -66,6 +66,15 @@ def test_near_miss_questions_abstain_and_answerable_ones_keep_their_quote(lens: 
     assert len(wrong) <= 4, wrong
 
 
+def test_an_answer_quotes_a_long_sentence_whole(lens: BriefLens) -> None:
+    """The chunker stores a sentence of more than 64 word pieces in pieces; the answer quotes it whole ("labs")."""
+    answer = lens.ask("What is China's AI frontier no longer concentrated in?")
+    assert "concentrated in one or two labs." in answer.answer, answer.answer
+    for citation in answer.citations:
+        text = (CORPUS / Path(citation.source).name).read_text(encoding="utf-8")
+        assert text[citation.start : citation.end] == citation.quote
+
+
 @pytest.mark.skipif(not (SHARED / "eval" / "dev_questions.jsonl").exists(), reason="../shared absent")
 def test_dev_questions(lens: BriefLens) -> None:
     """Every cited sentence of every dev question quotes its document exactly; abstention is right."""
