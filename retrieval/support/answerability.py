@@ -23,7 +23,7 @@ import re
 from typing import Literal
 
 from retrieval.kinds.gazetteer import is_place
-from retrieval.support.entities import absent, proper_nouns
+from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
 from retrieval.terms import content_terms, term_set
@@ -102,6 +102,9 @@ _MULTIPLE = re.compile(
     r"|\b(?:doubled|tripled|quadrupled|halved)\b",
     re.IGNORECASE,
 )
+# A run of capitalised words, ended by a possessive ("Moonshot AI's | Kimi K2.6"): one name.
+_NAME_TOKEN = r"[A-Z][\w&]*(?:[.\-][\w&]+)*(?:['’]s\b)?"
+_NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:(?<!['’]s)\s+(?:(?:of|the|and)\s+)?{_NAME_TOKEN})*")
 # Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
 _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
@@ -135,7 +138,8 @@ def expected_type(question: str) -> AnswerType:
 def _has_quantity(sentence: str, asked: set[str]) -> bool:
     """A number, amount or duration the question does not already state (model codes like V4 do not count)."""
     numbers = quantities(_CODE.sub(" ", sentence))
-    found = any(q.kind == "number" and not q.key.startswith("id:") and q.key not in asked for q in numbers)
+    # An ordinal is a rank, not an amount: "ranked second" does not say how many models were ranked.
+    found = any(q.kind == "number" and not q.key.startswith(("id:", "ord:")) and q.key not in asked for q in numbers)
     return found or _MULTIPLE.search(sentence) is not None
 
 
@@ -145,10 +149,28 @@ def _has_date(sentence: str, asked: set[str]) -> bool:
     return bool(found) or _ERA.search(sentence) is not None
 
 
-def _has_name(sentence: str, question: str) -> bool:
-    """A proper name in the sentence that the question does not already use."""
+def _has_name(sentence: str, question: str, entity: bool = False) -> bool:
+    """A proper name in the sentence that the question does not already use.
+
+    A name is one run of capitalised words up to a possessive: "State Grid Corporation" is the question's "State
+    Grid", not a new name, but "Moonshot AI's Kimi K2.6" names Moonshot AI beside Kimi. A generic acronym ("AI")
+    names nothing; for an `entity` question ("which bank/company …") a country or city is no answer either.
+    """
     lower = question.lower()
-    return any(name.lower() not in lower for name in proper_nouns(sentence))
+    asked = {n.lower() for n in proper_nouns(question)}
+    names = set(proper_nouns(sentence))
+    for run in _NAME_RUN.finditer(sentence):
+        # "AI-powered" is an adjective: the name in it is its capitalised head.
+        words = [re.sub(r"-[a-z][\w-]*$", "", POSSESSIVE.sub("", w)) for w in run.group(0).split() if w[0].isupper()]
+        named = [
+            w for w in words if (w in names or any(n.startswith(f"{w}-") for n in names)) and w not in GENERIC_ACRONYMS
+        ]
+        # The question's own entity when most of its words are the question's names ("State Grid Corporation"),
+        # another one when not ("European Commission" to a question about the European Union).
+        given = 2 * sum(w.lower() in asked for w in named) > len(named) or all(w.lower() in lower for w in named)
+        if named and not given and not (entity and all(is_place(w) for w in named)):
+            return True
+    return False
 
 
 def offers(kind: AnswerType, sentence: str, question: str) -> bool:
@@ -167,7 +189,7 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     if kind == "date":
         return _has_date(sentence, asked)
     if kind == "name":
-        return _has_name(sentence, question)
+        return _has_name(sentence, question, entity=_NAMED_KIND.search(question) is not None)
     if kind == "place":
         return _has_name(sentence, question) or _LOCATIVE.search(sentence) is not None
     return True

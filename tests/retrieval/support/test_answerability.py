@@ -95,6 +95,24 @@ def test_a_who_question_restated_whole_is_answered_by_its_subject() -> None:
     assert answers("Which company is following suit after the AI investment?", sentence, before) == "no name"
 
 
+def test_a_name_run_the_question_gives_is_no_new_name() -> None:
+    """ "China's State Grid Corporation" names the question's State Grid (and a country, an adjective "AI-powered"):
+    no bank; "Moonshot AI's Kimi K2.6" names Moonshot AI beside the question's Kimi."""
+    grid = "China's State Grid Corporation has earmarked 6.8 billion yuan to deploy AI-powered robots."
+    assert answers("Which bank financed State Grid's robot programme?", grid) == "no name"
+    assert answers("Which bank financed State Grid's robots?", "The Bank of China financed State Grid.") is None
+    kimi = "The emergence of Moonshot AI's Kimi K2.6 outperforming DeepSeek V4 Pro on benchmarks."
+    assert answers("Which company makes Kimi K2.6?", kimi) is None
+    assert answers("Which ministry funds the plan?", "The Ministry of Finance funds the plan.") is None
+
+
+def test_a_rank_is_no_count() -> None:
+    """ "Ranked second" does not say how many models were ranked."""
+    sentence = "DeepSeek V4 Pro's benchmark performance, ranked second globally among open-source models, stands."
+    assert answers("How many open-source models did the benchmark rank?", sentence) == "no quantity"
+    assert answers("How many models did it rank?", "It ranked 40 models.") is None
+
+
 def test_a_word_opening_the_question_is_no_name_to_find() -> None:
     """ "Besides" before a name is no name: the sentence need not say it."""
     sentence = "The benchmarks place DeepSeek V4 Pro behind US frontier closed models and Kimi K2.6."
