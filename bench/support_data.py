@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import hashlib
 import json
 import random
@@ -33,6 +34,7 @@ from retrieval.sentences import split_sentences
 
 SQUAD_VALIDATION = ("Normans", "Steam_engine", "Harvard_University")  # held-out articles (of 8)
 EVIDENCE_SENTENCES = 3  # the judge aligns each claim to its top 3 source sentences
+PAIR_BOUND = 128  # word pieces the support model reads (bench/train_nli.MAX_LEN)
 NEGATION_AUX = frozenset(
     [
         "is",
@@ -150,15 +152,45 @@ def words_of(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def evidence_for(claim: str, doc: list[str], exclude: int | None = None, must: int | None = None) -> str:
-    """The claim's top sentences of the document by word overlap (with `must` always in), in source order."""
+def evidence_for(
+    claim: str, doc: list[str], exclude: int | None = None, must: int | None = None, *claims: str, pack: bool = False
+) -> str:
+    """The claim's top sentences of the document by word overlap (with `must` always in), in source order; with
+    `pack`, the least aligned left out until the support model reads the pair whole with `claim` and each of
+    `claims` (as the judge packs its premise: retrieval/support/model_judge.evidence).
+
+    Without it (support-v2's data) training cut the pair at 128 word pieces: 19% of the source-sentence positives
+    lost the very sentence they quote. Packed (support-v3, session 13) the model read SummEdits no better.
+    """
     cw = words_of(claim)
     ranked = sorted(
         (i for i in range(len(doc)) if i != exclude),
         key=lambda i: -len(cw & words_of(doc[i])) / (1 + len(words_of(doc[i])) ** 0.5),
     )
-    chosen = ([must] if must is not None else []) + [i for i in ranked if i != must]
-    return " ".join(doc[i] for i in sorted(chosen[:EVIDENCE_SENTENCES]))
+    chosen = (([must] if must is not None else []) + [i for i in ranked if i != must])[:EVIDENCE_SENTENCES]
+    longest = max((claim, *claims), key=len)
+    while True:
+        premise = " ".join(doc[i] for i in sorted(chosen))
+        if not pack or len(chosen) <= 1 or reads_whole(longest, premise):
+            return premise
+        chosen.pop()
+
+
+@functools.cache
+def _pair_tokenizer() -> Any:
+    """The support model's tokenizer, bounded as it was trained (bench/train_nli.MAX_LEN word pieces)."""
+    from tokenizers import Tokenizer
+
+    from retrieval.support.contradiction import package_dir
+
+    tok = Tokenizer.from_file(str(package_dir() / "policy_nli_tokenizer" / "tokenizer.json"))
+    tok.enable_truncation(PAIR_BOUND, strategy="longest_first")
+    return tok
+
+
+def reads_whole(claim: str, premise: str) -> bool:
+    """Whether the support model reads (claim, premise) with nothing cut."""
+    return not _pair_tokenizer().encode(claim, premise).overflowing
 
 
 # --- edits that make a claim unsupported -------------------------------------------------------
@@ -274,16 +306,16 @@ def drop_parenthetical(sentence: str) -> str | None:
 Pair = dict[str, Any]
 
 
-def claim_pairs(doc_text: str, source: str, foreign: list[str], rng: random.Random, per_doc: int) -> Iterator[Pair]:
+def claim_pairs(
+    doc_text: str, source: str, foreign: list[str], rng: random.Random, per_doc: int, pack: bool = False
+) -> Iterator[Pair]:
     """Supported and unsupported claims made from up to `per_doc` sentences of one document."""
     doc = sentences(doc_text)
     picks = [i for i, s in enumerate(doc) if usable(s)]
     rng.shuffle(picks)
     for i in picks[:per_doc]:
         s = doc[i]
-        evidence = evidence_for(s, doc, must=i)
         positive = rng.choice([s, clause_of(s, rng), drop_parenthetical(s)]) or s
-        yield {"task": "claim", "a": positive, "b": evidence, "label": 1, "kind": "source sentence", "source": source}
         edits = [
             ("entity swap", swap_entity(s, doc_text, rng)),
             ("role swap", swap_roles(s, rng)),
@@ -293,30 +325,33 @@ def claim_pairs(doc_text: str, source: str, foreign: list[str], rng: random.Rand
             ("inserted fact", insert_fact(s, rng.choice(foreign))),
         ]
         edits = [(k, e) for k, e in edits if e and e != s]
+        kind, edited = rng.choice(edits) if edits else ("", "")
+        # One premise for both: the pair differs only in the claim (the edit is all the model can learn from).
+        evidence = evidence_for(s, doc, None, i, positive, edited, pack=pack)
+        yield {"task": "claim", "a": positive, "b": evidence, "label": 1, "kind": "source sentence", "source": source}
         if edits:
-            kind, edited = rng.choice(edits)
             yield {"task": "claim", "a": edited, "b": evidence, "label": 0, "kind": kind, "source": source}
         # The same claim against the document's other sentences: on topic, but not what supports it.
-        others = evidence_for(s, doc, exclude=i)
+        others = evidence_for(s, doc, i, None, pack=pack)
         if others and len(words_of(s) & words_of(others)) < 0.6 * len(words_of(s)) and rng.random() < 0.4:
             yield {"task": "claim", "a": s, "b": others, "label": 0, "kind": "wrong evidence", "source": source}
 
 
-def halueval_summaries(rng: random.Random, foreign: list[str]) -> Iterator[Pair]:
+def halueval_summaries(rng: random.Random, foreign: list[str], pack: bool = False) -> Iterator[Pair]:
     """Training half of HaluEval summarisation: synthetic edits of its articles, and its labelled summaries."""
     path = shared_path("datasets", "halueval_summarization_dev.jsonl")
     for item in read_jsonl(path) if path else []:
         if not is_train(f"halueval-sum:{item['idx']}"):
             continue
         doc = sentences(item["document"])
-        yield from claim_pairs(item["document"], "halueval-sum", foreign, rng, per_doc=20)
+        yield from claim_pairs(item["document"], "halueval-sum", foreign, rng, 20, pack)
         # Real abstractive sentences: each sentence of the faithful summary against its aligned evidence.
         for sentence in sentences(item["right_summary"]):
             if usable(sentence):
                 yield {
                     "task": "claim",
                     "a": sentence,
-                    "b": evidence_for(sentence, doc),
+                    "b": evidence_for(sentence, doc, pack=pack),
                     "label": 1,
                     "kind": "halueval right summary sentence",
                     "source": "halueval-sum",
@@ -326,14 +361,14 @@ def halueval_summaries(rng: random.Random, foreign: list[str]) -> Iterator[Pair]
             yield {
                 "task": "claim",
                 "a": summary,
-                "b": evidence_for(summary, doc),
+                "b": evidence_for(summary, doc, pack=pack),
                 "label": label,
                 "kind": f"halueval {key}",
                 "source": "halueval-sum",
             }
 
 
-def halueval_qa(rng: random.Random, foreign: list[str]) -> Iterator[Pair]:
+def halueval_qa(rng: random.Random, foreign: list[str], pack: bool = False) -> Iterator[Pair]:
     """Training half of HaluEval QA: question + answer as the claim, the knowledge as evidence."""
     path = shared_path("datasets", "halueval_qa_dev.jsonl")
     for item in read_jsonl(path) if path else []:
@@ -350,7 +385,7 @@ def halueval_qa(rng: random.Random, foreign: list[str]) -> Iterator[Pair]:
                 "kind": f"halueval qa {key}",
                 "source": "halueval-qa",
             }
-        yield from claim_pairs(knowledge, "halueval-qa", foreign, rng, per_doc=2)
+        yield from claim_pairs(knowledge, "halueval-qa", foreign, rng, 2, pack)
 
 
 def _literal(value: Any) -> Any:
@@ -413,13 +448,15 @@ def squad_questions(rng: random.Random, articles: dict[str, list[list[str]]]) ->
             }
 
 
-def squad_claims(rng: random.Random, articles: dict[str, list[list[str]]], foreign: list[str]) -> Iterator[Pair]:
+def squad_claims(
+    rng: random.Random, articles: dict[str, list[list[str]]], foreign: list[str], pack: bool = False
+) -> Iterator[Pair]:
     """Synthetic claims from the training articles' paragraphs."""
     for article, paragraphs in articles.items():
         if article in SQUAD_VALIDATION:
             continue
         for para in paragraphs:
-            yield from claim_pairs(" ".join(para), "squad", foreign, rng, per_doc=4)
+            yield from claim_pairs(" ".join(para), "squad", foreign, rng, 4, pack)
 
 
 def near_miss(rng: random.Random, pairs: list[Pair]) -> Iterator[Pair]:
@@ -444,7 +481,7 @@ def near_miss(rng: random.Random, pairs: list[Pair]) -> Iterator[Pair]:
         }
 
 
-def multihop(rng: random.Random, foreign: list[str]) -> Iterator[Pair]:
+def multihop(rng: random.Random, foreign: list[str], pack: bool = False) -> Iterator[Pair]:
     """Training half of MultiHop-RAG: synthetic claims from the evidence facts of each article."""
     base = shared_path("datasets", "multihop_rag_500")
     if base is None:
@@ -459,21 +496,21 @@ def multihop(rng: random.Random, foreign: list[str]) -> Iterator[Pair]:
             if ev["fact"] not in facts[ev["title"]]:
                 facts[ev["title"]].append(ev["fact"])
     for title in sorted(facts):
-        yield from claim_pairs(" ".join(facts[title]), "multihop", foreign, rng, per_doc=4)
+        yield from claim_pairs(" ".join(facts[title]), "multihop", foreign, rng, 4, pack)
 
 
-def build(seed: int) -> list[Pair]:
-    """Every training pair, shuffled with the seed."""
+def build(seed: int, pack: bool = False) -> list[Pair]:
+    """Every training pair, shuffled with the seed (`pack`: premises packed to the model's bound)."""
     rng = random.Random(seed)
     articles = squad_articles()
     foreign = [s for paras in articles.values() for p in paras for s in p if usable(s)]
     pairs: list[Pair] = []
-    pairs += halueval_summaries(rng, foreign)
-    pairs += halueval_qa(rng, foreign)
-    pairs += squad_claims(rng, articles, foreign)
+    pairs += halueval_summaries(rng, foreign, pack)
+    pairs += halueval_qa(rng, foreign, pack)
+    pairs += squad_claims(rng, articles, foreign, pack)
     pairs += squad_questions(rng, articles)
     pairs += near_miss(rng, pairs)
-    pairs += multihop(rng, foreign)
+    pairs += multihop(rng, foreign, pack)
     rng.shuffle(pairs)
     return pairs
 
@@ -483,11 +520,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".brieflens/support"))
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--pack", action="store_true", help="premises packed to the model's bound (support-v3, not shipped)"
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    pairs = build(args.seed)
+    pairs = build(args.seed, args.pack)
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "train.jsonl").open("w", encoding="utf-8") as f:
         for p in pairs:

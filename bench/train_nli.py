@@ -21,7 +21,7 @@ import json
 import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +133,11 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, default=100.0)
     parser.add_argument("--checkpoint-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--name", default="", help="ship (and checkpoint) under this name, not the task's")
     args = parser.parse_args()
     task = TASKS[args.task]
+    if args.name:
+        task = replace(task, name=args.name)
     if args.build:
         import importlib
 
