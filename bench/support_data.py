@@ -159,7 +159,7 @@ def evidence_for(
     `pack`, the least aligned left out until the support model reads the pair whole with `claim` and each of
     `claims` (as the judge packs its premise: retrieval/support/model_judge.evidence).
 
-    Without it (support-v2's data) training cut the pair at 128 word pieces: 19% of the source-sentence positives
+    Without it (support-v2's data) training cut the pair at 128 word pieces: 16% of the source-sentence positives
     lost the very sentence they quote. Packed (support-v3, session 13) the model read SummEdits no better.
     """
     cw = words_of(claim)
