@@ -105,6 +105,12 @@ _MULTIPLE = re.compile(
 # A run of capitalised words, ended by a possessive ("Moonshot AI's | Kimi K2.6"): one name.
 _NAME_TOKEN = r"[A-Z][\w&]*(?:[.\-][\w&]+)*(?:['’]s\b)?"
 _NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:(?<!['’]s)\s+(?:(?:of|the|and)\s+)?{_NAME_TOKEN})*")
+# A fraction is an amount though its word is an ordinal's: "fell by a third", "two-thirds of the labs".
+_FRACTION = re.compile(
+    r"\b(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]+"
+    r"(?:half|halves|(?:third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|hundredth)s?)\b",
+    re.IGNORECASE,
+)
 # Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
 _ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
@@ -140,7 +146,7 @@ def _has_quantity(sentence: str, asked: set[str]) -> bool:
     numbers = quantities(_CODE.sub(" ", sentence))
     # An ordinal is a rank, not an amount: "ranked second" does not say how many models were ranked.
     found = any(q.kind == "number" and not q.key.startswith(("id:", "ord:")) and q.key not in asked for q in numbers)
-    return found or _MULTIPLE.search(sentence) is not None
+    return found or _MULTIPLE.search(sentence) is not None or _FRACTION.search(sentence) is not None
 
 
 def _has_date(sentence: str, asked: set[str]) -> bool:

@@ -111,6 +111,9 @@ def test_a_rank_is_no_count() -> None:
     sentence = "DeepSeek V4 Pro's benchmark performance, ranked second globally among open-source models, stands."
     assert answers("How many open-source models did the benchmark rank?", sentence) == "no quantity"
     assert answers("How many models did it rank?", "It ranked 40 models.") is None
+    # A fraction is an amount though its word is an ordinal's.
+    exports = "Dutch lithography exports to China fell by a third in 2025."
+    assert answers("How much did Dutch lithography exports to China fall?", exports) is None
 
 
 def test_a_word_opening_the_question_is_no_name_to_find() -> None:
