@@ -4,10 +4,12 @@ Relevance alone answers a near-miss question (a real entity of the corpus, a fac
 true but off-target quote: a cost question with a sentence that has no amount, one company's funding
 question with another company's round. Two checks, standard in extractive QA, catch that:
 - the answer type: "how much/many" needs a quantity the question does not already give (a multiple such as
-  "tenfold" counts; a model code such as GPT-4 does not), "how much did X invest/pay/cost" a sum of money,
+  "tenfold" counts; a model code such as GPT-4 or a rank such as "second" does not), "how much did X
+  invest/pay/cost" and "what is the price/budget/market value of" a sum of money,
   "what percentage/proportion/share of" a ratio, "how long/far" a length of time or space, "when" a
-  date, "who" and "which company/ministry/outlet/…" a name the question does not already give, "where" such a name or
-  a place described ("within classified networks");
+  date, "who" and "which company/ministry/outlet/…" a name the question does not already give (a run of
+  capitalised words; for "who", also the subject of a sentence that restates the whole question), "where" such a
+  name or a place described ("within classified networks");
 - the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
   that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
@@ -41,7 +43,7 @@ _LENGTH = re.compile(
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
     r"|(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:share|amount|number|sum|"
-    r"cost|price|budget|valuation|revenue|population|size|displacement|value)\b)",
+    r"population|size|displacement|value)\b)",
     re.IGNORECASE,
 )
 # "What percentage/proportion/fraction/share of" asks for a ratio (checked before _QUANTITY): a sentence with
