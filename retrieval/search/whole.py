@@ -37,7 +37,6 @@ def widened(chunk: Chunk, text: str) -> Chunk:
         if b - a <= MAX_SENTENCE_CHARS:
             start = a if a <= chunk.start < b else start
             end = b if a < chunk.end <= b else end
-    start, end = min(start, chunk.start), max(end, chunk.end)
     if (start, end) == (chunk.start, chunk.end):
         return chunk
     # The id stays the stored chunk's: it names what was retrieved; start, end and text stay consistent.
