@@ -34,7 +34,6 @@ from retrieval.sentences import split_sentences
 
 SQUAD_VALIDATION = ("Normans", "Steam_engine", "Harvard_University")  # held-out articles (of 8)
 EVIDENCE_SENTENCES = 3  # the judge aligns each claim to its top 3 source sentences
-PAIR_BOUND = 128  # word pieces the support model reads (bench/train_nli.MAX_LEN)
 NEGATION_AUX = frozenset(
     [
         "is",
@@ -178,14 +177,10 @@ def evidence_for(
 
 @functools.cache
 def _pair_tokenizer() -> Any:
-    """The support model's tokenizer, bounded as it was trained (bench/train_nli.MAX_LEN word pieces)."""
-    from tokenizers import Tokenizer
+    """The tokenizer training reads pairs with (bench/train_nli.tokenizer, cut at its MAX_LEN), loaded once."""
+    from bench.train_nli import tokenizer  # imports torch: only a --pack build pays for it
 
-    from retrieval.support.contradiction import package_dir
-
-    tok = Tokenizer.from_file(str(package_dir() / "policy_nli_tokenizer" / "tokenizer.json"))
-    tok.enable_truncation(PAIR_BOUND, strategy="longest_first")
-    return tok
+    return tokenizer()
 
 
 def reads_whole(claim: str, premise: str) -> bool:
