@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import BEFORE_CHARS, NEVER_NAMES, answers
+from retrieval.support.answerability import NEVER_NAMES, answers, context_before
 from retrieval.terms import content_terms, coverage, idf_weights
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -232,10 +232,9 @@ def _select(candidates: list[Candidate], vectors: np.ndarray, floor: float, limi
 
 
 def _before(cand: Candidate) -> str:
-    """The chunk text just before the candidate: where the names its pronouns stand for are."""
+    """The candidate's section heading and the chunk text just before it: where the names its pronouns stand for are."""
     chunk = cand.context.chunk
-    offset = cand.start - chunk.start
-    return chunk.text[max(0, offset - BEFORE_CHARS) : offset]
+    return context_before(chunk.text, cand.start - chunk.start, chunk.section)
 
 
 def source_order(picked: Sequence[Candidate]) -> list[Candidate]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from retrieval.chunk import ScoredChunk
 from retrieval.sentences import split_sentences
-from retrieval.support.answerability import BEFORE_CHARS, answers
+from retrieval.support.answerability import answers, context_before
 
 
 def may_answer(question: str, hit: ScoredChunk) -> bool:
     """Whether any sentence of the passage passes the answer-type, focus and polarity checks."""
     text = hit.chunk.text
     spans = split_sentences(text)
-    return any(answers(question, text[a:b], text[max(0, a - BEFORE_CHARS) : a]) is None for a, b in spans)
+    section = hit.chunk.section
+    return any(answers(question, text[a:b], context_before(text, a, section)) is None for a, b in spans)
 
 
 class AnswerReranker:

@@ -260,6 +260,15 @@ def _negated_elsewhere(question: str, sentence: str) -> bool:
     return not scoped_terms(question) and not heads & asked
 
 
+def context_before(text: str, offset: int, section: str = "") -> str:
+    """What a sentence at `offset` of a passage is read with: its section's heading path, then the passage's
+    last BEFORE_CHARS characters before it. A heading names what its section is about ("Huawei-DeepSeek
+    Hardware-Software Integration") and is stored beside the passage, not in its text."""
+    heading = ". ".join(part for part in section.split(" > ") if part)
+    text_before = text[max(0, offset - BEFORE_CHARS) : offset]
+    return f"{heading}. {text_before}" if heading else text_before
+
+
 def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
     """None when the sentence may answer the question; else why not ("no date", "never names X").
 

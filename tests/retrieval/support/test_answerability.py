@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.support.answerability import answers, expected_type
+from retrieval.support.answerability import answers, context_before, expected_type
 
 MATX = "Startups like MatX have raised hundreds of millions of dollars, including a recent $500 million funding round."
 HUAWEI = (
@@ -255,3 +255,18 @@ def test_the_polarity_check_can_be_left_out_for_reasons_and_lists() -> None:
     sentence = "The practical effect could be a shakeout of weaker Chinese AI players within a year."
     assert answers(question, sentence) == "opposite polarity"
     assert answers(question, sentence, polarity=False) is None
+
+
+def test_a_section_heading_names_what_its_sentences_are_about() -> None:
+    sentence = (
+        "According to industry sources, these distilled models enable local control over advanced AI capabilities, "
+        "effectively bypassing Western export restrictions on expensive hardware."
+    )
+    question = "What do distilled models let China bypass?"
+    section = "Military AI, China & Distillation > Distillation Bypassing Export Controls"
+    assert answers(question, sentence, context_before("Overview text.", 14)) == "never names China"
+    before = context_before("Overview text.", 14, section)
+    assert before == "Military AI, China & Distillation. Distillation Bypassing Export Controls. Overview text."
+    assert answers(question, sentence, before) is None
+    # The heading supplies a name, not an answer: a sum of money is still asked for and not given.
+    assert answers("How much did China pay to bypass export controls?", sentence, before) == "no money"
