@@ -50,8 +50,9 @@ CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training:
 Pair = dict[str, Any]
 
 
-def edits(question: str, sentence: str, doc_text: str, rng: random.Random) -> Iterator[Pair]:
-    """Unanswerable variants of an answered question: the sentence answered the original, not these."""
+def edits(question: str, sentence: str, doc_text: str, rng: random.Random, n: int = 1) -> Iterator[Pair]:
+    """Up to n unanswerable variants of an answered question (each of another kind): the sentence answered the
+    original, not these."""
     tries = [
         ("question name swap", swap_entity(question, doc_text, rng)),
         ("question number swap", swap_number(question, doc_text, rng)),
@@ -64,9 +65,9 @@ def edits(question: str, sentence: str, doc_text: str, rng: random.Random) -> It
         new_words = words_of(edited or "") - words_of(question)
         if edited and edited != question and not (new_words and new_words <= words_of(sentence)):
             usable.append((kind, edited))
-    # One edit per question, so no question dominates and the labels stay near balanced.
-    if usable:
-        kind, edited = rng.choice(usable)
+    # One edit per question by default (v2), so no question dominates; the sampling for n = 1 is v2's.
+    picked = [rng.choice(usable)] if usable and n == 1 else rng.sample(usable, min(n, len(usable)))
+    for kind, edited in picked:
         yield {"a": edited, "b": sentence, "label": 0, "kind": kind}
 
 
@@ -113,9 +114,15 @@ def mined(miner: Miner, article: str, question: str, avoid: list[str], taken: se
 
 
 def squad_pairs(
-    rng: random.Random, articles: dict[str, list[list[str]]], keep: set[str], miner: Miner | None = None, k: int = 0
+    rng: random.Random,
+    articles: dict[str, list[list[str]]],
+    keep: set[str],
+    miner: Miner | None = None,
+    k: int = 0,
+    n_edits: int = 1,
 ) -> Iterator[Pair]:
-    """Pairs from the SQuAD 2.0 articles in `keep` (with `miner`, k retrieved negatives per question)."""
+    """Pairs from the SQuAD 2.0 articles in `keep` (with `miner`, k retrieved negatives per question; up to
+    n_edits edited questions per answerable one)."""
     path = shared_path("datasets", "squad2_answerability", "questions.jsonl")
     for q in read_jsonl(path) if path else []:
         article = q["article"].replace(" ", "_")
@@ -133,7 +140,7 @@ def squad_pairs(
             yield {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "source": article}
             if answerable:
                 doc_text = " ".join(s for p in paragraphs for s in p)
-                for pair in edits(question, sentence, doc_text, rng):
+                for pair in edits(question, sentence, doc_text, rng, n_edits):
                     yield pair | {"source": article}
         rest = [i for i in range(len(para)) if i not in holding]
         if rest:
@@ -147,7 +154,7 @@ def squad_pairs(
             yield from mined(miner, article, question, avoid, taken, k)
 
 
-def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
+def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
     """Training half of HaluEval QA: the knowledge sentence holding the right answer, and its near-misses."""
     path = shared_path("datasets", "halueval_qa_dev.jsonl")
     for item in read_jsonl(path) if path else []:
@@ -162,7 +169,7 @@ def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
             continue
         question, sentence = item["question"], doc[holding[0]]
         yield {"a": question, "b": sentence, "label": 1, "kind": "halueval answer", "source": "halueval-qa"}
-        for pair in edits(question, sentence, knowledge, rng):
+        for pair in edits(question, sentence, knowledge, rng, n_edits):
             yield pair | {"source": "halueval-qa"}
         rest = [i for i in range(len(doc)) if i not in holding and len(doc[i].split()) >= 5]
         if rest:
@@ -175,13 +182,13 @@ def halueval_pairs(rng: random.Random) -> Iterator[Pair]:
             }
 
 
-def build(seed: int, k: int = 0) -> tuple[list[Pair], list[Pair]]:
+def build(seed: int, k: int = 0, n_edits: int = 1) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
     articles = squad_articles()
     training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
     miner = Miner(articles) if k else None
-    train = list(squad_pairs(rng, articles, training, miner, k)) + list(halueval_pairs(rng))
+    train = list(squad_pairs(rng, articles, training, miner, k, n_edits)) + list(halueval_pairs(rng, n_edits))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -193,11 +200,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path(".brieflens/answers"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--mined", type=int, default=3, help="retrieved negatives per SQuAD question (v1: 0)")
+    parser.add_argument("--edits", type=int, default=1, help="edited questions per answerable one (v2: 1)")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    train, calibration = build(args.seed, args.mined)
+    train, calibration = build(args.seed, args.mined, args.edits)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:
