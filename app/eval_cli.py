@@ -31,7 +31,8 @@ JudgeOpt = Annotated[
     # A name outside the registry is refused by make_judge with the list of known judges.
     typer.Option(
         "--judge",
-        help="offline (the tuned judge for summaries, the rules for answers), tuned (the tuned judge for answers too), "
+        help="offline (the tuned judge for summaries; answers must pass the rules and the support model), "
+        "tuned (the support model alone for answers), "
         "rules, support (the rules with the NLI model) or llm (the BRIEFLENS_LLM_* endpoint) "
         "\\[default: $BRIEFLENS_JUDGE or offline].",
     ),

