@@ -169,8 +169,8 @@ class Settings(BaseSettings):
     judge_tuned_nli_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="b: the NLI model's weight")
     judge_tuned_veto: bool = Field(default=True, description="a failed targeted check caps the claim score")
     judge_tuned_threshold: float = Field(default=0.0071, ge=0.0, le=1.0, description="claim score for support")
-    # The default's half for answers: the support model alone (a = 1) with the veto, read as "question answer";
-    # its threshold fitted on HaluEval QA's training half (bench/fit_tuned_judge.py).
+    # The answers form: the support model alone (a = 1) with the veto, read as "question answer" (in the default
+    # an answer must pass it and the rules); its threshold fitted on HaluEval QA's training half.
     judge_answer_threshold: float = Field(default=0.2142, ge=0.0, le=1.0, description="P(supported) an answer needs")
     # The LLM judge uses the BRIEFLENS_LLM_* endpoint; 0.5 is the model's own choice between the two verdicts
     # (not fitted: the packaged 135M model scores near chance, so a fitted cut would only fit noise).
