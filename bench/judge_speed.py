@@ -3,8 +3,9 @@
 Items: the first 20 SummEdits documents of at least 2,500 characters (the 4 news ones first), cut to 5,000
 characters at a sentence end, each with a 3-sentence summary made of its first, middle and last sentence.
 Each judge is built once (model loaded), then every item is judged with a cold source cache (a new source
-each time) and again warm.
-Run: .venv/bin/python bench/judge_speed.py [--judges rules,support] [--items 20]
+each time) and again warm. With --as-answers the three sentences are judged as the answer to a question (the
+half of a kind-aware judge that the faithfulness gate and `check --question` use).
+Run: .venv/bin/python bench/judge_speed.py [--judges rules,support] [--items 20] [--as-answers]
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from retrieval.settings import Settings
 from retrieval.support.judges import make_judge
 
 SOURCE_CHARS = 5000
+# Any question routes the claims to a judge's answers half; its words only steer the alignment.
+QUESTION = "What does the source report?"
 
 
 def items(n: int) -> list[tuple[str, list[str]]]:
@@ -47,12 +50,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judges", default="rules,support")
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--as-answers", action="store_true", help="judge the sentences as an answer to a question")
     args = parser.parse_args()
     cases = items(args.items)
+    question = QUESTION if args.as_answers else None
     if not cases:
         print("../shared/datasets is absent: nothing to time")
         return 0
-    print(f"{len(cases)} items, sources of {min(len(s) for s, _ in cases)}-{max(len(s) for s, _ in cases)} chars")
+    kind = f"answers to {QUESTION!r}" if question else "summaries"
+    sizes = [len(s) for s, _ in cases]
+    print(f"{len(cases)} items ({kind}), sources of {min(sizes)}-{max(sizes)} chars")
     print("| judge | cold median s | cold max s | warm median s |")
     print("|---|---|---|---|")
     for name in args.judges.split(","):
@@ -63,7 +70,7 @@ def main() -> int:
         for source, claims in cases:
             for kind in ("cold", "warm"):
                 started = time.perf_counter()
-                judge.judge(source, claims)
+                judge.judge(source, claims, question)
                 timings[kind].append(time.perf_counter() - started)
         cold, warm = timings["cold"], timings["warm"]
         print(f"| {name} | {statistics.median(cold):.3f} | {max(cold):.3f} | {statistics.median(warm):.3f} |")
