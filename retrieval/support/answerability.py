@@ -220,9 +220,41 @@ def missing_focus(question: str, window: str) -> list[str]:
     names = [
         n
         for n in absent(question, window.lower(), window)
-        if n not in GENERIC_ACRONYMS and not _owner_place(n, question)
+        if n not in GENERIC_ACRONYMS and not _owner_place(n, question) and not _misspelt(n, window)
     ]
     return names + numbers
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _misspelt(name: str, window: str) -> bool:
+    """True when the window spells the question's name a letter differently: askers misspell names ("ARPNET" for
+    ARPANET, "Telnet" for Telenet, "Groner" for Groener). Names of 5 letters or more only (one edit; two from 9),
+    starting with the same letter; capitals only from 6 letters, since "OAPEC" and "OPEC" are different bodies."""
+    word = name.lower()
+    if not (word.isalpha() and len(word) >= (6 if name.isupper() else 5)):
+        return False
+    bound = 2 if len(word) >= 9 else 1
+    seen = {w for w in _LETTERS.findall(window.lower()) if w[0] == word[0] and abs(len(w) - len(word)) <= bound}
+    return any(_edits(word, w, bound) <= bound for w in seen)
+
+
+def _edits(a: str, b: str, bound: int) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), cut off past `bound`."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > bound:
+            return bound + 1
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _owner_place(name: str, question: str) -> bool:

@@ -270,3 +270,14 @@ def test_a_section_heading_names_what_its_sentences_are_about() -> None:
     assert answers(question, sentence, before) is None
     # The heading supplies a name, not an answer: a sum of money is still asked for and not given.
     assert answers("How much did China pay to bypass export controls?", sentence, before) == "no money"
+
+
+def test_a_name_misspelt_by_a_letter_is_still_named() -> None:
+    sentence = "ARPANET and SITA HLN became operational in 1969."
+    assert answers("When did ARPNET and SITA become operational?", sentence) is None
+    assert answers("When did Hartmanis's paper appear?", "Hatmanis published the paper in 1965.") is None
+    # Another name, a short one, or capitals under 6 letters are not typos of the brief's names.
+    assert answers("When did CYCLADES become operational?", sentence) == "never names CYCLADES"
+    assert answers("What did OAPEC proclaim in 1973?", "In 1973 OPEC proclaimed an embargo.") == "never names OAPEC"
+    assert answers("When was Xiaomi founded?", "Huawei was founded in 1987.") == "never names Xiaomi"
+    assert answers("How much did Mate raise?", "MatX raised $500 million.") == "never names Mate"
