@@ -26,9 +26,15 @@ from typing import Literal
 
 from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
-from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
+from retrieval.support.polarity import (
+    antonym_flip,
+    negated_heads,
+    negation_flip,
+    scoped_terms,
+    stems_of,
+)
 from retrieval.support.quantities import quantities
-from retrieval.terms import content_terms, term_set
+from retrieval.terms import content_terms, stem, term_set
 
 AnswerType = Literal["length", "ratio", "money", "quantity", "date", "name", "place", "any"]
 
@@ -267,14 +273,20 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _NEGATING_PREFIX = re.compile(r"^(?:un|non-?)([a-z]{4,})$")
 
 
+def _words_of(text: str) -> set[str]:
+    """Lower-cased words, hyphenated ones kept whole; "non state" read as "non-state"."""
+    return set(_WORD.findall(re.sub(r"\bnon\s+", "non-", text.lower())))
+
+
 def prefix_flip(question: str, sentence: str) -> bool:
     """True when one side negates a word by its prefix and the other uses the bare word ("What is the set of
-    all unconnected graphs?" against "the set of all connected graphs")."""
-    asked, said = set(_WORD.findall(question.lower())), set(_WORD.findall(sentence.lower()))
-    for mine, theirs in ((asked, said), (said, asked)):
+    all unconnected graphs?" against "the set of all connected graphs"), unless that side negates the bare
+    word itself ("unequal" against "NP is not equal to co-NP")."""
+    asked, said = _words_of(question), _words_of(sentence)
+    for (mine, theirs), other in (((asked, said), sentence), ((said, asked), question)):
         for word in mine - theirs:
             m = _NEGATING_PREFIX.match(word)
-            if m and m.group(1) in theirs and m.group(1) not in mine:
+            if m and m.group(1) in theirs and m.group(1) not in mine and stem(m.group(1)) not in scoped_terms(other):
                 return True
     return False
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from retrieval.terms import is_content_word, stem
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[,;:.!?()—–\"]")
+_CASED_TOKEN = re.compile(_TOKEN.pattern, re.IGNORECASE)
 _NEGATIONS = frozenset(
     [
         "not",
@@ -29,8 +30,12 @@ _NEGATIONS = frozenset(
         "fail",
         "fails",
         "failed",
+        "failing",
+        "refuse",
         "refused",
         "refuses",
+        "refusing",
+        "refusal",
         "denied",
         "denies",
     ]
@@ -124,8 +129,14 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
 
 
 def _words(text: str) -> list[str]:
-    """Lower-cased words and clause-breaking punctuation, in order."""
-    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+    """Lower-cased words and clause-breaking punctuation, in order; "No" before a number ("world No 1", "No. 10")
+    is the number sign, not a negation, and becomes "number"."""
+    raw = _CASED_TOKEN.findall(text)
+    words = [t.lower().replace("’", "'") for t in raw]
+    return [
+        "number" if raw[i] == "No" and any(n[0].isdigit() for n in words[i + 1 : i + 3] if n != ".") else w
+        for i, w in enumerate(words)
+    ]
 
 
 def _negated(word: str) -> bool:
@@ -177,6 +188,17 @@ def negated_heads(text: str) -> set[str] | None:
     return out
 
 
+# Negation cues that say what kind of negation they are: two texts that both use one ("What did the government
+# fail to do?" against "the government had failed to set up a fund") agree in polarity, whatever the scope each
+# cue is read with.
+_KINDS = ("fail", "refus", "lack", "deni", "never", "without")
+
+
+def cue_kinds(text: str) -> set[str]:
+    """The kinds of negation cue the text uses, other than a bare "not" or "no" ("refusing" gives refus)."""
+    return {k for w in _words(text) if _negated(w) for k in _KINDS if w.startswith(k)}
+
+
 def has_cue(text: str, hedges: bool = False) -> bool:
     """True when the text holds a negation cue (or a hedge cue)."""
     return any((w in _HEDGES) if hedges else _negated(w) for w in _words(text))
@@ -187,14 +209,27 @@ def stems_of(text: str) -> set[str]:
     return {stem(w) for w in _words(text) if w not in _BREAKS and is_content_word(w)}
 
 
+_PREFIXED = re.compile(r"^(?:un|in|im|il|ir|dis|non-?)([a-z]{3,})$")
+
+
+def prefix_negated(text: str) -> set[str]:
+    """Stems a word of the text negates by its prefix: "unfit" gives fit, "inexperienced" experienced."""
+    return {stem(m.group(1)) for w in _words(text) if (m := _PREFIXED.match(w))}
+
+
 def negation_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
-    """True when the claim negates what the evidence states, or states what the best source sentence negates."""
+    """True when the claim negates what the evidence states, or states what the best source sentence negates.
+
+    A word the evidence negates by its prefix counts as negated there: "wasn't fit" restates "he was so unfit";
+    and a cue of the same kind on both sides ("refusal to fight" against "refusing induction … to fight") agrees.
+    """
     evidence = list(evidence)
     claim_neg = scoped_terms(claim)
     if claim_neg:
         said = set().union(*(stems_of(e) for e in evidence)) if evidence else set()
-        negated = set().union(*(scoped_terms(e) for e in evidence)) if evidence else set()
-        if claim_neg & said and not claim_neg & negated:
+        negated = set().union(*(scoped_terms(e) | prefix_negated(e) for e in evidence)) if evidence else set()
+        shared = cue_kinds(claim) & set().union(*(cue_kinds(e) for e in evidence))
+        if claim_neg & said and not claim_neg & negated and not shared:
             return True
     source_neg = scoped_terms(best)
     plain = stems_of(claim) - claim_neg

@@ -44,11 +44,17 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 # "may" is left out: as a word it is mostly the verb; "May 5" is caught by _MAY_DATE.
 _MONTHS = [m for m in MONTH_NAMES if m != "may"] + list(MONTH_ABBREVIATIONS)
 _DAYS = list(WEEKDAYS)
+# News writes a scale glued to its number ("£29m", "$1.5bn", "29million"): read the same as "29 million". "k" and
+# "b" glued on are left out ("10k race", "4B" model sizes are not money).
+_GLUED = "million|billion|trillion|bn|mn|tn|m"
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w])"
-    r"(?:\s*-?\s*(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?",
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    rf"(?:({_GLUED})(?![\w])|(?![\w])(?:\s*-?\s*(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?)",
     re.IGNORECASE,
 )
+# A number glued to a scale ("29m") or joined by a hyphen to a plain word ("40-yard", "43-year-old") is a
+# quantity, not an identifier: it is read as its number, as "40 yards" is.
+_NOT_IDENT = re.compile(rf"\d+(?:[.,]\d+)*(?:{_GLUED})|\d+(?:\.\d+)?(?:-[a-z]+)+", re.IGNORECASE)
 # Model names and codes such as 950PR, K2.6, V4, H200, GPT-4: letters and digits in one token.
 _IDENT = re.compile(r"(?<![\w.])(?=[\w.\-]*\d)(?=[\w.\-]*[A-Za-z])[A-Za-z0-9][\w\-]*(?:\.\d+)?(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -58,7 +64,9 @@ _MAY_DATE = re.compile(r"\bMay\s+\d|\d\s+May\b")
 _UNITS = {"hour": ("d", 1 / 24), "day": ("d", 1), "week": ("d", 7), "month": ("m", 1), "year": ("m", 12)}
 _UNITS |= {"decade": ("m", 120), "century": ("m", 1200), "centurie": ("m", 1200)}
 _DURATION = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?|[a-z]+)[\s-]+(hour|day|week|month|year|decade|centur(?:y|ie))s?(?![a-z])",
+    # An age ("43-year-old", "two years old") is a number, not a length of time: "Fahey, 43," states it.
+    r"(?<![\w.])(\d+(?:\.\d+)?|[a-z]+)[\s-]+(hour|day|week|month|year|decade|centur(?:y|ie))s?(?![a-z])"
+    r"(?![\s-]+old\b)",
     re.IGNORECASE,
 )
 
@@ -81,7 +89,7 @@ def _numbers(text: str) -> list[Quantity]:
     """Digit numbers with an optional scale word; plausible years count as dates."""
     out: list[Quantity] = []
     for m in _NUMBER.finditer(text):
-        digits, frac, scale = m.group(1), m.group(2) or "", (m.group(3) or "").lower()
+        digits, frac, scale = m.group(1), m.group(2) or "", (m.group(3) or m.group(4) or "").lower()
         value = float(digits.replace(",", "") + frac) * _SCALE.get(scale, 1.0)
         if not scale and not frac and "," not in digits and len(digits) == 4 and 1800 <= value <= 2100:
             out.append(Quantity("date", f"year:{digits}", m.group(0)))
@@ -127,7 +135,10 @@ def quantities(text: str) -> list[Quantity]:
     """Every number, identifier with digits, ordinal, duration and date in a text."""
     found = _numbers(text) + _words(text) + _durations(text)
     for m in _IDENT.finditer(text):
-        found.append(Quantity("number", "id:" + m.group(0).lower(), m.group(0)))
+        # The lookaheads see past the match: "1.5bn" would otherwise leave the identifier "1".
+        token = m.group(0)
+        if any(c.isalpha() for c in token) and not _NOT_IDENT.fullmatch(token):
+            found.append(Quantity("number", "id:" + token.lower(), token))
     return found
 
 

@@ -249,6 +249,40 @@ def test_a_word_negated_by_its_prefix_is_the_opposite() -> None:
     )
 
 
+def test_the_same_negation_on_both_sides_is_no_opposite() -> None:
+    """Answerable SQuAD 2.0 questions the polarity check turned away: both sides negate, in other words."""
+    # A prefix on one side, "not" before the bare word on the other.
+    assert answers("What is unknown about the classes between L and P?", "It is not known if L is equal to P.") is None
+    # The same kind of cue on both sides, whatever its scope.
+    assert (
+        answers(
+            "What did the Italian government fail to do in Francovich v Italy?",
+            "In Francovich v Italy, the Italian government had failed to set up an insurance fund for employees.",
+        )
+        is None
+    )
+    assert (
+        answers(
+            "What persons were not allowed to settle in New France?",
+            "The crown's refusal to allow non-Catholics to settle in New France slowed it.",
+        )
+        is None
+    )
+    # "non state" is "non-state".
+    assert (
+        answers(
+            "In what year were citizens said to not be able to bring claims against non state parties?",
+            "Citizens were said in 1986 to not be allowed to bring claims against non-state parties.",
+        )
+        is None
+    )
+    # One side negating still counts.
+    assert answers("What did the Normans not conquer?", "The Normans conquered England.") == "opposite polarity"
+    assert answers("What is the set of all unconnected graphs?", "It is the set of all connected graphs.") == (
+        "opposite polarity"
+    )
+
+
 def test_the_polarity_check_can_be_left_out_for_reasons_and_lists() -> None:
     """A reason contrasts with the question's words: the weaker players' shakeout is why the stronger benefit."""
     question = "Why could the crackdown benefit the stronger Chinese AI players?"

@@ -27,12 +27,31 @@ def test_changed_number_is_unmatched_and_same_number_is_not() -> None:
     assert unmatched("earmarked 6.8 billion yuan", keys("has earmarked 6.8 billion yuan to deploy")) == []
 
 
+def test_news_spellings_of_ages_scales_and_measures_read_as_their_numbers() -> None:
+    # HaluEval's faithful CNN/DailyMail summaries were vetoed for these: the article states each value.
+    assert unmatched("Paul Fahey, a 43-year-old member of the club", keys("Paul Fahey, 43, allegedly beat")) == []
+    assert unmatched("the boy, two years old, was found", keys("the two-year-old boy")) == []
+    source = "40 million euros (around £29million/$43million)"
+    assert unmatched("costing 40million euros (£29m/$43m)", keys(source)) == []
+    assert unmatched("a $1.5bn round", keys("raised $1.5 billion")) == []
+    assert unmatched("a stunning 40-yard free kick", keys("a free kick from 40 yards")) == []
+    # A changed value still fails, and an age is not a length of time.
+    assert [q.text for q in unmatched("a 45-year-old member", keys("Paul Fahey, 43, allegedly"))] == ["45"]
+    assert [q.text for q in unmatched("costing £30m", keys("around £29million"))] == ["30m"]
+    assert [q.text for q in unmatched("he got a 43-year sentence", keys("Fahey, 43-year-old"))] == ["43-year"]
+    # Codes keep reading as identifiers.
+    assert {"id:gpt-4", "id:h200", "id:k2.6"} <= keys("GPT-4, H200 and K2.6")
+
+
 def test_proper_nouns_skip_plain_sentence_starts() -> None:
     assert proper_nouns("The Pentagon praised Anthropic.") == ["Pentagon", "Anthropic"]
     assert proper_nouns("Chinese labs learn from American models.") == ["American"]
     assert proper_nouns("Kari Skogland") == ["Kari", "Skogland"]
     # A question word before a name is not a name ("Whose CUDA ecosystem ...").
     assert proper_nouns("Whose CUDA ecosystem does the coordination mirror?") == ["CUDA"]
+    # Nor is an adverb that opens a sentence before one.
+    assert proper_nouns("Even Ander Herrera is guilty of playing long balls.") == ["Ander", "Herrera"]
+    assert proper_nouns("Soon Anne started sending messages to Sandra.") == ["Anne", "Sandra"]
 
 
 def test_absent_entities_tolerate_inflection() -> None:
@@ -47,6 +66,23 @@ def test_negation_inserted_and_removed() -> None:
     assert not negation_flip("The paper has not undergone peer review.", source, [source])
     plain = "Huawei's chips achieved day-zero compatibility with DeepSeek V4."
     assert negation_flip("Huawei's chips did not achieve compatibility with DeepSeek V4.", plain, [plain])
+
+
+def test_a_word_negated_by_its_prefix_restates_its_negation() -> None:
+    # Faithful HaluEval summaries the check flagged: "not happy" for "unhappy", "isn't experienced" for
+    # "inexperienced", each source also using the bare word elsewhere.
+    source = "His wife is mighty unhappy with the prenup. She was happy at first."
+    assert not negation_flip("His spouse is said to be not happy with the prenup.", source, [source])
+    source = "His son, an inexperienced sailor, had experienced calm seas."
+    assert not negation_flip("His son isn't an experienced sailor.", source, [source])
+    # "refusing" negates as "refused" does; "No 1" is a rank, not a negation.
+    source = "He was banned for refusing induction into the US military to fight in Vietnam."
+    assert not negation_flip("Ali became a hero after his refusal to fight in Vietnam.", source, [source])
+    source = "The 19-year-old has the same mentality and wow factor as world No 1 Rory McIlroy."
+    assert not negation_flip("The 19-year-old has the same wow factor as Rory McIlroy.", source, [source])
+    # A negation the source states nowhere, by cue or by prefix, still flips.
+    source = "His wife is happy with the prenup."
+    assert negation_flip("His wife is not happy with the prenup.", source, [source])
 
 
 def test_antonym_swap() -> None:
