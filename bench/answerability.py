@@ -18,7 +18,7 @@ Sets (each question asked through the real `ask`, extractive, over an index buil
   session 12 after holdout8 was run, before the changes its misses suggested) and `holdout10` (14 + 14, written
   at the end of session 12) and `holdout11` (14 + 14, written at the start of session 13, before any of its
   changes) and `holdout12` (14 + 14, written at the end of session 13, first run in session 14) and
-  `holdout13` (14 + 14, written in session 14 before holdout12 was run, never run: blind for the next change;
+  `holdout13` (14 + 14, written in session 14 before holdout12 was run, first run in session 15;
   the two briefs are nearly exhausted, so some of its questions ask about a sentence an earlier set asked
   about, in other words) were each written blind and first run with the code they measure.
 - MultiHop-RAG (`multihop`): the 500 queries over their evidence facts (the abstention bar was calibrated
