@@ -85,14 +85,17 @@ _RATIO = re.compile(
     r"|\b\d+\s+(?:in|out\s+of)\s+(?:every\s+)?\d+\b|\b(?:one|two|three|four|five)\s+in\s+(?:every\s+)?\w+\b",
     re.IGNORECASE,
 )
-# "Which company/university/outlet …" asks for a name as "who" does: "Which company is OpenAI's partner …?" is
+# "Which company/university/outlet/official …" asks for a name as "who" does: "Which company is OpenAI's partner …?" is
 # not answered by a sentence naming only OpenAI. Countries and cities are left out: a sentence often opens with
 # the one it names ("Sweden rationed gasoline"), and a first word counts as a name only beside another.
 _NAMED_KIND = re.compile(
     r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
     r"(?:compan(?:y|ies)|firms?|corporations?|universit(?:y|ies)"
     r"|organi[sz]ations?|agenc(?:y|ies)|ministr(?:y|ies)|departments?|outlets?|newspapers?|publications?|airlines?"
-    r"|banks?|startups?)\b",
+    r"|banks?|startups?"
+    # A person by role: "Which Pentagon official criticised …?" is not answered by "the Pentagon's criticism".
+    r"|officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
+    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(

@@ -239,6 +239,15 @@ def test_which_company_asks_for_a_name_the_question_lacks() -> None:
     assert answers(question, "OpenAI deploys models within classified networks with Microsoft.") is None
 
 
+def test_which_official_asks_for_a_person_the_question_lacks() -> None:
+    """holdout13 (read after its blind run): the sentence names only the question's own Pentagon and Anthropic."""
+    question = "Which Pentagon official criticised Anthropic's restrictions?"
+    sentence = "The Pentagon's criticism of Anthropic's restrictions on military access to models underscores it."
+    assert answers(question, sentence) == "no name"
+    named = "Pentagon official Emil Michael criticised Anthropic's restrictions on military access to models."
+    assert answers(question, named) is None
+
+
 def test_a_word_negated_by_its_prefix_is_the_opposite() -> None:
     """SQuAD 2.0 writes unanswerable questions with "un-" and "non-" too."""
     sentence = "The formal language is the set of all connected graphs."
