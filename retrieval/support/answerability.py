@@ -26,13 +26,7 @@ from typing import Literal
 
 from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
-from retrieval.support.polarity import (
-    antonym_flip,
-    negated_heads,
-    negation_flip,
-    scoped_terms,
-    stems_of,
-)
+from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
 from retrieval.terms import content_terms, stem, term_set
 
@@ -74,7 +68,8 @@ _MONEY = re.compile(
     r"|\b(?:thousand|million|billion|trillion|bn|mn)\b|\d(?:m|bn|k)\b|%|\bper\s?cent\b",
     re.IGNORECASE,
 )
-# A sum written with its sign or scale glued on ("$300m", "£29bn"), which the number reader takes for a code.
+# A sum written with its sign or scale glued on ("$300m", "£29bn", "$300k"; the number reader reads "k" glued on
+# as a code).
 _GLUED = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*(?:m|bn|mn|k)\b")
 # A model code with a hyphen ("GPT-4", "F-35") names a thing: its digits are no amount.
 _CODE = re.compile(r"\b[A-Z][A-Za-z]*-\d[\w.]*")
@@ -286,7 +281,7 @@ def prefix_flip(question: str, sentence: str) -> bool:
     all unconnected graphs?" against "the set of all connected graphs"), unless that side negates the bare
     word itself ("unequal" against "NP is not equal to co-NP")."""
     asked, said = _words_of(question), _words_of(sentence)
-    for (mine, theirs), other in (((asked, said), sentence), ((said, asked), question)):
+    for mine, theirs, other in ((asked, said, sentence), (said, asked, question)):
         for word in mine - theirs:
             m = _NEGATING_PREFIX.match(word)
             if m and m.group(1) in theirs and m.group(1) not in mine and stem(m.group(1)) not in scoped_terms(other):
