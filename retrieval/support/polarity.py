@@ -227,10 +227,12 @@ def negation_flip(claim: str, best: str, evidence: Iterable[str]) -> bool:
     claim_neg = scoped_terms(claim)
     if claim_neg:
         said = set().union(*(stems_of(e) for e in evidence)) if evidence else set()
-        negated = set().union(*(scoped_terms(e) | prefix_negated(e) for e in evidence)) if evidence else set()
-        shared = cue_kinds(claim) & set().union(*(cue_kinds(e) for e in evidence))
-        if claim_neg & said and not claim_neg & negated and not shared:
-            return True
+        # Only a claim that negates a word the evidence says needs the evidence's own negations read.
+        if claim_neg & said:
+            negated = set().union(*(scoped_terms(e) | prefix_negated(e) for e in evidence))
+            shared = cue_kinds(claim) & set().union(*(cue_kinds(e) for e in evidence))
+            if not claim_neg & negated and not shared:
+                return True
     source_neg = scoped_terms(best)
     plain = stems_of(claim) - claim_neg
     return not claim_neg and len(source_neg & plain) >= 2

@@ -46,15 +46,15 @@ _MONTHS = [m for m in MONTH_NAMES if m != "may"] + list(MONTH_ABBREVIATIONS)
 _DAYS = list(WEEKDAYS)
 # News writes a scale glued to its number ("£29m", "$1.5bn", "29million"): read the same as "29 million". "k" and
 # "b" glued on are left out ("10k race", "4B" model sizes are not money).
-_GLUED = "million|billion|trillion|bn|mn|tn|m"
+_GLUED_SCALES = "million|billion|trillion|bn|mn|tn|m"
 _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-    rf"(?:({_GLUED})(?![\w])|(?![\w])(?:\s*-?\s*(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?)",
+    rf"(?:({_GLUED_SCALES})(?![\w])|(?![\w])(?:\s*-?\s*(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?)",
     re.IGNORECASE,
 )
 # A number glued to a scale ("29m") or joined by a hyphen to a plain word ("40-yard", "43-year-old") is a
 # quantity, not an identifier: it is read as its number, as "40 yards" is.
-_NOT_IDENT = re.compile(rf"\d+(?:[.,]\d+)*(?:{_GLUED})|\d+(?:\.\d+)?(?:-[a-z]+)+", re.IGNORECASE)
+_NOT_IDENT = re.compile(rf"\d+(?:[.,]\d+)*(?:{_GLUED_SCALES})|\d+(?:\.\d+)?(?:-[a-z]+)+", re.IGNORECASE)
 # Model names and codes such as 950PR, K2.6, V4, H200, GPT-4: letters and digits in one token.
 _IDENT = re.compile(r"(?<![\w.])(?=[\w.\-]*\d)(?=[\w.\-]*[A-Za-z])[A-Za-z0-9][\w\-]*(?:\.\d+)?(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
