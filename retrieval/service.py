@@ -27,7 +27,7 @@ from retrieval.search.answer_rerank import AnswerReranker
 from retrieval.search.conversation import Conversation
 from retrieval.search.filters import Filters, FilterSpec, resolve, resolve_refs
 from retrieval.search.rerank import CrossEncoderReranker, Reranker
-from retrieval.search.retriever import RETRIEVERS
+from retrieval.search.retriever import RETRIEVERS, for_lookups
 from retrieval.search.whole import whole_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import AnswerEvent, DraftEvent, SentenceEvent, StreamEvent
@@ -50,6 +50,7 @@ class BriefLens:
         self.settings = settings
         self.index = open_index(settings, embedder)
         self.retriever = RETRIEVERS[settings.retriever](settings, self.index)
+        self.lookup_retriever = for_lookups(settings, self.index, self.retriever)
         self.reranker: Reranker | None = (
             CrossEncoderReranker(settings.reranker_path)
             if settings.reranker_path
@@ -127,10 +128,17 @@ class BriefLens:
         """The k chunks most relevant to the query, within the filters."""
         return self._search(query, k, filters)[0]
 
+    def passages(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> list[ScoredChunk]:
+        """The passages `ask` answers from: `search`'s, but a single-fact question's are not spread over briefs."""
+        return self._search(question, k, filters, lookup=classify(question) == "lookup")[0]
+
     def _search(
-        self, query: str, k: int | None, filters: FilterSpec | None
+        self, query: str, k: int | None, filters: FilterSpec | None, lookup: bool = False
     ) -> tuple[list[ScoredChunk], Filters | None]:
-        """`search`, with the filters as resolved against the catalog (`ask` bounds synthesis answers by them)."""
+        """`search`, with the filters as resolved against the catalog (`ask` bounds synthesis answers by them).
+
+        `lookup`: retrieve for a single-fact question (`ask`), without spreading the picks over briefs.
+        """
         query = self._check_query(query)
         if k is not None and not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
@@ -138,9 +146,10 @@ class BriefLens:
             self.index.check_vectors()
         resolved = resolve(filters, self.index.catalog) if filters else None
         k = k or self.settings.top_k
+        retriever = self.lookup_retriever if lookup else self.retriever
         if self.reranker is None:
-            return self.retriever.retrieve(query, k, resolved), resolved
-        candidates = self.retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
+            return retriever.retrieve(query, k, resolved), resolved
+        candidates = retriever.retrieve(query, max(k, self.settings.rerank_candidates), resolved)
         return self.reranker.rerank(query, candidates, k), resolved
 
     def scope(self, filters: FilterSpec | None) -> tuple[str, ...] | None:
@@ -154,14 +163,14 @@ class BriefLens:
 
         `extractive` answers with the extractive generator whatever the configured back-end.
         """
-        hits, resolved = self._search(question, k, filters)
+        hits, resolved = self._search(question, k, filters, lookup=classify(question) == "lookup")
         return self.answer(question, hits, extractive, _scope(resolved))
 
     def ask_stream(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        hits, resolved = self._search(question, k, filters)
+        hits, resolved = self._search(question, k, filters, lookup=classify(question) == "lookup")
         return self.answer_stream(question, hits, extractive, _scope(resolved))
 
     def answer(

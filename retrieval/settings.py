@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     document_decay: float = Field(
         default=0.3, gt=0.0, le=1.0, description="score factor per chunk already taken from a document"
     )
+    lookup_document_decay: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        description="document decay when `ask` retrieves for a single-fact (lookup) question; 1 = off",
+    )
     facet_weight: float = Field(
         default=0.3, ge=0.0, description="weight of rankings within publishers and dates the query names; 0 = off"
     )

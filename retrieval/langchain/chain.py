@@ -42,7 +42,7 @@ class BriefLensChain(RunnableSerializable[ChainInput, Answer]):
         f = self.filters
         return BriefLensRetriever(
             lens=self.lens, k=self.k, docs=f.docs, sources=f.sources, section=f.section,
-            since=f.since, until=f.until, as_of=f.as_of,
+            since=f.since, until=f.until, as_of=f.as_of, answering=True,
         )  # fmt: skip
 
     def invoke(self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:

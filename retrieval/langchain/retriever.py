@@ -31,6 +31,8 @@ class BriefLensRetriever(BaseRetriever):
     since: dt.date | None = None
     until: dt.date | None = None
     as_of: dt.date | None = None
+    # True: the passages `ask` answers from (a single-fact question's not spread over briefs), as the chain uses.
+    answering: bool = False
 
     def filter_spec(self) -> FilterSpec:
         """The fields as the core library's FilterSpec."""
@@ -43,7 +45,8 @@ class BriefLensRetriever(BaseRetriever):
         query or index."""
         lens: BriefLens = self.lens
         spec = self.filter_spec()
-        hits = lens.search(query, self.k if k is None else k, None if spec.empty else spec)
+        find = lens.passages if self.answering else lens.search
+        hits = find(query, self.k if k is None else k, None if spec.empty else spec)
         return [to_lc_document(hit) for hit in hits]
 
     async def _aget_relevant_documents(

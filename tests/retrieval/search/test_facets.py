@@ -131,9 +131,18 @@ def test_document_spread(
     hits = spread.search(query, 3)
     assert "short.md" in {Path(h.source).name for h in hits}
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # A single-fact question's passages are not spread: the brief that states it fills the top k (`ask` reads these).
+    assert {Path(h.source).name for h in spread.passages(query, 3)} == {"long.md"}
+    # Questions that gather evidence across briefs keep the spread.
+    listing = f"List the briefs on {query}."
+    assert "short.md" in {Path(h.source).name for h in spread.passages(listing, 3)}
     crowded = BriefLens(make_settings(data_dir=tmp_path / "crowded", document_decay=1.0), embedder)
     crowded.ingest([folder])
     assert {Path(h.source).name for h in crowded.search(query, 3)} == {"long.md"}
+    # With the lookup decay set to the search's, `ask` retrieves as `search` does: one retriever.
+    same = BriefLens(make_settings(data_dir=tmp_path / "same", lookup_document_decay=0.3), embedder)
+    assert same.lookup_retriever is same.retriever
+    same.close()
     spread.close()
     crowded.close()
 
