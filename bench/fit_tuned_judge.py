@@ -12,7 +12,8 @@ per-set threshold would buy). Answers to a question are judged by the model alon
 choice made before measuring it), an answer of more than 8 words read without its question: its threshold is
 fitted on HaluEval QA's training half (the model was trained on those items too; its validation half is never
 used for a choice). The "answers form" column reads every answer with its question; the row under HaluEval QA
-is the form as it ships.
+is the form as it ships. The last column ("lenient") is the shipped claims form without its veto, at a threshold
+fitted on HaluEval summarisation's training half: what judging by that set's labelling would cost elsewhere.
 Features are cached in .brieflens/support/judge-<model>-<premise>-<set>-<n>.json (delete to recompute).
 Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH]
 """
@@ -75,6 +76,16 @@ def qa_train(limit: int | None) -> list[dict[str, Any]]:
                 out.append(
                     {"source": item["knowledge"], "text": item[key], "question": item["question"], "label": label}
                 )
+    return out[:limit] if limit else out
+
+
+def summ_train(limit: int | None) -> list[dict[str, Any]]:
+    """HaluEval summarisation's training half (never validated on): where the lenient column's threshold is fitted."""
+    out = []
+    for item in read_jsonl(shared_path("datasets", "halueval_summarization_dev.jsonl")):
+        if is_train(f"halueval-sum:{item['idx']}"):
+            for key, label in (("right_summary", True), ("hallucinated_summary", False)):
+                out.append({"source": item["document"], "text": item[key], "question": None, "label": label})
     return out[:limit] if limit else out
 
 
@@ -150,9 +161,23 @@ def main() -> int:
     }
     t_answers = threshold_on(qa_domain, ANSWERS_FORM)
     print(f"answers (the model alone with the veto, threshold fitted on HaluEval QA's training half): {t_answers:.4f}")
+    # HaluEval's reference summaries state names and numbers their article never does and are labelled faithful:
+    # the claims form without its veto, at a threshold fitted on that set's training half, shows what following
+    # that convention would cost everywhere else (measured, not shipped: docs/support-model.md).
+    lenient = Form(form_all.tuned, form_all.nli, False)
+    summ = summ_train(args.limit or None)
+    summ_domain: Domains = {
+        "summ": (features("HaluEval summ (train half)", summ, judge, tag), [i["label"] for i in summ])
+    }
+    t_lenient = threshold_on(summ_domain, lenient)
+    print(f"lenient (the claims form, no veto, threshold fitted on HaluEval summ's training half): {t_lenient:.4f}")
     names = ["fitted elsewhere", *BASELINES]
-    print("| set | items | a, b, veto (fitted elsewhere) | " + " | ".join(f"{n} AUC | BAcc" for n in names) + " |")
-    print("|---|---|---|" + "---|---|" * len(names))
+    print(
+        "| set | items | a, b, veto (fitted elsewhere) | "
+        + " | ".join(f"{n} AUC | BAcc" for n in names)
+        + " | lenient BAcc |"
+    )
+    print("|---|---|---|" + "---|---|" * len(names) + "---|")
     for name, (feats, labels, items) in data.items():
         rest = {n: v for n, v in train.items() if n != name}
         form, _ = fit_on(rest)
@@ -166,6 +191,7 @@ def main() -> int:
                 folds = cross_fit(scores, labels, scored[1], groups=[i["group"] for i in items])
                 value += f" ({sum(folds) / len(folds):.3f})"
             row += [f"{roc_auc(labels, scores) or float('nan'):.3f}", value]
+        row.append(f"{bacc(item_scores(feats, lenient), labels, t_lenient):.3f}")
         print("| " + " | ".join(row) + " |")
         if name.startswith("HaluEval QA"):
             scored = item_scores(features(name, items, answers, f"answers-{tag}"), ANSWERS_FORM)
