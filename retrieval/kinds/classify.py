@@ -21,9 +21,16 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 # Names counted across briefs: which briefs name X, what is named most often, and what both/all briefs mention.
+# "Most often" counts mentions only beside a word of mentioning or the briefs: "Which side prevailed most often in
+# the wargames?" asks about the wargames (holdout15, read after its blind run, had it answered with a mention count).
+_MENTIONING = r"(?:mention\w*|name[ds]?|cit(?:e|ed|es)|appear\w*|referenc\w*|discuss\w*|featur\w*)"
 _AGGREGATION = re.compile(
     r"\b(?:which|what) " + _BRIEF + r"\b"
-    r"|\bmost (?:often|frequently|mentioned|named|cited)\b|\bhow (?:many|often) times\b",
+    r"|\bmost (?:mentioned|named|cited)\b"
+    r"|\b" + _MENTIONING + r" (?:the )?most (?:often|frequently)\b"
+    r"|\bmost (?:often|frequently) " + _MENTIONING + r"\b"
+    r"|\bmost (?:often|frequently) (?:in|across) (?:the |all |both )?(?:two )?" + _BRIEF + r"\b"
+    r"|\bhow (?:many|often) times\b",
     re.IGNORECASE,
 )
 # "Both/all briefs" as what the question asks about ("Which firms appear in both briefs?"); see _across_briefs.

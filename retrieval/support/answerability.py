@@ -207,6 +207,64 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     return True
 
 
+# "How many substations …?" counts a thing: a sentence that names the thing but gives no count of it ("covering
+# substation inspection" beside "thousands of AI-powered robots") does not answer; one that never names it may
+# (a paraphrase), so it is left to the other checks.
+_COUNTED = re.compile(r"^\s*how\s+many\s+((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)", re.IGNORECASE)
+_PLURAL_HEADS = frozenset({"people", "children", "men", "women", "staff", "personnel", "police", "cattle"})
+_COUNT_WORD = re.compile(
+    r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|several|single|both|no|none)$",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT = re.compile(r"^(?:percent|per|%)", re.IGNORECASE)
+COUNT_REACH = 6
+# A count whose noun is left out ("when 5,000 to 30,000 were killed") counts whatever the sentence names.
+_BARE_COUNT = re.compile(
+    r"\b(?:\d[\d,.]*|hundreds|thousands|millions|dozens)(?:\s+(?:to|and|or)\s+\d[\d,.]*)?\s+"
+    r"(?:were|was|are|is|had|have|has|died|fled|remain\w*|live[ds]?)\b",
+    re.IGNORECASE,
+)
+
+
+def counted_head(question: str) -> str | None:
+    """The plural noun a "how many" question counts ("substations"), if one opens it."""
+    m = _COUNTED.search(question)
+    if m is None:
+        return None
+    for word in m.group(1).lower().split():
+        if word in _PLURAL_HEADS or (len(word) > 3 and word.endswith("s") and not word.endswith("ss")):
+            return word
+    return None
+
+
+def _singular(word: str) -> str:
+    """A plural's singular, roughly: "substations" -> "substation", "companies" -> "company", "boxes" -> "box"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def uncounted(question: str, sentence: str) -> bool:
+    """True when the sentence names what a "how many" question counts but puts no count beside it."""
+    head = counted_head(question)
+    if head is None or _BARE_COUNT.search(sentence):
+        return False
+    root = _singular(head)
+    words = re.findall(r"[\w%.,-]+", sentence)
+    named = [i for i, w in enumerate(words) if _singular(w.lower().strip(".,")) == root]
+    if not named:
+        return False
+
+    def is_count(j: int) -> bool:
+        nxt = words[j + 1] if j + 1 < len(words) else ""
+        return _COUNT_WORD.match(words[j].strip(".,")) is not None and not _NOT_A_COUNT.match(nxt)
+
+    return not any(is_count(j) for i in named for j in range(max(0, i - COUNT_REACH), min(len(words), i + COUNT_REACH)))
+
+
 def _restates(question: str, window: str) -> bool:
     """True for a "who" question whose every content term the window states: the sentence then restates what is
     asked, and its subject answers it though no name ("Emerging powers are following suit" answers "Who is
@@ -321,6 +379,8 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     kind = expected_type(question)
     if not offers(kind, sentence, question) and not (kind == "name" and _restates(question, f"{before} {sentence}")):
         return f"no {kind}"
+    if kind == "quantity" and uncounted(question, sentence):
+        return "no count of " + (counted_head(question) or "it")
     missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:
         return NEVER_NAMES + ", ".join(missing)

@@ -37,6 +37,12 @@ def test_fact_lookups_stay_lookups(questions: list[dict[str, str]]) -> None:
         ("Who wrote the brief on distillation?", "metadata"),
         ("Do the two briefs agree on distillation?", "comparison"),
         ("What do all the briefs mention?", "aggregation"),
+        ("Which company is mentioned most often across the briefs?", "aggregation"),
+        ("Which company appears most often?", "aggregation"),
+        ("Which company do the briefs cite most frequently?", "aggregation"),
+        ("Which chip is most often in the briefs?", "aggregation"),
+        # "Most often" about what the briefs report, not about their mentions, is a fact to look up.
+        ("Which side prevailed most often in Kenneth Payne's simulated crisis wargames?", "lookup"),
     ],
 )
 def test_cues(question: str, kind: str) -> None:

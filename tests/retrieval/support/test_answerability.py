@@ -324,3 +324,21 @@ def test_a_name_misspelt_by_a_letter_is_still_named() -> None:
     assert answers("What did OAPEC proclaim in 1973?", "In 1973 OPEC proclaimed an embargo.") == "never names OAPEC"
     assert answers("When was Xiaomi founded?", "Huawei was founded in 1987.") == "never names Xiaomi"
     assert answers("How much did Mate raise?", "MatX raised $500 million.") == "never names Mate"
+
+
+def test_a_count_question_wants_a_count_of_what_it_counts() -> None:
+    """holdout14 (read after its blind run): the sentence names substations but counts robots and yuan."""
+    question = "How many substations will State Grid's robots inspect?"
+    robots = (
+        "State Grid's 6.8 billion yuan commitment to deploy thousands of AI-powered robots across power grid "
+        "infrastructure — covering substation inspection, high-voltage line maintenance, and operational roles."
+    )
+    assert answers(question, robots) == "no count of substations"
+    assert answers(question, "State Grid's robots will inspect 1,200 substations by 2027.") is None
+    # A count a few words after the thing counted, or with its noun left out, is a count of it.
+    refugees = "The Dutch Republic took the largest group of Huguenot refugees, an estimated total of 75,000 people."
+    assert answers("How many refugees emigrated to the Dutch Republic?", refugees) is None
+    purge = "In the massacre 5,000 to 30,000 were killed, though some of the Huguenots were nobles."
+    assert answers("How many Huguenots were killed during this purge?", purge) is None
+    # A sentence that never names the counted thing is left to the other checks (it may be a paraphrase).
+    assert answers(question, "State Grid's robots will inspect 1,200 sites by 2027.") is None
