@@ -130,7 +130,7 @@ class BriefLens:
 
     def passages(self, question: str, k: int | None = None, filters: FilterSpec | None = None) -> list[ScoredChunk]:
         """The passages `ask` answers from: `search`'s, but a single-fact question's are not spread over briefs."""
-        return self._search(question, k, filters, lookup=classify(question) == "lookup")[0]
+        return self._search(question, k, filters, lookup=_is_lookup(question))[0]
 
     def _search(
         self, query: str, k: int | None, filters: FilterSpec | None, lookup: bool = False
@@ -163,14 +163,14 @@ class BriefLens:
 
         `extractive` answers with the extractive generator whatever the configured back-end.
         """
-        hits, resolved = self._search(question, k, filters, lookup=classify(question) == "lookup")
+        hits, resolved = self._search(question, k, filters, lookup=_is_lookup(question))
         return self.answer(question, hits, extractive, _scope(resolved))
 
     def ask_stream(
         self, question: str, k: int | None = None, filters: FilterSpec | None = None, extractive: bool = False
     ) -> Iterator[StreamEvent]:
         """Like `ask`, as typed events (see retrieval.streaming); the last event holds the same Answer `ask` returns."""
-        hits, resolved = self._search(question, k, filters, lookup=classify(question) == "lookup")
+        hits, resolved = self._search(question, k, filters, lookup=_is_lookup(question))
         return self.answer_stream(question, hits, extractive, _scope(resolved))
 
     def answer(
@@ -409,3 +409,8 @@ class BriefLens:
 def _scope(resolved: Filters | None) -> tuple[str, ...] | None:
     """The documents the filters allow (None: all): answers read from whole briefs stay within them."""
     return resolved.doc_ids if resolved else None
+
+
+def _is_lookup(question: str) -> bool:
+    """A single-fact question: `ask` retrieves its passages by relevance alone, not spread over briefs."""
+    return classify(question) == "lookup"
