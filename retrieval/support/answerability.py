@@ -42,8 +42,9 @@ _LENGTH = re.compile(
 )
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
-    r"|(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?(?:share|amount|number|sum|"
-    r"population|size|displacement|value)\b)",
+    r"|(?:(?:at|by|to)\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:share|amount|number|sum|population|size|displacement|value|voltage|speed|temperature|altitude"
+    r"|capacity|weight|height|length|distance|depth))\b",
     re.IGNORECASE,
 )
 # "What percentage/proportion/fraction/share of" asks for a ratio (checked before _QUANTITY): a sentence with
@@ -60,7 +61,8 @@ _MONEY_QUESTION = re.compile(
     r"donat\w*|worth|valu\w*|sell|sold|buy|bought)\b)"
     # "What is the combined market value of …?" asks for a sum: "tenfold share appreciation" is no answer to it.
     r"|^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
-    r"(?:market\s+(?:value|capitali[sz]ation|cap)|valuation|price|cost|budget|revenue|turnover)\b",
+    r"(?:market\s+(?:value|capitali[sz]ation|cap)|valuation|price|cost|budget|revenue|turnover|fine|fee|salary"
+    r"|(?:dollar|euro|pound|yuan)\s+(?:figure|amount|sum|value))\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -118,7 +120,11 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 # Years before 1800 and decades ("the 1960s") or centuries ("10th century") are dates to a "when" question.
-_ERA = re.compile(r"\b\d{3,4}s?\b|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b")
+# A sum is no year: "a recent $500 million funding round" does not say when (holdout16, read after its blind run).
+_ERA = re.compile(
+    r"(?<![$€£¥])\b\d{3,4}s?\b(?![.,]?\d|\s*(?:million|billion|thousand|trillion|percent|per\s?cent|%|m\b|bn\b))|"
+    r"\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur|\bcentur(?:y|ies)\b|\bBC\b|\bAD\b"
+)
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
 BEFORE_CHARS = 300
 # How `answers` says a sentence never mentions a name of the question (the one check the answer model may overrule).
