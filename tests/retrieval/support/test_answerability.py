@@ -31,6 +31,13 @@ HUAWEI = (
         ("Which Saudi ministry announced the investment?", "name"),
         ("Which chips achieved day-zero compatibility?", "any"),
         ("Why does the Pentagon object?", "any"),
+        # holdout15 (read after its blind run): a sum and a measure asked in other words than "how much".
+        ("What dollar figure did the Kratsios memo give for the training cost?", "money"),
+        ("What fine does the Kratsios memo propose for unauthorised distillation?", "money"),
+        ("At what voltage do the power lines maintained by State Grid's robots operate?", "quantity"),
+        ("What is the capacity of the plant?", "quantity"),
+        # A figure alone may be a person ("What figure did Luther oppose?"): no quantity asked.
+        ("What figure did Luther oppose?", "any"),
     ],
 )
 def test_expected_type_from_the_question_words(question: str, kind: str) -> None:
@@ -342,22 +349,6 @@ def test_a_count_question_wants_a_count_of_what_it_counts() -> None:
     assert answers("How many Huguenots were killed during this purge?", purge) is None
     # A sentence that never names the counted thing is left to the other checks (it may be a paraphrase).
     assert answers(question, "State Grid's robots will inspect 1,200 sites by 2027.") is None
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        # holdout15 (read after its blind run): a sum and a measure asked in other words than "how much".
-        ("What dollar figure did the Kratsios memo give for the training cost?", "money"),
-        ("What fine does the Kratsios memo propose for unauthorised distillation?", "money"),
-        ("At what voltage do the power lines maintained by State Grid's robots operate?", "quantity"),
-        ("What is the capacity of the plant?", "quantity"),
-        # A figure alone may be a person ("What figure did Luther oppose?"): no quantity asked.
-        ("What figure did Luther oppose?", "any"),
-    ],
-)
-def test_sums_and_measures_asked_by_their_noun(question: str, kind: str) -> None:
-    assert expected_type(question) == kind
 
 
 def test_a_sum_is_no_year() -> None:
