@@ -217,17 +217,22 @@ _ATTRIBUTION = re.compile(
 _SUFFIXES = ("ational", "ation", "ments", "ment", "ship", "ness", "ings", "ing", "edly", "ed", "ly", "ity")
 
 
+def singular(word: str) -> str:
+    """A plural's singular, roughly: "substations" -> "substation", "companies" -> "company", "boxes" -> "box"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def stem(word: str) -> str:
     """A light stemmer: enough to match committed/commitment, airline/airlines, partner/partnerships."""
     if any(ch.isdigit() for ch in word) or len(word) <= 3:
         return word
-    w = word
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("es") and w[:-2].endswith(("s", "x", "z", "ch", "sh")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
+    w = singular(word)
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             w = w[: -len(suffix)]

@@ -28,7 +28,7 @@ from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
 from retrieval.support.quantities import quantities
-from retrieval.terms import content_terms, stem, term_set
+from retrieval.terms import content_terms, singular, stem, term_set
 
 AnswerType = Literal["length", "ratio", "money", "quantity", "date", "name", "place", "any"]
 
@@ -244,31 +244,23 @@ def counted_head(question: str) -> str | None:
     return None
 
 
-def _singular(word: str) -> str:
-    """A plural's singular, roughly: "substations" -> "substation", "companies" -> "company", "boxes" -> "box"."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-def uncounted(question: str, sentence: str) -> bool:
-    """True when the sentence names what a "how many" question counts but puts no count beside it."""
+def uncounted(question: str, sentence: str) -> str | None:
+    """What a "how many" question counts, when the sentence names it but puts no count beside it."""
     head = counted_head(question)
     if head is None or _BARE_COUNT.search(sentence):
-        return False
-    root = _singular(head)
+        return None
+    root = singular(head)
     words = re.findall(r"[\w%.,-]+", sentence)
-    named = [i for i, w in enumerate(words) if _singular(w.lower().strip(".,")) == root]
+    named = [i for i, w in enumerate(words) if singular(w.lower().strip(".,")) == root]
     if not named:
-        return False
+        return None
 
     def is_count(j: int) -> bool:
         nxt = words[j + 1] if j + 1 < len(words) else ""
         return _COUNT_WORD.match(words[j].strip(".,")) is not None and not _NOT_A_COUNT.match(nxt)
 
-    return not any(is_count(j) for i in named for j in range(max(0, i - COUNT_REACH), min(len(words), i + COUNT_REACH)))
+    counted = any(is_count(j) for i in named for j in range(max(0, i - COUNT_REACH), min(len(words), i + COUNT_REACH)))
+    return None if counted else head
 
 
 def _restates(question: str, window: str) -> bool:
@@ -385,8 +377,9 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     kind = expected_type(question)
     if not offers(kind, sentence, question) and not (kind == "name" and _restates(question, f"{before} {sentence}")):
         return f"no {kind}"
-    if kind == "quantity" and uncounted(question, sentence):
-        return "no count of " + (counted_head(question) or "it")
+    noun = uncounted(question, sentence) if kind == "quantity" else None
+    if noun:
+        return f"no count of {noun}"
     missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:
         return NEVER_NAMES + ", ".join(missing)
