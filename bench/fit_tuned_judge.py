@@ -67,26 +67,27 @@ def features(name: str, items: list[dict[str, Any]], judge: TunedJudge, tag: str
     return cached_features(CACHE / f"judge-{tag}-{slug}-{len(items)}.json", name, items, claims_of)
 
 
-def qa_train(limit: int | None) -> list[dict[str, Any]]:
-    """HaluEval QA's training half (never validated on): where the answers form's threshold is fitted."""
+def train_half(name: str, tag: str, source: str, texts: tuple[str, str], limit: int | None) -> list[dict[str, Any]]:
+    """A HaluEval set's training half (never validated on): its right and hallucinated `texts` against `source`."""
     out = []
-    for item in read_jsonl(shared_path("datasets", "halueval_qa_dev.jsonl")):
-        if is_train(f"halueval-qa:{item['idx']}"):
-            for key, label in (("right_answer", True), ("hallucinated_answer", False)):
-                out.append(
-                    {"source": item["knowledge"], "text": item[key], "question": item["question"], "label": label}
-                )
+    for item in read_jsonl(shared_path("datasets", name)):
+        if is_train(f"{tag}:{item['idx']}"):
+            for key, label in zip(texts, (True, False), strict=True):
+                question = item.get("question")  # QA items carry one; summaries do not
+                out.append({"source": item[source], "text": item[key], "question": question, "label": label})
     return out[:limit] if limit else out
+
+
+def qa_train(limit: int | None) -> list[dict[str, Any]]:
+    """HaluEval QA's training half: where the answers form's threshold is fitted."""
+    texts = ("right_answer", "hallucinated_answer")
+    return train_half("halueval_qa_dev.jsonl", "halueval-qa", "knowledge", texts, limit)
 
 
 def summ_train(limit: int | None) -> list[dict[str, Any]]:
-    """HaluEval summarisation's training half (never validated on): where the lenient column's threshold is fitted."""
-    out = []
-    for item in read_jsonl(shared_path("datasets", "halueval_summarization_dev.jsonl")):
-        if is_train(f"halueval-sum:{item['idx']}"):
-            for key, label in (("right_summary", True), ("hallucinated_summary", False)):
-                out.append({"source": item["document"], "text": item[key], "question": None, "label": label})
-    return out[:limit] if limit else out
+    """HaluEval summarisation's training half: where the lenient column's threshold is fitted."""
+    texts = ("right_summary", "hallucinated_summary")
+    return train_half("halueval_summarization_dev.jsonl", "halueval-sum", "document", texts, limit)
 
 
 def item_scores(feats: list[list[Claim]], form: Form) -> tuple[list[float], list[bool]]:
