@@ -9,7 +9,9 @@ question with another company's round. Two checks, standard in extractive QA, ca
   "what percentage/proportion/share of" a ratio, "how long/far" a length of time or space, "when" a
   date, "who" and "which company/ministry/outlet/…" a name the question does not already give (a run of
   capitalised words; for "who", also the subject of a sentence that restates the whole question), "where" such a
-  name or a place described ("within classified networks");
+  name or a place described ("within classified networks"); "how many" a count, not a sum or a percentage;
+- the qualifiers (`qualifiers.unmet`): a rank, a frequency ("most often"), a per-unit figure ("each") or a
+  person ("which executive") the question asks of its answer;
 - the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
   that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not
@@ -27,6 +29,7 @@ from typing import Literal
 from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
+from retrieval.support.qualifiers import unmet
 from retrieval.support.quantities import quantities
 from retrieval.terms import content_terms, singular, stem, term_set
 
@@ -191,6 +194,25 @@ def _has_name(sentence: str, question: str, entity: bool = False) -> bool:
     return False
 
 
+# "How many …?" counts things: a sum of money or a percentage is no count of them ("Saudi Arabia announced a $40
+# billion investment" does not say how many powers followed it). A number word with a scale is a count
+# ("one million Protestants").
+_HOW_MANY = re.compile(r"^\s*how\s+many\b(?!\s+(?:dollars|euros|pounds|yuan|yen|percent|per\s?cent)\b)", re.IGNORECASE)
+_SUM = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(?:\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
+    r"|\b\d[\d,.]*\s*(?:(?:thousand|million|billion|trillion)\s+)?(?:dollars?|euros?|pounds?|yuan|yen|percent|per\s?cent|%)",
+    re.IGNORECASE,
+)
+_SCALED_WORD = re.compile(
+    r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:hundred|thousand|million|billion)\b", re.IGNORECASE
+)
+
+
+def _has_count(sentence: str, asked: set[str]) -> bool:
+    """A count the question does not already state: a number that is not a sum of money or a percentage."""
+    return _has_quantity(_SUM.sub(" ", sentence), asked) or _SCALED_WORD.search(sentence) is not None
+
+
 def offers(kind: AnswerType, sentence: str, question: str) -> bool:
     """Whether the sentence holds an answer of the expected kind."""
     asked = {q.key for q in quantities(question)}
@@ -200,7 +222,7 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
         plain = _CODE.sub(" ", sentence)
         return _MONEY.search(plain) is not None and (_has_quantity(sentence, asked) or _GLUED.search(plain) is not None)
     if kind == "quantity":
-        return _has_quantity(sentence, asked)
+        return _has_count(sentence, asked) if _HOW_MANY.search(question) else _has_quantity(sentence, asked)
     if kind == "length":
         durations = any(q.key.startswith("dur:") and q.key not in asked for q in quantities(sentence))
         return durations or _LENGTH.search(sentence) is not None
@@ -380,6 +402,9 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
     noun = uncounted(question, sentence) if kind == "quantity" else None
     if noun:
         return f"no count of {noun}"
+    qualifier = unmet(question, sentence, before, numeric=kind in ("money", "quantity"))
+    if qualifier:
+        return qualifier
     missing = missing_focus(question, f"{before} {sentence}") if focus else []
     if missing:
         return NEVER_NAMES + ", ".join(missing)

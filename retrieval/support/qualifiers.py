@@ -1,0 +1,75 @@
+"""What a question asks of its answer beyond its type: a rank, a frequency, a per-unit figure, a person.
+
+A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
+brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
+often …?" against a sentence with no frequency, "How much does each robot cost?" against a total, "Which
+Huawei executive presented …?" against a sentence naming only companies and models. Each check here reads
+one such qualifier; the sentence (and, for a rank, the text just before it) must meet it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ORDINAL_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINAL_FIGURES = {w: f"{n}{'nd' if n == 2 else 'rd' if n == 3 else 'th'}" for n, w in enumerate(_ORDINAL_WORDS, 2)}
+# "first" is left out: "the first to …" is met by "pioneered" as often as by "first". "a second", "per second"
+# and "seconds" are time.
+_RANK = re.compile(
+    rf"(?<!\bper )(?<!\ba )(?<!\beach )\b({'|'.join(_ORDINAL_WORDS)}|(?:[2-9]|10)(?:st|nd|rd|th))\b(?!s\b)",
+    re.IGNORECASE,
+)
+# "most often" asks which one is the most frequent: the sentence must compare or count how often.
+_FREQUENCY_QUESTION = re.compile(r"\bmost\s+(?:often|frequently)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(
+    r"\b(?:most|more|frequent\w*|common\w*|often|usually|majority|predominant\w*|primar\w*|typical\w*|main\w*"
+    r"|chief\w*|\w{3,}est|times|every|always)\b",
+    re.IGNORECASE,
+)
+# "How much does each robot cost?" asks a per-unit figure: a total ("a 6.8 billion yuan commitment") is none.
+_PER_UNIT_QUESTION = re.compile(r"\b(?:each|per|apiece)\b", re.IGNORECASE)
+_PER_UNIT = re.compile(r"\b(?:each|per|every|apiece|a\s+(?:piece|unit|head))\b|/", re.IGNORECASE)
+# "Which Huawei executive …?" asks for a person: a sentence that names only companies and models answers
+# another question. A person is written as two capitalised words or more ("Michael Kratsios"), or a name and a
+# regnal number ("Henry IV").
+_PERSON_QUESTION = re.compile(
+    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
+    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?|ceos?|chairm[ae]n"
+    r"|inventors?|authors?)\b(?!['’])",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"\b(?!(?:The|A|An|In|On|At|For|By|With|From|This|That|These|Those|As|But|And|Its|His|Her|Their|After|Before"
+    r"|During|While|When|If|According|Under|Over|Since|Until)\b)"
+    r"[A-Z][a-z]+(?:\s+(?:[A-Z]\.|de|van|von|da|di|du|la|le|bin|al))*\s+(?:[A-Z][a-z]+|[IVX]+\b)"
+)
+
+
+def _ranks(text: str) -> set[str]:
+    """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
+    out = set()
+    for m in _RANK.finditer(text):
+        word = m.group(1).lower()
+        out.add(next((w for w, f in _ORDINAL_FIGURES.items() if f == word), word))
+    return out
+
+
+def unmet(question: str, sentence: str, before: str = "", numeric: bool = False) -> str | None:
+    """Why the sentence does not meet a qualifier of the question ("no third rank"), or None when it does.
+
+    `numeric` is True when the question asks for an amount or count (a per-unit figure only qualifies those).
+    """
+    missing = _ranks(question) - _ranks(f"{before} {sentence}")
+    if missing:
+        return f"no {sorted(missing)[0]} rank"
+    if _FREQUENCY_QUESTION.search(question) and not _FREQUENCY.search(sentence):
+        return "no frequency"
+    if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):
+        return "no per-unit figure"
+    if _PERSON_QUESTION.search(question):
+        asked = question.lower()
+        people = [m.group(0) for m in _PERSON.finditer(sentence)]
+        if not any(any(w.lower() not in asked for w in p.split() if w[0].isupper()) for p in people):
+            return "no person's name"
+    return None
