@@ -89,7 +89,9 @@ _RATIO = re.compile(
 # not answered by a sentence naming only OpenAI. Countries and cities are left out: a sentence often opens with
 # the one it names ("Sweden rationed gasoline"), and a first word counts as a name only beside another.
 _NAMED_KIND = re.compile(
-    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
+    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+"
+    # The kind is the asked noun or its head, not the subject of a verb after it ("What tactic did researchers …?").
+    r"(?:(?!(?:did|does|do|is|was|are|were|has|have|had)\b)\w+\s+){0,2}?"
     r"(?:compan(?:y|ies)|firms?|corporations?|universit(?:y|ies)"
     r"|organi[sz]ations?|agenc(?:y|ies)|ministr(?:y|ies)|departments?|outlets?|newspapers?|publications?|airlines?"
     r"|banks?|startups?"

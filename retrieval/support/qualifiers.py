@@ -14,16 +14,31 @@ import re
 _ORDINAL_WORDS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _ORDINAL_FIGURES = {w: f"{n}{'nd' if n == 2 else 'rd' if n == 3 else 'th'}" for n, w in enumerate(_ORDINAL_WORDS, 2)}
 # "first" is left out: "the first to …" is met by "pioneered" as often as by "first". "a second", "per second"
-# and "seconds" are time.
+# and "seconds" are time; a "third country" or "third party" is an outsider, not a rank.
 _RANK = re.compile(
-    rf"(?<!\bper )(?<!\ba )(?<!\beach )\b({'|'.join(_ORDINAL_WORDS)}|(?:[2-9]|10)(?:st|nd|rd|th))\b(?!s\b)",
+    rf"(?<!\bper )(?<!\ba )(?<!\beach )\b({'|'.join(_ORDINAL_WORDS)}|(?:[2-9]|10)(?:st|nd|rd|th))\b(?!s\b)"
+    r"(?![\s-]+(?:country|countries|part(?:y|ies)|world|person|generation)\b)",
     re.IGNORECASE,
 )
-# "most often" asks which one is the most frequent: the sentence must compare or count how often.
-_FREQUENCY_QUESTION = re.compile(r"\bmost\s+(?:often|frequently)\b", re.IGNORECASE)
+# "Where does Qwen rank …?" asks for a rank: a sentence with no position or comparison does not give one.
+_RANK_QUESTION = re.compile(
+    r"^\s*where\s+(?:does|did|do|is|was|are|were)\b.*\b(?:rank(?:s|ed)?|placed|finish(?:ed)?)\b", re.IGNORECASE
+)
+_POSITION = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|top|bottom|last"
+    r"|lead(?:s|ing)?|ahead|behind|trail\w*|rank\w*|place[ds]?|highest|lowest)\b|\bNo\.\s?\d|#\d",
+    re.IGNORECASE,
+)
+# "most often", and "most" as an adverb ("which model did labs rely on most for distillation?"), ask which one
+# is the most frequent or the most relied on: the sentence must compare or count.
+_FREQUENCY_QUESTION = re.compile(
+    r"\bmost\s+(?:often|frequently)\b"
+    r"|\bmost\s*(?:\?|$|(?=(?:for|in|to|on|at|by|with|when|during|among|across|since)\b))",
+    re.IGNORECASE,
+)
 _FREQUENCY = re.compile(
-    r"\b(?:most|more|frequent\w*|common\w*|often|usually|majority|predominant\w*|primar\w*|typical\w*|main\w*"
-    r"|chief\w*|\w{3,}est|times|every|always)\b",
+    r"\b(?:most|mostly|more|frequent\w*|common\w*|often|usually|majority|predominant\w*|primar\w*|typical\w*"
+    r"|main|mainly|chief|chiefly|largest|largely|heaviest|heavily|highest|greatest|best|leading|top|times|every|always)\b",
     re.IGNORECASE,
 )
 # "How much does each robot cost?" asks a per-unit figure: a total ("a 6.8 billion yuan commitment") is none.
@@ -33,7 +48,10 @@ _PER_UNIT = re.compile(r"\b(?:each|per|every|apiece|a\s+(?:piece|unit|head))\b|/
 # another question. A person is written as two capitalised words or more ("Michael Kratsios"), or a name and a
 # regnal number ("Henry IV").
 _PERSON_QUESTION = re.compile(
-    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+(?:[\w-]+\s+){0,2}?"
+    r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+"
+    # The role is the asked noun or its head ("which Huawei executive"), not the subject of a verb after it
+    # ("What tactic did researchers employ …?").
+    r"(?:(?!(?:did|does|do|is|was|are|were|has|have|had)\b)[\w-]+\s+){0,2}?"
     r"(?:officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
     r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?|ceos?|chairm[ae]n"
     r"|inventors?|authors?)\b(?!['’])",
@@ -63,6 +81,8 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
     missing = _ranks(question) - _ranks(f"{before} {sentence}")
     if missing:
         return f"no {sorted(missing)[0]} rank"
+    if _RANK_QUESTION.search(question) and not _POSITION.search(sentence):
+        return "no rank"
     if _FREQUENCY_QUESTION.search(question) and not _FREQUENCY.search(sentence):
         return "no frequency"
     if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):

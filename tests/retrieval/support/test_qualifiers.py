@@ -67,3 +67,35 @@ def test_how_many_wants_a_count_not_a_sum() -> None:
     protestants = "Approximately one million Protestants in modern France represent some 2% of its population."
     assert answers("How many Protestants live in France today?", protestants) is None
     assert answers("How many dollars did Saudi Arabia invest?", saudi) is None
+
+
+def test_where_does_it_rank_asks_for_a_position() -> None:
+    """holdout17 (read after its blind run): a sentence naming Qwen with no position does not say where it ranks."""
+    question = "Where does Alibaba's Qwen rank on the Artificial Analysis open-source leaderboard?"
+    expanding = "Alibaba's Qwen is expanding through enterprise partnerships like China Eastern Airlines."
+    assert unmet(question, expanding) == "no rank"
+    assert unmet(question, "Alibaba's Qwen ranks fourth on the Artificial Analysis open-source leaderboard.") is None
+    assert unmet(question, "Alibaba's Qwen trails Kimi K2.6 on the Artificial Analysis leaderboard.") is None
+    # "take place" is no rank.
+    assert unmet("Where did these uprisings take place?", "The rebellions broke out in southwestern France.") is None
+
+
+def test_most_as_an_adverb_asks_for_a_comparison() -> None:
+    """holdout17 (read after its blind run): "rely on most" is not met by a sentence that only names the class."""
+    question = "Which specific GPT-4 class model did smaller Chinese labs rely on most for distillation?"
+    labs = "Smaller labs that relied on distillation from GPT-4 class models lose their arbitrage advantage."
+    assert unmet(question, labs) == "no frequency"
+    # "suggest" ends as a superlative does and is none.
+    assert unmet(question, f"Analysts suggest that {labs[0].lower()}{labs[1:]}") == "no frequency"
+    assert unmet(question, "Smaller labs relied mainly on GPT-4 Turbo for distillation.") is None
+    # "most of" and "most" before a noun are quantifiers, not the question's qualifier.
+    assert unmet("Which labs did most of the distillation?", labs) is None
+    assert unmet("Which labs used most models?", labs) is None
+
+
+def test_an_outsider_is_no_rank_and_a_role_is_the_asked_noun() -> None:
+    """ "third-country labs" asks no rank; "What tactic did researchers employ?" asks for a tactic, not a person."""
+    labs = "DeepSeek's open-weight models are now themselves a distillation source for other labs."
+    assert unmet("Which third-country labs use DeepSeek's open-weight models?", labs) is None
+    tactic = "Before the research started, numerous foundations were laid out by various researchers."
+    assert unmet("What tactic did researchers employ to offset the deficit?", tactic) is None
