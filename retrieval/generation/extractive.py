@@ -30,6 +30,10 @@ NEW_DOC_BONUS = 0.03
 COMPOUND_TERMS = 12
 # How far under the relevance bar a sentence may be and still be rescued by a sure answer model.
 RESCUE_BELOW = 0.15
+# The share of the model's threshold a sentence trust_margin over the bar needs: the model scores right sentences
+# of the briefs' "Besides X, what …?" questions at P 0.009-0.04, SQuAD 2.0's edited questions (a "not" put in,
+# "after" for "before") mostly under 0.005 (training-side articles).
+TRUSTED_SHARE = 0.1
 # P(sentence answers question) for each sentence (support/tuned.py).
 AnswerScorer = Callable[[str, Sequence[str]], list[float]]
 
@@ -77,6 +81,8 @@ class Abstention:
     check_focus: bool = True
     # P(answers) at which the model overrides the name check and the bar (within RESCUE_BELOW); 1.0: never.
     rescue: float = 1.0
+    # Relevance over the bar at which a sentence answers without the model (2.0: never).
+    trust_margin: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Abstention:
@@ -93,6 +99,7 @@ class Abstention:
             s.answer_model_candidates,
             s.answer_focus,
             s.answer_model_rescue,
+            s.answer_model_trust_margin,
         )
 
     def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
@@ -127,8 +134,12 @@ class Abstention:
         if self.model is None or self.compound(question):
             return over
         rescued = self.rescued(question, candidates, bar, held)
-        scored = [" ".join(candidates[i].quote.split()) for i in over[: self.model_candidates]]
-        if not (scored and any(p >= self.model_threshold for p in self.model(question, scored))):
+        head = over[: self.model_candidates]
+        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in head]) if head else []
+        trusted = [candidates[i].relevance >= bar + self.trust_margin for i in head]
+        # Far over the bar, a tenth of the model's threshold will do; under it the model still has its say.
+        floor = self.model_threshold * TRUSTED_SHARE
+        if not any(p >= self.model_threshold or (t and p >= floor) for p, t in zip(sure, trusted, strict=True)):
             return rescued
         return sorted(over + rescued, key=lambda i: -candidates[i].relevance)
 

@@ -43,9 +43,11 @@ _LENGTH = re.compile(
     r"|\b(?:since|until)\b",
     re.IGNORECASE,
 )
+# In this and the next question forms, the words before the asked noun are its modifiers; a "the" among them
+# follows a verb ("What reduces the number of chokepoints?" asks what, not how many).
 _QUANTITY = re.compile(
     r"^\s*(?:how\s+(?:much|many|large|big|old|often|high|tall|fast|heavy|wide|deep)\b"
-    r"|(?:(?:at|by|to)\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"|(?:(?:at|by|to)\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?!the\b)\w+\s+){0,2}?"
     r"(?:share|amount|number|sum|population|size|displacement|value|voltage|speed|temperature|altitude"
     r"|capacity|weight|height|length|distance|depth))\b",
     re.IGNORECASE,
@@ -54,7 +56,7 @@ _QUANTITY = re.compile(
 # only a count or a year ("within a year", "GPT-4") is no answer. ("What share appreciation …" asks for an
 # amount: "share" alone stays a quantity.)
 _RATIO_QUESTION = re.compile(
-    r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:\w+\s+){0,2}?"
+    r"^\s*(?:(?:in|by|to|of|at)\s+)?(?:what|which)\s+(?:(?!the\b)\w+\s+){0,2}?"
     r"(?:percentage|percent|proportion|fraction|share\s+of)\b",
     re.IGNORECASE,
 )
@@ -63,7 +65,7 @@ _MONEY_QUESTION = re.compile(
     r"^\s*how\s+much\b(?=.*\b(?:invest\w*|pa(?:y|id|ys)|spen[dt]\w*|cost\w*|earn\w*|fund\w*|charg\w*|"
     r"donat\w*|worth|valu\w*|sell|sold|buy|bought)\b)"
     # "What is the combined market value of …?" asks for a sum: "tenfold share appreciation" is no answer to it.
-    r"|^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"|^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?!the\b)\w+\s+){0,2}?"
     r"(?:market\s+(?:value|capitali[sz]ation|cap)|valuation|price|cost|budget|revenue|turnover|fine|fee|salary"
     r"|(?:dollar|euro|pound|yuan)\s+(?:figure|amount|sum|value))\b",
     re.IGNORECASE,
@@ -210,6 +212,15 @@ _SCALED_WORD = re.compile(
 )
 
 
+# "When would/could/might X …?" asks under what condition as often as at what date: "in a genuine crisis"
+# answers "When could AI-assisted decision support bias human operators?".
+_HYPOTHETICAL_WHEN = re.compile(r"^\s*when\b(?:,[^,]*,)?\s+(?:would|could|might)\b", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|once|during|under|amid|unless|until|after|before|in\s+(?:a|an|times?\s+of))\b",
+    re.IGNORECASE,
+)
+
+
 def _has_count(sentence: str, asked: set[str]) -> bool:
     """A count the question does not already state: a number that is not a sum of money or a percentage."""
     return _has_quantity(_SUM.sub(" ", sentence), asked) or _SCALED_WORD.search(sentence) is not None
@@ -229,7 +240,9 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
         durations = any(q.key.startswith("dur:") and q.key not in asked for q in quantities(sentence))
         return durations or _LENGTH.search(sentence) is not None
     if kind == "date":
-        return _has_date(sentence, asked)
+        return _has_date(sentence, asked) or (
+            _HYPOTHETICAL_WHEN.search(question) is not None and _CONDITION.search(sentence) is not None
+        )
     if kind == "name":
         return _has_name(sentence, question, entity=_NAMED_KIND.search(question) is not None)
     if kind == "place":
@@ -295,6 +308,14 @@ def _restates(question: str, window: str) -> bool:
     return _NAME.search(question) is not None and bool(asked) and asked <= term_set(window)
 
 
+# "according to the Big Picture Brief" names where the answer is said, not what it is about: the sentence need
+# not repeat the source's name.
+_ATTRIBUTION = re.compile(
+    r"\b(?:according\s+to|as\s+(?:reported|described|stated|noted)\s+(?:by|in))\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’&-]*\s*)+(?:brief|report|memo|overview|article|paper|analysis)?",
+)
+
+
 def missing_focus(question: str, window: str) -> list[str]:
     """The question's names, numbers and dates that the sentence and its preceding text never mention."""
     stated = {q.key for q in quantities(window)}
@@ -303,7 +324,7 @@ def missing_focus(question: str, window: str) -> list[str]:
     numbers = [q.text for q in given if q.key not in stated]
     names = [
         n
-        for n in absent(question, window.lower(), window)
+        for n in absent(_ATTRIBUTION.sub(" ", question), window.lower(), window)
         if n not in GENERIC_ACRONYMS and not _owner_place(n, question) and not _misspelt(n, window)
     ]
     return names + numbers

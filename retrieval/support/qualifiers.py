@@ -1,4 +1,4 @@
-"""What a question asks of its answer beyond its type: a rank, a frequency, a per-unit figure, a person.
+"""What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person.
 
 A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
 brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
@@ -64,6 +64,15 @@ _PERSON = re.compile(
 )
 
 
+# "Which version of Claude …?" asks for an identifier ("Claude 3.5", "V4"): a sentence naming only "Claude" has none.
+_VERSION_QUESTION = re.compile(
+    r"^\s*(?:(?:in|from|to|by|with|for|of|at|on)\s+)?(?:which|what)\s+(?:(?!the\b)[\w-]+\s+){0,2}?"
+    r"(?:version|edition|generation|release|iteration|variant|model\s+number)s?\b",
+    re.IGNORECASE,
+)
+_IDENTIFIER = re.compile(r"\b[\w.-]*\d[\w.-]*\b")
+
+
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
     out = set()
@@ -83,6 +92,10 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
         return f"no {sorted(missing)[0]} rank"
     if _RANK_QUESTION.search(question) and not _POSITION.search(sentence):
         return "no rank"
+    if _VERSION_QUESTION.search(question):
+        given = set(_IDENTIFIER.findall(question))
+        if all(t in given for t in _IDENTIFIER.findall(sentence)):
+            return "no version"
     if _FREQUENCY_QUESTION.search(question) and not _FREQUENCY.search(sentence):
         return "no frequency"
     if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):

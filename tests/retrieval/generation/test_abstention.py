@@ -100,3 +100,21 @@ def test_a_sure_model_rescues_only_just_under_the_bar() -> None:
     assert on.confirmed("How much?", CANDIDATES, 0.85) == [1]
     assert all(CANDIDATES[2].quote not in batch for batch in seen)
     assert on.confirmed("How much?", CANDIDATES, 0.80 + RESCUE_BELOW + 0.01) == []
+
+
+def test_a_sentence_far_over_the_bar_needs_only_a_tenth_of_the_threshold() -> None:
+    """With a trust margin, a candidate that far over the bar answers at a tenth of the model's threshold; one
+    nearer the bar, or one the model all but rules out, still needs the full threshold."""
+    unsure = [CANDIDATES[0]]  # "State Grid plans robots." (0.90)
+
+    def scorer(p: float) -> AnswerScorer:
+        return lambda question, sentences: [p for _ in sentences]
+
+    def trusting(p: float) -> Abstention:
+        return Abstention(0.7, 0.0, 0.5, model=scorer(p), model_threshold=0.5, trust_margin=0.3)
+
+    assert trusting(0.1).confirmed("How much?", unsure, 0.55) == [0]  # 0.35 over the bar, P over 0.05
+    assert trusting(0.1).confirmed("How much?", unsure, 0.65) == []  # 0.25 over: the full 0.5 applies
+    assert trusting(0.01).confirmed("How much?", unsure, 0.55) == []  # under a tenth of the threshold
+    assert trusting(0.5).confirmed("How much?", unsure, 0.65) == [0]
+    assert Abstention.from_settings(Settings()).trust_margin == Settings().answer_model_trust_margin

@@ -357,3 +357,32 @@ def test_a_sum_is_no_year() -> None:
     assert answers(question, f"{MATX[:-1]}.") == "no date"
     assert answers(question, "MatX closed its $500 million funding round in 2025.") is None
     assert answers("When did the Normans arrive?", "The Normans arrived in the 900s.") is None
+
+
+def test_a_verb_before_the_asked_noun_asks_what_not_how_many() -> None:
+    """holdout9 (read): "What reduces the number of …?" asks what does; "What is the total number …?" a count."""
+    assert expected_type("What reduces the number of foreign chokepoints in China's AI supply chain?") == "any"
+    assert expected_type("What drives the price of oil?") == "any"
+    assert expected_type("What was the total number of refugees?") == "quantity"
+    assert expected_type("What is the price of oil?") == "money"
+
+
+def test_the_source_a_question_cites_need_not_be_named() -> None:
+    """holdout18 (read): "according to the Big Picture Brief" says where, not what: the sentence need not name it."""
+    question = "Besides allies, whom do accessible distilled AI models support, according to the Big Picture Brief?"
+    sentence = (
+        "Supporting regional militaries and allies: access to accessible AI models enhances autonomous capabilities."
+    )
+    assert answers(question, sentence) is None
+    assert answers("What do Kimi's distilled AI models support?", sentence) == "never names Kimi"
+
+
+def test_a_hypothetical_when_may_ask_for_a_condition() -> None:
+    """holdout18 (read): "When could X …?" is answered by "in a genuine crisis"; "When did X …?" needs a date."""
+    sentence = (
+        "AI-assisted decision support in a genuine crisis systematically biases human operators toward escalation."
+    )
+    assert answers("When could AI-assisted decision support bias human operators toward escalation?", sentence) is None
+    assert answers("When did AI-assisted decision support bias human operators toward escalation?", sentence) == (
+        "no date"
+    )

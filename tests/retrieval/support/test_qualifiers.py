@@ -99,3 +99,13 @@ def test_an_outsider_is_no_rank_and_a_role_is_the_asked_noun() -> None:
     assert unmet("Which third-country labs use DeepSeek's open-weight models?", labs) is None
     tactic = "Before the research started, numerous foundations were laid out by various researchers."
     assert unmet("What tactic did researchers employ to offset the deficit?", tactic) is None
+
+
+def test_which_version_asks_for_an_identifier() -> None:
+    """holdout18 (read after its blind run): "similar to Anthropic's Claude" names no version of it."""
+    question = "Which version of Anthropic's Claude did DeepSeek, MiniMax and Moonshot distill?"
+    claude = "Chinese AI firms have distilled large-scale language models similar to Anthropic's Claude."
+    assert answers(question, claude) == "no version"
+    assert answers(question, "DeepSeek, MiniMax and Moonshot distilled Anthropic's Claude 3.5 Sonnet.") is None
+    # An identifier the question already gives is no answer.
+    assert unmet("Which release followed DeepSeek V4?", "DeepSeek V4 was followed by a larger model.") == "no version"
