@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import NEVER_NAMES, answers, context_before
+from retrieval.support.answerability import NEVER_NAMES, answers, context_before, what_is_asked
 from retrieval.terms import content_terms, coverage, idf_weights
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -184,7 +184,7 @@ def _answer_scorer(cache_dir: Path, weights: Path | None = None) -> AnswerScorer
         return None
 
     def score(question: str, sentences: Sequence[str]) -> list[float]:
-        return shared_model(path, cache_dir).answers(question, sentences)
+        return shared_model(path, cache_dir).answers(what_is_asked(question), sentences)
 
     return score
 
