@@ -286,6 +286,8 @@ def uncounted(question: str, sentence: str) -> str | None:
     head = counted_head(question)
     if head is None or _BARE_COUNT.search(sentence):
         return None
+    # A sum beside the noun counts nothing: "a recent $500 million funding round" is one round, not 500.
+    sentence = _SUM.sub(" ", sentence)
     root = singular(head)
     words = re.findall(r"[\w%.,-]+", sentence)
     named = [i for i, w in enumerate(words) if singular(w.lower().strip(".,")) == root]
@@ -339,18 +341,26 @@ def what_is_asked(question: str) -> str:
     return " ".join(question.split()).replace(" ?", "?")
 
 
+_MODEL_CODE = re.compile(r"^(?:[A-Z][A-Za-z]*[-.]?\d[\w.]*|\d+[A-Z]{1,3})$")
+
+
 def missing_focus(question: str, window: str) -> list[str]:
     """The question's names, numbers and dates that the sentence and its preceding text never mention."""
     stated = {q.key for q in quantities(window)}
     # Digits only: "what two fields" counts the answer's parts, it states no fact.
-    given = [q for q in quantities(question) if any(ch.isdigit() for ch in q.text) and not q.key.startswith("id:")]
-    numbers = [q.text for q in given if q.key not in stated]
+    # Of the identifiers, model codes only ("H100", "K2.6", "950DT"): a sentence about the H200 does not answer
+    # a question about the H100. Ordinals and decades read as identifiers ("16th", "1700s") are left out.
+    given = [
+        q
+        for q in quantities(question)
+        if any(ch.isdigit() for ch in q.text) and (not q.key.startswith("id:") or _MODEL_CODE.match(q.text))
+    ]
     names = [
         n
         for n in absent(_ATTRIBUTION.sub(" ", question), window.lower(), window)
         if n not in GENERIC_ACRONYMS and not _owner_place(n, question) and not _misspelt(n, window)
     ]
-    return names + numbers
+    return names + [q.text for q in given if q.key not in stated and q.text not in names]
 
 
 _LETTERS = re.compile(r"[a-z]+")

@@ -347,6 +347,8 @@ def test_a_count_question_wants_a_count_of_what_it_counts() -> None:
     assert answers("How many refugees emigrated to the Dutch Republic?", refugees) is None
     purge = "In the massacre 5,000 to 30,000 were killed, though some of the Huguenots were nobles."
     assert answers("How many Huguenots were killed during this purge?", purge) is None
+    # A sum beside the counted noun counts nothing (holdout20, read after its blind run).
+    assert answers("How many funding rounds has MatX raised in total?", MATX) == "no count of rounds"
     # A sentence that never names the counted thing is left to the other checks (it may be a paraphrase).
     assert answers(question, "State Grid's robots will inspect 1,200 sites by 2027.") is None
 
@@ -400,3 +402,11 @@ def test_the_answer_model_reads_what_is_asked_not_where_it_is_said() -> None:
     assert what_is_asked("Which outlet covered it, according to Rest of World?") == (
         "Which outlet covered it, according to Rest of World?"
     )
+
+
+def test_a_model_code_the_question_gives_must_be_there() -> None:
+    """A sentence about the H200 does not answer a question about the H100; an ordinal is no code."""
+    sentence = "Distilled models bypass Western export restrictions on expensive hardware like Nvidia's H200 chips."
+    assert answers("What restrictions apply to Nvidia's H100 chips?", sentence) == "never names H100"
+    assert answers("What restrictions apply to Nvidia's H200 chips?", sentence) is None
+    assert answers("What settled there in the 16th century?", "Huguenots settled there in the 1560s.") is None
