@@ -25,7 +25,7 @@ _RANK_QUESTION = re.compile(
     r"^\s*where\s+(?:does|did|do|is|was|are|were)\b.*\b(?:rank(?:s|ed)?|placed|finish(?:ed)?)\b", re.IGNORECASE
 )
 _POSITION = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|top|bottom|last"
+    rf"\b(?:first|{'|'.join(_ORDINAL_WORDS)}|\d+(?:st|nd|rd|th)|top|bottom|last"
     r"|lead(?:s|ing)?|ahead|behind|trail\w*|rank\w*|place[ds]?|highest|lowest)\b|\bNo\.\s?\d|#\d",
     re.IGNORECASE,
 )
