@@ -206,13 +206,27 @@ _CORPUS_PHRASE = re.compile(
     r"\b(?:two|three|both|all|each|these|those|the)\s+(?:briefs?|documents?|sources?|articles?|reports?)\b",
     re.IGNORECASE,
 )
-# "according to the conclusion": where in a brief the asker read it, not what it says (a section's name is
-# rarely in the sentence that answers).
-_ATTRIBUTION = re.compile(
-    r"\baccording\s+to\s+(?:the|this|its)\s+(?:brief'?s?\s+)?"
-    r"(?:conclusion|overview|key\s+takeaways|takeaways|implications|top\s+line|summary|brief|report|article|document)\b",
-    re.IGNORECASE,
+# "according to the conclusion", "what does the top line say …": where in a brief the asker read it, not what it
+# says (a section's name is rarely in the sentence that answers, and the answer model never saw such words).
+_SOURCE = (
+    r"(?:the|this|its)\s+(?:brief['’]?s?\s+|Big\s+Picture\s+)?(?:conclusion|overview|key\s+takeaways|takeaways"
+    r"|implications|top\s+line|summary|heading|brief|briefs|report|memo|analysis|article|document)"
 )
+_WHERE_SAID = (
+    re.compile(rf",?\s*\baccording\s+to\s+{_SOURCE}\b,?", re.IGNORECASE),
+    re.compile(rf"\b(?:does|did|do)\s+{_SOURCE}\s+(?:say|suggest|note|expect|claim)\s+(?:that\s+)?", re.IGNORECASE),
+    re.compile(rf"\b{_SOURCE}\s+(?:says|said|notes|suggests)\s+(?:that\s+)?", re.IGNORECASE),
+)
+
+
+def what_is_asked(question: str) -> str:
+    """The question without where its asker says the answer is: "What does the brief say the Global South's
+    exposure ends up creating?" asks "What the Global South's exposure ends up creating?"."""
+    for pattern in _WHERE_SAID:
+        question = pattern.sub(" ", question)
+    return " ".join(question.split()).replace(" ?", "?")
+
+
 # Derivational endings stripped once, after the plural; agentive -er is kept (partner, parameter).
 _SUFFIXES = ("ational", "ation", "ments", "ment", "ship", "ness", "ings", "ing", "edly", "ed", "ly", "ity")
 
@@ -290,7 +304,7 @@ def _term(token: str) -> str | None:
 def content_terms(text: str, drop_question_words: bool = False) -> list[str]:
     """Stemmed content terms (stop words removed; question-shaping words too when asked)."""
     if drop_question_words:
-        text = _ATTRIBUTION.sub(" ", _CORPUS_PHRASE.sub(" ", text))
+        text = _CORPUS_PHRASE.sub(" ", what_is_asked(text))
     out: list[str] = []
     for token in tokens(text):
         term = _term(token)

@@ -16,8 +16,8 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import NEVER_NAMES, answers, context_before, what_is_asked
-from retrieval.terms import content_terms, coverage, idf_weights
+from retrieval.support.answerability import NEVER_NAMES, answers, context_before
+from retrieval.terms import content_terms, coverage, idf_weights, what_is_asked
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
 MIN_WORDS = 4
@@ -81,7 +81,7 @@ class Abstention:
     check_focus: bool = True
     # P(answers) at which the model overrides the name check and the bar (within RESCUE_BELOW); 1.0: never.
     rescue: float = 1.0
-    # Relevance over the bar at which a sentence answers without the model (2.0: never).
+    # Relevance over the bar at which a sentence needs only TRUSTED_SHARE of the model's threshold (2.0: never).
     trust_margin: float = 2.0
 
     @classmethod

@@ -318,29 +318,6 @@ _ATTRIBUTION = re.compile(
 )
 
 
-# Where the asker says the answer is ("according to the brief", "what does the overview say …"): words the
-# answering sentence never has, which the answer model reads as part of what is asked.
-_SOURCE = (
-    r"(?:the\s+|its\s+)?(?:Big\s+Picture\s+)?(?:brief|briefs|overview|top\s+line|heading|report|memo|analysis"
-    r"|implications|article)(?:['’]s\s+implications)?"
-)
-_WHERE_SAID = (
-    re.compile(rf",?\s*\baccording\s+to\s+{_SOURCE}\b,?", re.IGNORECASE),
-    re.compile(
-        rf"\b(?:does|did|do)\s+{_SOURCE}\s+(?:say|said|suggest|note|expect|claim)\s+(?:that\s+)?", re.IGNORECASE
-    ),
-    re.compile(rf"\b{_SOURCE}\s+(?:says|said|notes|suggests)\s+(?:that\s+)?", re.IGNORECASE),
-)
-
-
-def what_is_asked(question: str) -> str:
-    """The question without where its asker says the answer is: "What does the brief say the Global South's
-    exposure ends up creating?" asks "What the Global South's exposure ends up creating?"."""
-    for pattern in _WHERE_SAID:
-        question = pattern.sub(" ", question)
-    return " ".join(question.split()).replace(" ?", "?")
-
-
 _MODEL_CODE = re.compile(r"^(?:[A-Z][A-Za-z]*[-.]?\d[\w.]*|\d+[A-Z]{1,3})$")
 
 

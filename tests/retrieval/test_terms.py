@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.terms import content_terms, is_question
+from retrieval.terms import content_terms, is_question, what_is_asked
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,22 @@ def test_where_in_a_brief_the_asker_read_it_is_no_term_of_the_question() -> None
     # Kept when asked as a topic, or without the question words dropped.
     assert "conclusion" in content_terms("What conclusion did the study reach?", drop_question_words=True)
     assert "conclusion" in content_terms("according to the conclusion")
+
+
+def test_the_answer_model_reads_what_is_asked_not_where_it_is_said() -> None:
+    """ "according to the brief" and "does the top line say" are words no answering sentence has."""
+    assert what_is_asked("Where will State Grid deploy its robots, according to the top line?") == (
+        "Where will State Grid deploy its robots?"
+    )
+    assert what_is_asked("What does the brief say the Global South's exposure ends up creating?") == (
+        "What the Global South's exposure ends up creating?"
+    )
+    # A source with a name of its own is part of the question: the name check reads it. The question's content
+    # terms are read the same way.
+    assert content_terms("What do the robots inspect, according to the top line?", drop_question_words=True) == [
+        "robot",
+        "inspect",
+    ]
+    assert what_is_asked("Which outlet covered it, according to Rest of World?") == (
+        "Which outlet covered it, according to Rest of World?"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.support.answerability import answers, context_before, expected_type, what_is_asked
+from retrieval.support.answerability import answers, context_before, expected_type
 
 MATX = "Startups like MatX have raised hundreds of millions of dollars, including a recent $500 million funding round."
 HUAWEI = (
@@ -387,20 +387,6 @@ def test_a_hypothetical_when_may_ask_for_a_condition() -> None:
     assert answers("When could AI-assisted decision support bias human operators toward escalation?", sentence) is None
     assert answers("When did AI-assisted decision support bias human operators toward escalation?", sentence) == (
         "no date"
-    )
-
-
-def test_the_answer_model_reads_what_is_asked_not_where_it_is_said() -> None:
-    """ "according to the brief" and "does the top line say" are words no answering sentence has."""
-    assert what_is_asked("Where will State Grid deploy its robots, according to the top line?") == (
-        "Where will State Grid deploy its robots?"
-    )
-    assert what_is_asked("What does the brief say the Global South's exposure ends up creating?") == (
-        "What the Global South's exposure ends up creating?"
-    )
-    # A source with a name of its own is part of the question: the name check reads it.
-    assert what_is_asked("Which outlet covered it, according to Rest of World?") == (
-        "Which outlet covered it, according to Rest of World?"
     )
 
 
