@@ -29,7 +29,7 @@ from typing import Literal
 from retrieval.kinds.gazetteer import is_place
 from retrieval.support.entities import POSSESSIVE, absent, proper_nouns
 from retrieval.support.polarity import antonym_flip, negated_heads, negation_flip, scoped_terms, stems_of
-from retrieval.support.qualifiers import unmet
+from retrieval.support.qualifiers import PERSON_ROLES, unmet
 from retrieval.support.quantities import quantities
 from retrieval.terms import content_terms, singular, stem, term_set
 
@@ -98,8 +98,7 @@ _NAMED_KIND = re.compile(
     r"|organi[sz]ations?|agenc(?:y|ies)|ministr(?:y|ies)|departments?|outlets?|newspapers?|publications?|airlines?"
     r"|banks?|startups?"
     # A person by role: "Which Pentagon official criticised …?" is not answered by "the Pentagon's criticism".
-    r"|officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
-    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?)\b",
+    rf"|{PERSON_ROLES})\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(

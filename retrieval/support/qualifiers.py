@@ -47,14 +47,17 @@ _PER_UNIT = re.compile(r"\b(?:each|per|every|apiece|a\s+(?:piece|unit|head))\b|/
 # "Which Huawei executive …?" asks for a person: a sentence that names only companies and models answers
 # another question. A person is written as two capitalised words or more ("Michael Kratsios"), or a name and a
 # regnal number ("Henry IV").
+# People named by their role; `answerability` asks these for a name too ("Which Pentagon official …?").
+PERSON_ROLES = (
+    r"officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
+    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?"
+)
 _PERSON_QUESTION = re.compile(
     r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+"
     # The role is the asked noun or its head ("which Huawei executive"), not the subject of a verb after it
     # ("What tactic did researchers employ …?").
     r"(?:(?!(?:did|does|do|is|was|are|were|has|have|had)\b)[\w-]+\s+){0,2}?"
-    r"(?:officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
-    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?|ceos?|chairm[ae]n"
-    r"|inventors?|authors?)\b(?!['’])",
+    rf"(?:{PERSON_ROLES}|ceos?|chairm[ae]n|inventors?|authors?)\b(?!['’])",
     re.IGNORECASE,
 )
 _PERSON = re.compile(

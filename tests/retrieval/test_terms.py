@@ -47,12 +47,12 @@ def test_the_answer_model_reads_what_is_asked_not_where_it_is_said() -> None:
     assert what_is_asked("What does the brief say the Global South's exposure ends up creating?") == (
         "What the Global South's exposure ends up creating?"
     )
-    # A source with a name of its own is part of the question: the name check reads it. The question's content
-    # terms are read the same way.
+    # The question's content terms are read the same way.
     assert content_terms("What do the robots inspect, according to the top line?", drop_question_words=True) == [
         "robot",
         "inspect",
     ]
+    # A source with a name of its own stays in what the answer model reads (the name check has its own rule).
     assert what_is_asked("Which outlet covered it, according to Rest of World?") == (
         "Which outlet covered it, according to Rest of World?"
     )
