@@ -11,11 +11,18 @@ the ways a near-miss looks right in real use:
   sentence that answered the original: a name of the question swapped for another of the same article,
   a number or year changed, a negation inserted, an antonym swapped (the sentence no longer answers).
 
+With `--seed-questions`, the near-miss and answerable questions about the two seed briefs whose splits are in
+`SEED_TRAIN` (tests/data/answerability.jsonl; sets already read and mended) join them, asked of the briefs in
+corpus/ through BriefLens itself: an answerable question's best-ranked candidate sentence holding its answer
+is a positive, the most relevant candidates without it negatives; a near-miss question's most relevant
+candidates are negatives (the briefs state nothing that answers it). Every other split stays out: the later
+read sets to compare models on, the blind ones to run once.
+
 Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benchmark
 (`support_data.SQUAD_VALIDATION`), the calibration article `CALIBRATION` (its threshold is fitted there),
-the validation half of HaluEval QA; SummEdits is never read.
+the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
-Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3]
+Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
@@ -47,6 +54,11 @@ from bench.support_data import (
 )
 
 CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training: the threshold is fitted on it
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "tests" / "data" / "answerability.jsonl"
+# The seed sets read and mended before answers-v4 was trained; holdout17-20 (read later) compare models, and
+# holdout21 onwards are blind: a split must be listed here to be trained on.
+SEED_TRAIN = frozenset({"dev", "holdout", *(f"holdout{i}" for i in range(2, 17))})
 Pair = dict[str, Any]
 
 
@@ -182,13 +194,47 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
             }
 
 
-def build(seed: int, k: int = 0, n_edits: int = 1) -> tuple[list[Pair], list[Pair]]:
+def seed_pairs(k: int) -> Iterator[Pair]:
+    """Pairs from the seed questions of `SEED_TRAIN`, asked of corpus/ through BriefLens (k negatives each)."""
+    import tempfile
+
+    from retrieval.generation.extractive import score_sentences
+    from retrieval.search.whole import whole_sentences
+    from retrieval.service import BriefLens
+    from retrieval.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lens = BriefLens(Settings(data_dir=Path(tmp)))
+        lens.ingest([ROOT / "corpus"])
+        cosine_weight = lens.settings.cosine_weight
+        for item in read_jsonl(SEED):
+            if item["split"] not in SEED_TRAIN:
+                continue
+            question = item["question"]
+            hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
+            candidates, _ = score_sentences(question, hits, lens.index.embedder, cosine_weight)
+            ranked = [" ".join(c.quote.split()) for c in sorted(candidates, key=lambda c: -c.relevance)]
+            ranked = list(dict.fromkeys(ranked))  # a sentence retrieved twice is one pair
+            answer = " ".join(str(item.get("answer", "")).split()).casefold()
+            holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []
+            if item["answerable"]:
+                if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
+                    continue
+                yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed"}
+            kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
+            for sentence in [s for s in ranked if s not in holding][:k]:
+                yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
+
+
+def build(seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
     articles = squad_articles()
     training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
     miner = Miner(articles) if k else None
     train = list(squad_pairs(rng, articles, training, miner, k, n_edits)) + list(halueval_pairs(rng, n_edits))
+    if seed_questions:
+        train += list(seed_pairs(max(k, 3)))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -201,11 +247,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--mined", type=int, default=3, help="retrieved negatives per SQuAD question (v1: 0)")
     parser.add_argument("--edits", type=int, default=1, help="edited questions per answerable one (v2: 1)")
+    parser.add_argument(
+        "--seed-questions", action="store_true", help="add the read seed questions of SEED_TRAIN (answers-v4)"
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    train, calibration = build(args.seed, args.mined, args.edits)
+    train, calibration = build(args.seed, args.mined, args.edits, args.seed_questions)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:

@@ -55,6 +55,15 @@ TASKS = {
     "answers": Task(
         ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v2", None, ("--mined", "3")
     ),
+    # answers-v2's pairs and the read seed questions' (bench/answer_data.py --seed-questions).
+    "answers-v4": Task(
+        ROOT / ".brieflens" / "answers-v4",
+        "train.jsonl",
+        "answer_data",
+        "answers-v4",
+        None,
+        ("--mined", "3", "--seed-questions", "--out", str(ROOT / ".brieflens" / "answers-v4")),
+    ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }
 

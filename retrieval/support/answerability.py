@@ -313,7 +313,8 @@ def _restates(question: str, window: str) -> bool:
 # not repeat the source's name.
 _ATTRIBUTION = re.compile(
     r"\b(?:according\s+to|as\s+(?:reported|described|stated|noted)\s+(?:by|in))\s+(?:the\s+)?"
-    r"(?:[A-Z][\w'’&-]*\s*)+(?:brief|report|memo|overview|article|paper|analysis)?",
+    # A source's name may hold lower-case joining words ("Rest of World", "Bank for International Settlements").
+    r"(?:[A-Z][\w'’&-]*(?:\s+(?:of|the|for|and|on)(?=\s+[A-Z]))?\s*)+(?:brief|report|memo|overview|article|paper|analysis)?",
 )
 
 

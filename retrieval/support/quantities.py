@@ -40,6 +40,9 @@ _WORDS = {
     "millions": 1e6,
     "billions": 1e9,
 }
+# A number word before a scale ("two million", "a billion", "half a million") is one value, as "2 million" is.
+_COUNT_WORDS = "|".join(w for w in _WORDS if not w.endswith("s"))  # "thousands of millions" is no value
+_SCALED_WORD = re.compile(rf"\b(half\s+a|an?|one|{_COUNT_WORDS})\s+(thousand|million|billion|trillion)\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "tenth": 10}
 # "may" is left out: as a word it is mostly the verb; "May 5" is caught by _MAY_DATE.
 _MONTHS = [m for m in MONTH_NAMES if m != "may"] + list(MONTH_ABBREVIATIONS)
@@ -101,8 +104,16 @@ def _numbers(text: str) -> list[Quantity]:
 def _words(text: str) -> list[Quantity]:
     """Number words, ordinals, month and weekday names."""
     out: list[Quantity] = []
+    scaled: set[int] = set()  # where a number word and its scale were read as one value
+    for m in _SCALED_WORD.finditer(text):
+        count = m.group(1).lower()
+        value = 0.5 if count.startswith("half") else 1.0 if count in ("a", "an", "one") else _WORDS[count]
+        out.append(Quantity("number", _number_key(value * _SCALE[m.group(2).lower()]), m.group(0)))
+        scaled |= set(range(m.start(), m.end()))
     for m in _WORD.finditer(text):
         word = m.group(0).lower()
+        if m.start() in scaled:
+            continue
         if word in _WORDS:
             out.append(Quantity("number", _number_key(_WORDS[word]), m.group(0)))
         elif word in _ORDINALS:

@@ -379,6 +379,13 @@ def test_the_source_a_question_cites_need_not_be_named() -> None:
     assert answers("What do Kimi's distilled AI models support?", sentence) == "never names Kimi"
 
 
+def test_a_cited_source_may_hold_joining_words() -> None:
+    """Session 17 review: "according to Rest of World" cites one source; the sentence need not say "World"."""
+    sentence = "Huawei livestreamed the launch of its Ascend chips to an audience of developers."
+    assert answers("What did Huawei livestream, according to Rest of World?", sentence) is None
+    assert answers("What did Huawei livestream for the Rest of World?", sentence) == "never names Rest, World"
+
+
 def test_a_hypothetical_when_may_ask_for_a_condition() -> None:
     """holdout18 (read): "When could X …?" is answered by "in a genuine crisis"; "When did X …?" needs a date."""
     sentence = (

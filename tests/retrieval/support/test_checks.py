@@ -15,6 +15,15 @@ def test_quantities_normalise_scale_words_and_separators() -> None:
     assert "id:950pr" in keys("Ascend 950PR chips")
 
 
+def test_number_words_before_a_scale_are_one_value() -> None:
+    """ "two million" is 2,000,000 (not 2), as "2 million" is; "a million" and "half a million" are values too."""
+    assert keys("two million people") == keys("2 million people") == {"2e+06"}
+    assert keys("a million Protestants") == keys("1 million Protestants")
+    assert keys("half a billion dollars") == keys("500 million dollars")
+    assert keys("twenty thousand troops") == keys("20,000 troops")
+    assert [q.text for q in unmatched("three million users", keys("2 million users"))] == ["three million"]
+
+
 def test_years_and_weekdays_are_dates() -> None:
     found = unmatched("It entered service in 2019 on a Thursday.", keys("released in 2021"))
     assert {q.kind for q in found} == {"date"}
