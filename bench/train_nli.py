@@ -2,7 +2,7 @@
 
 Tasks:
 - `answers`: (question, sentence) -> does the sentence answer it? Pairs from bench/answer_data.py; ships
-  retrieval/support/weights/answers-v2.safetensors (the answer model behind abstention).
+  retrieval/support/weights/answers-v4.safetensors (the answer model behind abstention).
 - `support`: (claim, evidence) -> is the claim supported? The claim pairs of bench/support_data.py
   (FactCC-style edits of real text); ships support-v2.safetensors (an experiment for the judge).
 
@@ -51,18 +51,15 @@ class Task:
 
 
 TASKS = {
-    # 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined): answers-v2; v1 had none.
+    # 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined; v1 had none): answers-v2; with the
+    # read seed questions (--seed-questions): answers-v4, shipped since session 18.
     "answers": Task(
-        ROOT / ".brieflens" / "answers", "train.jsonl", "answer_data", "answers-v2", None, ("--mined", "3")
-    ),
-    # answers-v2's pairs and the read seed questions' (bench/answer_data.py --seed-questions).
-    "answers-v4": Task(
-        ROOT / ".brieflens" / "answers-v4",
+        ROOT / ".brieflens" / "answers",
         "train.jsonl",
         "answer_data",
         "answers-v4",
         None,
-        ("--mined", "3", "--seed-questions", "--out", str(ROOT / ".brieflens" / "answers-v4")),
+        ("--mined", "3", "--seed-questions"),
     ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }

@@ -22,11 +22,11 @@ Precision = Literal["auto", "float32", "bfloat16"]
 DEFAULT_COSINE_WEIGHT = 0.55
 DEFAULT_ABSTAIN_THRESHOLD = 0.70
 DEFAULT_ABSTAIN_SLOPE = -0.14
-# The operating point, as for the bar above: the best mean on SQuAD 2.0's 1973_oil_crisis article (which the
-# answer model never trained on; `bench/answerability.py --sets squad-calibration --sweep ...`) among the
-# thresholds that keep every dev question right. For answers-v2, 0.1 scored best there but abstains on dev-07
-# ("Which open-source model ranks ahead of DeepSeek V4 Pro?"); docs/support-model.md has the sweep.
-DEFAULT_ANSWER_MODEL_THRESHOLD = 0.05
+# The operating point: for answers-v4 (session 18), the best pooled mean of SQuAD 2.0's 1973_oil_crisis article
+# and the seed sets holdout17-20, neither trained on (`bench/answerability.py --sweep answer_model_threshold=...`):
+# 0.05 → 0.746 / 0.688, 0.1 → 0.751 / 0.714, 0.2 → 0.745 / 0.741, 0.3 the same, 0.5 lower; the model scores the
+# briefs' near-misses higher than v2 did, so its threshold is higher (v2 shipped 0.05). docs/support-model.md.
+DEFAULT_ANSWER_MODEL_THRESHOLD = 0.2
 
 
 class Settings(BaseSettings):

@@ -64,7 +64,7 @@ def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: TunedModel
 @pytest.mark.xfail(strict=True, reason="known limit: the converse of a relation (ahead of / behind) is not read")
 def test_a_relation_asked_as_its_converse_is_answered(model: TunedModel) -> None:
     """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": read as the
-    brief's own direction is (P >= 0.5 above), it is not today (answers-v2: P 0.08)."""
+    brief's own direction is (P >= 0.5 above), it is not today (answers-v2: P 0.08; answers-v4: 0.40)."""
     asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
     assert model.answers(asked, [RANKING])[0] >= 0.5
 
