@@ -310,11 +310,13 @@ def _restates(question: str, window: str) -> bool:
 
 
 # "according to the Big Picture Brief" names where the answer is said, not what it is about: the sentence need
-# not repeat the source's name.
+# not repeat the source's name. Nor need it repeat a titled document the question names as a subject ("What does
+# the Big Picture Brief expect …?"): a brief's sentences rarely name the brief.
 _ATTRIBUTION = re.compile(
     r"\b(?:according\s+to|as\s+(?:reported|described|stated|noted)\s+(?:by|in))\s+(?:the\s+)?"
     # A source's name may hold lower-case joining words ("Rest of World", "Bank for International Settlements").
-    r"(?:[A-Z][\w'’&-]*(?:\s+(?:of|the|for|and|on)(?=\s+[A-Z]))?\s*)+(?:brief|report|memo|overview|article|paper|analysis)?",
+    r"(?:[A-Z][\w'’&-]*(?:\s+(?:of|the|for|and|on)(?=\s+[A-Z]))?\s*)+(?:brief|report|memo|overview|article|paper|analysis)?"
+    r"|\bthe\s+(?:[A-Z][\w'’&-]*\s+)+(?:Brief|Report|Overview|Memo)\b",
 )
 
 

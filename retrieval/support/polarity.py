@@ -23,6 +23,7 @@ _NEGATIONS = frozenset(
         "without",
         "cannot",
         "nowhere",
+        "absence",
         "lack",
         "lacks",
         "lacked",

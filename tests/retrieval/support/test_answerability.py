@@ -379,6 +379,22 @@ def test_the_source_a_question_cites_need_not_be_named() -> None:
     assert answers("What do Kimi's distilled AI models support?", sentence) == "never names Kimi"
 
 
+def test_a_titled_document_the_question_names_need_not_be_named() -> None:
+    """holdout20 (read): "What does the Big Picture Brief expect …?" names the brief, which its sentences do not."""
+    sentence = "Enhanced regional influence: autonomous systems backed by domestic hardware bolster maritime dominance."
+    question = "What strategic outcome does the Big Picture Brief expect from autonomous systems?"
+    assert answers(question, sentence) is None
+    assert answers("What strategic outcome does Big Picture expect from autonomous systems?", sentence) == (
+        "never names Big, Picture"
+    )
+
+
+def test_an_absence_negates_as_no_does() -> None:
+    """holdout19 (read): "is there no agreement" is answered by "the absence of any agreement", not its opposite."""
+    sentence = "The absence of any bilateral agreement on AI use in nuclear-adjacent decision systems is a gap."
+    assert answers("For which decision systems is there no bilateral agreement on AI use?", sentence) is None
+
+
 def test_a_cited_source_may_hold_joining_words() -> None:
     """Session 17 review: "according to Rest of World" cites one source; the sentence need not say "World"."""
     sentence = "Huawei livestreamed the launch of its Ascend chips to an audience of developers."
