@@ -194,36 +194,41 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
             }
 
 
+def question_pairs(lens: Any, item: dict[str, Any], k: int) -> Iterator[Pair]:
+    """One seed question asked of `lens` (a BriefLens): for an answerable one, the best-ranked candidate sentence
+    holding its answer (none when it was never retrieved) and k negatives; for a near-miss, k negatives."""
+    from retrieval.generation.extractive import score_sentences
+    from retrieval.search.whole import whole_sentences
+
+    question = item["question"]
+    hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
+    candidates, _ = score_sentences(question, hits, lens.index.embedder, lens.settings.cosine_weight)
+    ranked = [" ".join(c.quote.split()) for c in sorted(candidates, key=lambda c: -c.relevance)]
+    ranked = list(dict.fromkeys(ranked))  # a sentence retrieved twice is one pair
+    answer = " ".join(str(item.get("answer", "")).split()).casefold()
+    holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []
+    if item["answerable"]:
+        if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
+            return
+        yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed"}
+    kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
+    for sentence in [s for s in ranked if s not in holding][:k]:
+        yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
+
+
 def seed_pairs(k: int) -> Iterator[Pair]:
     """Pairs from the seed questions of `SEED_TRAIN`, asked of corpus/ through BriefLens (k negatives each)."""
     import tempfile
 
-    from retrieval.generation.extractive import score_sentences
-    from retrieval.search.whole import whole_sentences
     from retrieval.service import BriefLens
     from retrieval.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         lens = BriefLens(Settings(data_dir=Path(tmp)))
         lens.ingest([ROOT / "corpus"])
-        cosine_weight = lens.settings.cosine_weight
         for item in read_jsonl(SEED):
-            if item["split"] not in SEED_TRAIN:
-                continue
-            question = item["question"]
-            hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
-            candidates, _ = score_sentences(question, hits, lens.index.embedder, cosine_weight)
-            ranked = [" ".join(c.quote.split()) for c in sorted(candidates, key=lambda c: -c.relevance)]
-            ranked = list(dict.fromkeys(ranked))  # a sentence retrieved twice is one pair
-            answer = " ".join(str(item.get("answer", "")).split()).casefold()
-            holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []
-            if item["answerable"]:
-                if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
-                    continue
-                yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed"}
-            kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
-            for sentence in [s for s in ranked if s not in holding][:k]:
-                yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
+            if item["split"] in SEED_TRAIN:
+                yield from question_pairs(lens, item, k)
 
 
 def build(seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False) -> tuple[list[Pair], list[Pair]]:

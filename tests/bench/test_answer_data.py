@@ -1,0 +1,30 @@
+"""The answer model's seed pairs: what `ask` would quote, labelled by whether it holds the answer."""
+
+from __future__ import annotations
+
+from bench.answer_data import SEED_TRAIN, question_pairs
+from retrieval.service import BriefLens
+
+
+def test_an_answerable_question_gives_its_answer_sentence_then_off_target_ones(lens: BriefLens) -> None:
+    """The first pair holds the answer (label 1); the k negatives are other retrieved sentences without it."""
+    item = {"question": "How much has State Grid earmarked for AI robots?", "answerable": True, "answer": "6.8 billion"}
+    pairs = list(question_pairs(lens, item, 3))
+    assert [p["label"] for p in pairs] == [1, 0, 0, 0]
+    assert "6.8 billion" in pairs[0]["b"] and all("6.8 billion" not in p["b"] for p in pairs[1:])
+    assert len({p["b"] for p in pairs}) == 4 and {p["a"] for p in pairs} == {item["question"]}
+
+
+def test_a_near_miss_gives_only_negatives_and_an_unretrieved_answer_nothing(lens: BriefLens) -> None:
+    """A near-miss question's most relevant sentences are negatives; an answer no sentence holds gives no pair."""
+    near_miss = {"question": "How many employees does MatX have?", "answerable": False}
+    pairs = list(question_pairs(lens, near_miss, 2))
+    assert [(p["label"], p["kind"]) for p in pairs] == [(0, "seed near-miss sentence")] * 2
+    absent = {"question": "How many employees does MatX have?", "answerable": True, "answer": "4,000 staff"}
+    assert list(question_pairs(lens, absent, 2)) == []
+
+
+def test_only_sets_read_before_training_are_trained_on() -> None:
+    """answers-v4 trained on dev to holdout16: the sets that chose its threshold and the blind ones stay out."""
+    assert {"dev", "holdout", "holdout2", "holdout16"} <= SEED_TRAIN
+    assert not {"holdout17", "holdout20", "holdout21", "holdout24"} & SEED_TRAIN
