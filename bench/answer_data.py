@@ -238,7 +238,7 @@ def build(seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False)
     training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
     miner = Miner(articles) if k else None
     train = list(squad_pairs(rng, articles, training, miner, k, n_edits)) + list(halueval_pairs(rng, n_edits))
-    if seed_questions:
+    if seed_questions:  # a near-miss seed question gives only negatives: at least 3 even when --mined is 0
         train += list(seed_pairs(max(k, 3)))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
