@@ -9,7 +9,11 @@ the ways a near-miss looks right in real use:
   gives when it should abstain;
 - the answerable question edited the way SQuAD 2.0's annotators wrote unanswerable ones, against the
   sentence that answered the original: a name of the question swapped for another of the same article,
-  a number or year changed, a negation inserted, an antonym swapped (the sentence no longer answers).
+  a number or year changed, a negation inserted, an antonym swapped (the sentence no longer answers);
+- with `--deleted`, the sentence that answered with its answer cut out, with the word that led into it ("in
+  response to", "because", "in"): it still restates what is asked, the question's names and verb, but no longer
+  says the answer. That is the near-miss an answer gives most often ("Why did OpenAI agree to deploy its models
+  within classified networks?" answered by the sentence saying it agreed, with no reason).
 
 With `--seed-questions`, the near-miss and answerable questions about the two seed briefs whose splits are in
 `SEED_TRAIN` (tests/data/answerability.jsonl; sets already read and mended) join them, asked of the briefs in
@@ -31,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -83,6 +88,59 @@ def edits(question: str, sentence: str, doc_text: str, rng: random.Random, n: in
         yield {"a": edited, "b": sentence, "label": 0, "kind": kind}
 
 
+# The words that lead into an answer and go with it when it is cut out: "raised prices in response to | American
+# aid to Israel", "because | capability is diffusing", "in | 1973".
+_LEAD_IN = re.compile(
+    r"(?:\b(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|in\s+response\s+to|in\s+order\s+to|so\s+that|such\s+as"
+    r"|as\s+(?:a|an)|as|in|on|at|by|from|to|for|of|with|since|during|after|before|about|around|nearly|some|over|"
+    r"under|the|a|an|is|was|were|are|called|named|known\s+as)\s+)*$",
+    re.IGNORECASE,
+)
+# Cutting may leave ", ," or " ." or empty brackets or quotes behind.
+_STRAY = [
+    (re.compile(r"\(\s*\)|\"\s*\"|“\s*”|'\s*'"), ""),
+    (re.compile(r"\s+([,.;:!?])"), r"\1"),
+    (re.compile(r"([,;:])\s*([,;:.])"), r"\2"),
+]
+MAX_ANSWER_SHARE = 0.4  # an answer of more than this share of the sentence leaves too little to restate
+MIN_LEFT_WORDS = 6
+
+
+def _whole(text: str) -> re.Pattern[str]:
+    """The text as whole words."""
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+
+
+def without_answer(sentence: str, answers: list[str]) -> str | None:
+    """The sentence with its first answer and the words leading into it cut out; None when the answer opens it or
+    is most of it, too little is left, or another of the answers is still there."""
+    # Whole words only ("no" is not in "known"); a yes or no is no span of the sentence.
+    found = [(m, a) for a in answers if a and a.lower() not in ("yes", "no") for m in [_whole(a).search(sentence)] if m]
+    if not found or len(found[0][1]) > MAX_ANSWER_SHARE * len(sentence):
+        return None
+    start, answer = found[0][0].start(), found[0][1]
+    lead = _LEAD_IN.search(sentence[:start])
+    cut = lead.start() if lead else start
+    if not sentence[:cut].strip(" \"'“‘("):  # an answer that opens the sentence is its subject: no sentence is left
+        return None
+    left = sentence[:cut] + " " + sentence[start + len(answer) :]
+    for pattern, repl in _STRAY:
+        left = pattern.sub(repl, left)
+    left = " ".join(left.split()).strip(" ,;:")
+    if left and not left[0].isupper():
+        left = left[0].upper() + left[1:]
+    if len(left.split()) < MIN_LEFT_WORDS or any(a and a.casefold() in left.casefold() for a in answers):
+        return None
+    return left if left.endswith((".", "!", "?")) else left + "."
+
+
+def deleted(question: str, sentence: str, answers: list[str]) -> Iterator[Pair]:
+    """The answering sentence without its answer, a negative for the same question (none when it cannot be cut)."""
+    left = without_answer(sentence, answers)
+    if left is not None:
+        yield {"a": question, "b": left, "label": 0, "kind": "answer deleted"}
+
+
 class Miner:
     """Rank an article's sentences for a question the way `ask` does (extractive.relevance)."""
 
@@ -132,9 +190,10 @@ def squad_pairs(
     miner: Miner | None = None,
     k: int = 0,
     n_edits: int = 1,
+    cut: bool = False,
 ) -> Iterator[Pair]:
     """Pairs from the SQuAD 2.0 articles in `keep` (with `miner`, k retrieved negatives per question; up to
-    n_edits edited questions per answerable one)."""
+    n_edits edited questions per answerable one; with `cut`, its answering sentence without the answer)."""
     path = shared_path("datasets", "squad2_answerability", "questions.jsonl")
     for q in read_jsonl(path) if path else []:
         article = q["article"].replace(" ", "_")
@@ -154,6 +213,8 @@ def squad_pairs(
                 doc_text = " ".join(s for p in paragraphs for s in p)
                 for pair in edits(question, sentence, doc_text, rng, n_edits):
                     yield pair | {"source": article}
+                if cut:
+                    yield from (pair | {"source": article} for pair in deleted(question, sentence, answers))
         rest = [i for i in range(len(para)) if i not in holding]
         if rest:
             i = max(rest, key=lambda j: len(words_of(question) & words_of(para[j])))
@@ -166,7 +227,13 @@ def squad_pairs(
             yield from mined(miner, article, question, avoid, taken, k)
 
 
-def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
+def _span(sentence: str, answer: str) -> str:
+    """The answer as the sentence spells it (found case-blind)."""
+    at = sentence.casefold().find(answer.casefold())
+    return sentence[at : at + len(answer)] if at >= 0 else answer
+
+
+def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> Iterator[Pair]:
     """Training half of HaluEval QA: the knowledge sentence holding the right answer, and its near-misses."""
     path = shared_path("datasets", "halueval_qa_dev.jsonl")
     for item in read_jsonl(path) if path else []:
@@ -183,6 +250,8 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
         yield {"a": question, "b": sentence, "label": 1, "kind": "halueval answer", "source": "halueval-qa"}
         for pair in edits(question, sentence, knowledge, rng, n_edits):
             yield pair | {"source": "halueval-qa"}
+        if cut:
+            yield from (p | {"source": "halueval-qa"} for p in deleted(question, sentence, [_span(sentence, answer)]))
         rest = [i for i in range(len(doc)) if i not in holding and len(doc[i].split()) >= 5]
         if rest:
             yield {
@@ -194,9 +263,10 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1) -> Iterator[Pair]:
             }
 
 
-def question_pairs(lens: Any, item: dict[str, Any], k: int) -> Iterator[Pair]:
+def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -> Iterator[Pair]:
     """One seed question asked of `lens` (a BriefLens): for an answerable one, the best-ranked candidate sentence
-    holding its answer (none when it was never retrieved) and k negatives; for a near-miss, k negatives."""
+    holding its answer (none when it was never retrieved), with `cut` that sentence without its answer, and k
+    negatives; for a near-miss, k negatives."""
     from retrieval.generation.extractive import score_sentences
     from retrieval.search.whole import whole_sentences
 
@@ -211,12 +281,14 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int) -> Iterator[Pair]:
         if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
             return
         yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed"}
+        if cut:
+            yield from (p | {"source": "seed"} for p in deleted(question, holding[0], [_span(holding[0], answer)]))
     kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
     for sentence in [s for s in ranked if s not in holding][:k]:
         yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
 
 
-def seed_pairs(k: int) -> Iterator[Pair]:
+def seed_pairs(k: int, cut: bool = False) -> Iterator[Pair]:
     """Pairs from the seed questions of `SEED_TRAIN`, asked of corpus/ through BriefLens (k negatives each)."""
     import tempfile
 
@@ -228,18 +300,20 @@ def seed_pairs(k: int) -> Iterator[Pair]:
         lens.ingest([ROOT / "corpus"])
         for item in read_jsonl(SEED):
             if item["split"] in SEED_TRAIN:
-                yield from question_pairs(lens, item, k)
+                yield from question_pairs(lens, item, k, cut)
 
 
-def build(seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False) -> tuple[list[Pair], list[Pair]]:
+def build(
+    seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False, cut: bool = False
+) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
     articles = squad_articles()
     training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
     miner = Miner(articles) if k else None
-    train = list(squad_pairs(rng, articles, training, miner, k, n_edits)) + list(halueval_pairs(rng, n_edits))
+    train = list(squad_pairs(rng, articles, training, miner, k, n_edits, cut)) + list(halueval_pairs(rng, n_edits, cut))
     if seed_questions:  # a near-miss seed question gives only negatives: at least 3 even when --mined is 0
-        train += list(seed_pairs(max(k, 3)))
+        train += list(seed_pairs(max(k, 3), cut))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -255,11 +329,12 @@ def main() -> int:
     parser.add_argument(
         "--seed-questions", action="store_true", help="add the read seed questions of SEED_TRAIN (answers-v4)"
     )
+    parser.add_argument("--deleted", action="store_true", help="add each answering sentence without its answer")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    train, calibration = build(args.seed, args.mined, args.edits, args.seed_questions)
+    train, calibration = build(args.seed, args.mined, args.edits, args.seed_questions, args.deleted)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.answer_data import SEED_TRAIN, question_pairs
+from bench.answer_data import SEED_TRAIN, question_pairs, without_answer
 from retrieval.service import BriefLens
 
 
@@ -22,6 +22,33 @@ def test_a_near_miss_gives_only_negatives_and_an_unretrieved_answer_nothing(lens
     assert [(p["label"], p["kind"]) for p in pairs] == [(0, "seed near-miss sentence")] * 2
     absent = {"question": "How many employees does MatX have?", "answerable": True, "answer": "4,000 staff"}
     assert list(question_pairs(lens, absent, 2)) == []
+
+
+def test_the_answer_deleted_negative_keeps_the_rest_of_its_sentence(lens: BriefLens) -> None:
+    """With `cut`, the answer sentence follows as a negative without the answer and the words that led into it."""
+    item = {"question": "How much has State Grid earmarked for AI robots?", "answerable": True, "answer": "6.8 billion"}
+    pairs = list(question_pairs(lens, item, 1, cut=True))
+    assert [(p["label"], p["kind"]) for p in pairs][:2] == [(1, "seed answer"), (0, "answer deleted")]
+    assert "6.8 billion" not in pairs[1]["b"] and "State Grid" in pairs[1]["b"]
+
+
+def test_cutting_an_answer_takes_its_lead_in_and_leaves_a_sentence() -> None:
+    """A reason goes with "in response to", a year with "in"; stray punctuation closes up."""
+    oil = "In 1973, OPEC raised the price of oil in response to American aid to Israel during the war."
+    assert without_answer(oil, ["American aid to Israel"]) == "In 1973, OPEC raised the price of oil during the war."
+    why = "It makes assumptions about targeting Chinese AI champions less effective, because capability is diffusing."
+    assert without_answer(why, ["capability is diffusing"]) == (
+        "It makes assumptions about targeting Chinese AI champions less effective."
+    )
+    edict = "The Huguenots were granted the right to worship in 1598 by the Edict of Nantes."
+    assert without_answer(edict, ["1598"]) == "The Huguenots were granted the right to worship by the Edict of Nantes."
+
+
+def test_no_cut_when_the_answer_is_most_of_the_sentence_or_remains() -> None:
+    """Too little left to restate the question, or another spelling of the answer still there: no negative."""
+    assert without_answer("Kenneth Payne (King's College London) ran the wargames.", ["King's College London"]) is None
+    assert without_answer("Paris hosted it; Paris again in 1924 and in later years too.", ["Paris", "1924"]) is None
+    assert without_answer("Nothing here answers it at all, in any way.", ["Paris"]) is None
 
 
 def test_only_sets_read_before_training_are_trained_on() -> None:
