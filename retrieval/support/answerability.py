@@ -102,9 +102,14 @@ _NAMED_KIND = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(
-    r"^\s*(?:when\b|(?:in|during|since|by|until)?\s*(?:what|which)\s+(?:year|date|day|month|century|decade|era|period)\b)",
+    r"^\s*(?:when\b|(?:in|on|during|since|by|until)?\s*(?:what|which)\s+(?:(?:calendar|exact|specific|precise)\s+)?"
+    r"(?:year|date|day|month|century|decade|era|period)\b)",
     re.IGNORECASE,
 )
+# "What date …?" asks for a day of the calendar: "a memo released Thursday" names a weekday, not a date
+# (holdout17). "When …?" and "On which weekday …?" are answered by it.
+_CALENDAR_DATE = re.compile(r"^\s*(?:on\s+)?(?:what|which)\s+(?:(?:calendar|exact|specific|precise)\s+)?date\b", re.I)
+_WEEKDAYS = frozenset(f"when:{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 _NAME = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*(?:by|from|to|with|for)\s+whom\b", re.IGNORECASE)
 _PLACE = re.compile(r"^\s*(?:(?:from|to)\s+)?where\b", re.IGNORECASE)
 # A place need not be a name: "Where has OpenAI agreed to deploy its models?" is answered by "within classified
@@ -167,9 +172,11 @@ def _has_quantity(sentence: str, asked: set[str]) -> bool:
     return found or _MULTIPLE.search(sentence) is not None or _FRACTION.search(sentence) is not None
 
 
-def _has_date(sentence: str, asked: set[str]) -> bool:
-    """A date, year, decade or century the question does not already state."""
-    found = [q for q in quantities(sentence) if q.kind == "date" and q.key not in asked]
+def _has_date(sentence: str, asked: set[str], calendar: bool = False) -> bool:
+    """A date, year, decade or century the question does not already state (for a `calendar` date, not a
+    weekday alone)."""
+    skip = asked | (_WEEKDAYS if calendar else set())
+    found = [q for q in quantities(sentence) if q.kind == "date" and q.key not in skip]
     return bool(found) or _ERA.search(sentence) is not None
 
 
@@ -239,7 +246,7 @@ def offers(kind: AnswerType, sentence: str, question: str) -> bool:
         durations = any(q.key.startswith("dur:") and q.key not in asked for q in quantities(sentence))
         return durations or _LENGTH.search(sentence) is not None
     if kind == "date":
-        return _has_date(sentence, asked) or (
+        return _has_date(sentence, asked, _CALENDAR_DATE.search(question) is not None) or (
             _HYPOTHETICAL_WHEN.search(question) is not None and _CONDITION.search(sentence) is not None
         )
     if kind == "name":

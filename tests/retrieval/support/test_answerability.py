@@ -84,6 +84,15 @@ def test_a_date_question_needs_a_date() -> None:
     assert answers("When were the Normans in Normandy?", "In the 10th and 11th centuries the Normans ruled.") is None
 
 
+def test_a_calendar_date_is_not_a_weekday() -> None:
+    """holdout17 (read): "On what calendar date …?" is not answered by "released Thursday"; a day of a month is."""
+    memo = "In a memo released Thursday, Kratsios warned."
+    assert answers("On what calendar date was the memo released?", memo) == "no date"
+    assert answers("On which weekday was the memo released?", memo) is None
+    assert answers("What date was the memo released?", "The memo was released on 5 March.") is None
+    assert answers("On what date did the trip occur?", "The trip occurred on 21 February 1804.") is None
+
+
 def test_a_who_question_needs_a_name_it_does_not_give() -> None:
     """The answer to "who" is a name the question lacks."""
     assert answers("Who raised $500 million?", MATX) is None
