@@ -15,7 +15,7 @@ from retrieval.generation.extractive import REDUNDANT, Abstention, Candidate, sc
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.briefs import Brief, line_span
 from retrieval.kinds.metadata import METADATA_LINES
-from retrieval.support.answerability import answers
+from retrieval.support.answerability import NEVER_NAMES, answers
 from retrieval.terms import content_terms, term_set
 
 MAX_ITEMS = 6  # bullets of one list block
@@ -126,12 +126,14 @@ def _context(c: Candidate) -> str:
     return f"{chunk.section.replace(' > ', '. ')}. {chunk.text[: c.start - chunk.start]}"
 
 
-def _answers(question: str, c: Candidate, abstention: Abstention) -> bool:
-    """The answerability check on one candidate; metadata lines (page footers, dates) never answer."""
+def _why_not(question: str, c: Candidate, abstention: Abstention) -> str | None:
+    """Why one candidate does not answer (None when it may); metadata lines (page footers, dates) never answer."""
     if any(p.fullmatch(c.quote.strip()) for p in METADATA_LINES):
-        return False
+        return "a metadata line"
+    if not abstention.check_answers:
+        return None
     # No polarity check: a reason or a list item contrasts with the question's words, a fact lookup does not.
-    return not abstention.check_answers or answers(question, c.quote, _context(c), polarity=False) is None
+    return answers(question, c.quote, _context(c), polarity=False)
 
 
 def _pick(cands: list[Candidate], vectors: np.ndarray, floor: float, limit: int, first: list[int]) -> list[int]:
@@ -177,9 +179,13 @@ def answer_evidence(
 ) -> Draft:
     """A list or a why/how answer from the retrieved passages; abstain as the extractive answer would."""
     scored, vectors = score_sentences(question, hits, embedder, abstention.cosine_weight)
-    keep = [i for i, c in enumerate(scored) if _answers(question, c, abstention)]
+    why_not = [_why_not(question, c, abstention) for c in scored]
+    # As for a lookup, a sentence held back only for a name of the question it never mentions (a pronoun's
+    # sentence: "The paper is a pre-print …" for a question about Payne's paper) stays, for the model to rescue.
+    keep = [i for i, w in enumerate(why_not) if w is None or w.startswith(NEVER_NAMES)]
     cands, vectors = [scored[i] for i in keep], vectors[keep]
-    top = max((c.relevance for c in cands), default=0.0)
+    held = {k for k, i in enumerate(keep) if why_not[i] is not None}
+    top = max((c.relevance for k, c in enumerate(cands) if k not in held), default=0.0)
     bar = abstention.bar(question)
     if kind == "list":
         # A list labelled with what is asked ("Implications:") answers though its items name little of the question.
@@ -193,9 +199,14 @@ def answer_evidence(
     # threshold: it was trained on fact lookups and reads a reason less surely), and a sentence just under the
     # bar that it is sure answers still does.
     reading = replace(abstention, model_threshold=min(abstention.model_threshold, REASON_MODEL_THRESHOLD))
-    confirmed = reading.confirmed(question, cands, bar)
+    confirmed = reading.confirmed(question, cands, bar, sorted(held))
     if not confirmed:
         return Draft(sentences=(), abstained=True, relevance=top)
+    # The held sentences the model did not rescue are no part of the answer.
+    answering = [k for k in range(len(cands)) if k not in held or k in confirmed]
+    confirmed = [answering.index(k) for k in confirmed]
+    cands, vectors = [cands[k] for k in answering], vectors[answering]
+    top = max(c.relevance for c in cands)
     bar = min(bar, min(cands[i].relevance for i in confirmed))
     best = max(range(len(cands)), key=lambda i: cands[i].relevance)
     floor = max(bar, top - MARGIN)

@@ -100,6 +100,18 @@ def test_a_reason_the_answer_model_finds_nowhere_abstains(lens: BriefLens) -> No
     assert not loose.answer("why", question, lens.search(question)).abstained
 
 
+def test_a_reason_in_a_sentence_that_never_names_the_subject_is_rescued(lens: BriefLens) -> None:
+    """holdout25 (read): "The paper is a pre-print …" never names Payne; the answer model is sure it gives the
+    reason, as it may for a lookup's sentence held back by the name check; without the rescue, no answer."""
+    question = "Why does it matter that Kenneth Payne's wargaming paper has not been peer reviewed?"
+    answer = lens.ask(question)
+    assert answer.kind == "why" and not answer.abstained
+    assert_quotes_exact(lens, answer)
+    assert "matters for policy interpretation" in answer.answer
+    strict = replace(lens.synthesis, abstention=replace(lens.synthesis.abstention, rescue=1.0))
+    assert strict.answer("why", question, lens.search(question)).abstained
+
+
 def test_why_answer_links_sentences_in_source_order(lens: BriefLens) -> None:
     answer = lens.ask("Why could the US distillation crackdown benefit the stronger Chinese AI players?")
     assert answer.kind == "why" and 2 <= len(answer.sentences) <= 3
