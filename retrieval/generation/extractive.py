@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import NEVER_NAMES, answers, context_before
+from retrieval.support.answerability import NEVER_NAMES, OVERRULABLE, answers, context_before
 from retrieval.terms import content_terms, coverage, idf_weights, what_is_asked
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -67,6 +67,15 @@ def _candidates(contexts: Sequence[ScoredChunk]) -> list[tuple[ScoredChunk, int,
     return out
 
 
+def split_by_reason(reasons: Sequence[str | None]) -> tuple[list[int], list[int]]:
+    """The candidates that may answer (no reason against them), and those a sure model may still let answer: held
+    back by the name check (a pronoun's sentence names its subject earlier) or one of OVERRULABLE; the rest never.
+    """
+    keep = [i for i, why in enumerate(reasons) if why is None]
+    overrulable = [i for i, why in enumerate(reasons) if why and (why.startswith(NEVER_NAMES) or why in OVERRULABLE)]
+    return keep, overrulable
+
+
 @dataclass(frozen=True)
 class Abstention:
     """When to say the corpus does not say: relevance must reach a bar set by the question's length."""
@@ -80,7 +89,7 @@ class Abstention:
     model_threshold: float = 0.5
     model_candidates: int = 5
     check_focus: bool = True
-    # P(answers) at which the model overrides the name check and the bar (within RESCUE_BELOW); 1.0: never.
+    # P(answers) at which the model overrides the checks `split_by_reason` holds and the bar (within RESCUE_BELOW).
     rescue: float = 1.0
     # Relevance over the bar at which a sentence needs only TRUSTED_SHARE of the model's threshold (2.0: never).
     trust_margin: float = 2.0
@@ -105,18 +114,10 @@ class Abstention:
 
     def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
         """Indices of the candidates that may answer the question (all of them when the check is off), and
-        of those turned away only for a name of the question they never mention (the model may rescue them)."""
+        of those held back by a check the model may overrule (`held`)."""
         if not self.check_answers or self.compound(question):
             return list(range(len(candidates))), []
-        keep: list[int] = []
-        unnamed: list[int] = []
-        for i, c in enumerate(candidates):
-            why = answers(question, c.quote, _before(c), focus=self.check_focus)
-            if why is None:
-                keep.append(i)
-            elif why.startswith(NEVER_NAMES):
-                unnamed.append(i)
-        return keep, unnamed
+        return split_by_reason([answers(question, c.quote, _before(c), focus=self.check_focus) for c in candidates])
 
     def confirmed(
         self, question: str, candidates: list[Candidate], bar: float, unnamed: Sequence[int] = ()
@@ -147,8 +148,9 @@ class Abstention:
     def rescued(
         self, question: str, candidates: list[Candidate], bar: float, held: Set[int] = frozenset()
     ) -> list[int]:
-        """Candidates the model is at least `rescue` sure answer though held back by the name check (`held`, over
-        the bar or not) or just under the bar (never more than RESCUE_BELOW under it); most relevant first."""
+        """Candidates the model is at least `rescue` sure answer though held back by a check it may overrule
+        (`held`, over the bar or not: `split_by_reason`) or just under the bar (never more than RESCUE_BELOW under
+        it); most relevant first."""
         if self.model is None or self.rescue >= 1.0 or self.compound(question):
             return []
         by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)

@@ -11,11 +11,18 @@ import numpy as np
 from retrieval.answer import AnswerSentence, Draft, QuestionKind
 from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
-from retrieval.generation.extractive import REDUNDANT, Abstention, Candidate, score_sentences, source_order
+from retrieval.generation.extractive import (
+    REDUNDANT,
+    Abstention,
+    Candidate,
+    score_sentences,
+    source_order,
+    split_by_reason,
+)
 from retrieval.index.embedding import Embedder
 from retrieval.kinds.briefs import Brief, line_span
 from retrieval.kinds.metadata import METADATA_LINES
-from retrieval.support.answerability import NEVER_NAMES, answers
+from retrieval.support.answerability import answers
 from retrieval.terms import content_terms, term_set
 
 MAX_ITEMS = 6  # bullets of one list block
@@ -179,12 +186,12 @@ def answer_evidence(
 ) -> Draft:
     """A list or a why/how answer from the retrieved passages; abstain as the extractive answer would."""
     scored, vectors = score_sentences(question, hits, embedder, abstention.cosine_weight)
-    why_not = [_why_not(question, c, abstention) for c in scored]
-    # As for a lookup, a sentence held back only for a name of the question it never mentions (a pronoun's
-    # sentence: "The paper is a pre-print …" for a question about Payne's paper) stays, for the model to rescue.
-    keep = [i for i, w in enumerate(why_not) if w is None or w.startswith(NEVER_NAMES)]
+    # As for a lookup, a sentence held back only by a check the model may overrule (a pronoun's sentence: "The
+    # paper is a pre-print …" for a question about Payne's paper) stays, for the model to rescue.
+    may, overrulable = split_by_reason([_why_not(question, c, abstention) for c in scored])
+    keep = sorted(may + overrulable)
     cands, vectors = [scored[i] for i in keep], vectors[keep]
-    held = {k for k, i in enumerate(keep) if why_not[i] is not None}
+    held = {keep.index(i) for i in overrulable}
     top = max((c.relevance for k, c in enumerate(cands) if k not in held), default=0.0)
     bar = abstention.bar(question)
     if kind == "list":

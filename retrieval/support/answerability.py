@@ -110,7 +110,10 @@ _DATE = re.compile(
 # (holdout17). "When …?" and "On which weekday …?" are answered by it.
 _CALENDAR_DATE = re.compile(r"^\s*(?:on\s+)?(?:what|which)\s+(?:(?:calendar|exact|specific|precise)\s+)?date\b", re.I)
 _WEEKDAYS = frozenset(f"when:{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-_NAME = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*(?:by|from|to|with|for)\s+whom\b", re.IGNORECASE)
+# "Who" and an agent or a source ("by/from whom") ask for a name; a bare "whom" and "with/for/to whom" ask for the
+# object of the verb, in the briefs a group ("human operators", "regional allies", "third-country labs": the read
+# seed sets' four "whom" questions, all answerable, two of them lost to the name check).
+_NAME = re.compile(r"^\s*(?:who|whose)\b|^\s*(?:by|from)\s+whom\b", re.IGNORECASE)
 _PLACE = re.compile(r"^\s*(?:(?:from|to)\s+)?where\b", re.IGNORECASE)
 # A place need not be a name: "Where has OpenAI agreed to deploy its models?" is answered by "within classified
 # networks".
@@ -138,15 +141,31 @@ _ERA = re.compile(
 )
 # The text before a sentence read with it: where the names its pronouns stand for are (about one sentence).
 BEFORE_CHARS = 300
-# How `answers` says a sentence never mentions a name of the question (the one check the answer model may overrule).
+# How `answers` says a sentence never mentions a name of the question (the check the answer model may rescue).
 NEVER_NAMES = "never names "
+OPPOSITE = "opposite polarity"
+# The checks a sure answer model may overrule (`Abstention.overrule`): their word lists miss answers of the asked
+# kind ("domestically and regionally" for where, "a single output" for how many, "little use" read as negating
+# "fails to answer"). Never the date, name and qualifier checks: the seed near-misses are written to pass a
+# model on those (a "When did …?" answered by the sentence that states the event).
+OVERRULABLE = frozenset({OPPOSITE, "no place", "no length", "no quantity"})
 # Acronyms that are common nouns in the briefs' field, not names a sentence must repeat: "Which AI firm …?" is
 # answered by "the Pentagon's criticism of Anthropic's restrictions …", which never says "AI".
 GENERIC_ACRONYMS = frozenset({"AI", "ML", "LLM", "LLMs", "GPU", "GPUs", "CPU", "CPUs", "API", "APIs"})
 
 
+# A clause before the question proper: "When American car companies rolled out their replacements, which policy
+# ended?" asks "which policy", not when. A wh-word with its auxiliary ("When did …, which …") is the question itself.
+_LEADING_CLAUSE = re.compile(
+    r"^(?!\s*(?:when|where|what|which|who|whom|whose|how|why)\s+(?:did|does|do|is|was|are|were|has|have|had|will"
+    r"|would|can|could|should|may|might|must)\b)[^,?]+,\s*(?=(?:what|which|who|whom|whose|where|when|how|why)\b)",
+    re.IGNORECASE,
+)
+
+
 def expected_type(question: str) -> AnswerType:
-    """What kind of answer the question asks for, from its opening words."""
+    """What kind of answer the question asks for, from its opening words (after a clause that leads into it)."""
+    question = _LEADING_CLAUSE.sub("", question, count=1)
     if _DATE.search(question):
         return "date"
     if _LENGTH_QUESTION.search(question):
@@ -458,5 +477,5 @@ def answers(question: str, sentence: str, before: str = "", polarity: bool = Tru
         or antonym_flip(question, sentence, [sentence], in_place=True)
         or prefix_flip(question, sentence)
     ):
-        return "opposite polarity"
+        return OPPOSITE
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,9 @@ import pytest
 
 from retrieval.answer import ABSTAIN_TEXT
 from retrieval.errors import DocumentNotFound, QueryError
+from retrieval.generation.extractive import ExtractiveGenerator
 from retrieval.search.filters import FilterSpec
+from retrieval.search.whole import whole_sentences
 from retrieval.service import BriefLens
 from retrieval.textnorm import normalize
 from tests.conftest import CORPUS, SHARED, read_jsonl
@@ -103,3 +106,16 @@ def test_bad_queries_raise_query_errors(lens: BriefLens) -> None:
         lens.ask("   ")
     with pytest.raises(QueryError, match="limit"):
         lens.search("x" * 5000)
+
+
+def test_a_sure_model_overrules_the_place_check(lens: BriefLens) -> None:
+    """holdout23 (read): "domestically and regionally" is where, though no place is named; the answer model is
+    sure, so the place check is overruled. Without the rescue, the same passages give an abstention."""
+    question = "Where are smaller distilled models easier to distribute and deploy?"
+    answer = lens.ask(question)
+    assert not answer.abstained and "domestically and regionally" in answer.answer
+    hits = whole_sentences(lens.search(question), lens.index.catalog.document)
+    generator = lens._generator(True)
+    assert isinstance(generator, ExtractiveGenerator)
+    strict = ExtractiveGenerator(generator.embedder, replace(generator.abstention, rescue=1.0))
+    assert strict.generate(question, hits).abstained

@@ -10,7 +10,7 @@ import pytest
 
 from retrieval.chunk import ScoredChunk
 from retrieval.errors import ModelError
-from retrieval.generation.extractive import RESCUE_BELOW, Abstention, AnswerScorer, Candidate
+from retrieval.generation.extractive import RESCUE_BELOW, Abstention, AnswerScorer, Candidate, split_by_reason
 from retrieval.settings import Settings
 
 
@@ -118,3 +118,11 @@ def test_a_sentence_far_over_the_bar_needs_only_a_tenth_of_the_threshold() -> No
     assert trusting(0.01).confirmed("How much?", unsure, 0.55) == []  # under a tenth of the threshold
     assert trusting(0.5).confirmed("How much?", unsure, 0.65) == [0]
     assert Abstention.from_settings(Settings()).trust_margin == Settings().answer_model_trust_margin
+
+
+def test_the_model_may_overrule_only_the_softer_checks() -> None:
+    """The name check and the polarity, place, length and quantity checks hold a sentence for a sure model; the
+    date, name-type and qualifier checks, which the seed near-misses are written against, drop it."""
+    reasons = [None, "never names Kimi", "no place", "opposite polarity", "no date", "no name", "no version", None]
+    assert split_by_reason(reasons) == ([0, 7], [1, 2, 3])
+    assert split_by_reason(["no length", "no quantity", "no count of robots", "a metadata line"]) == ([], [0, 1])

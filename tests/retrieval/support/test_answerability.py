@@ -38,6 +38,16 @@ HUAWEI = (
         ("What is the capacity of the plant?", "quantity"),
         # A figure alone may be a person ("What figure did Luther oppose?"): no quantity asked.
         ("What figure did Luther oppose?", "any"),
+        # A clause leading into the question (SQuAD training side): the wh-word after the comma asks.
+        ("When American car companies rolled out with their domestic replacement cars, which policy ended?", "any"),
+        ("According to the brief, who leads the effort?", "name"),
+        ("When did OPEC raise prices, and which country led?", "date"),
+        ("What did the embargo do, which the ministers feared?", "any"),
+        # A bare "whom" asks for the verb's object, often a group; an agent or a source is a name.
+        ("Whom could AI-assisted decision support steer toward escalatory options?", "any"),
+        ("With whom can the distilled variants be shared?", "any"),
+        ("By whom is European law applied?", "name"),
+        ("From whom did the Huguenots purchase the land?", "name"),
     ],
 )
 def test_expected_type_from_the_question_words(question: str, kind: str) -> None:
