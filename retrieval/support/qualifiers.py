@@ -1,9 +1,11 @@
-"""What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person.
+"""What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person,
+another than the item it excludes.
 
 A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
 brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
 often …?" against a sentence with no frequency, "How much does each robot cost?" against a total, "Which
-Huawei executive presented …?" against a sentence naming only companies and models. Each check here reads
+Huawei executive presented …?" against a sentence naming only companies and models, "Besides Huawei, which
+chipmakers …?" against a sentence about Huawei alone. Each check here reads
 one such qualifier; the sentence (and, for a rank, the text just before it) must meet it.
 """
 
@@ -83,6 +85,38 @@ _ENUMERATING = re.compile(
     re.IGNORECASE,
 )
 
+# "Besides Huawei, which chipmakers …?" asks for others of a kind the question names one of: a sentence that has
+# the excluded item alone ("Huawei announced …") names no other; one that lists it ("DeepSeek, MiniMax, and
+# Moonshot", "regional militaries and allies") may. "Beyond" is left out: "beyond chips to model weights" extends
+# the item rather than listing beside it. Only the excluded items the sentence states word for word are read.
+_EXCLUDING = re.compile(
+    r"\b(?:besides|other\s+than|apart\s+from|aside\s+from|in\s+addition\s+to|alongside)\s+(?P<items>[^,?]+?)\s*[,?]",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"\s*,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
+_LISTED_BEFORE = re.compile(r"(?:,|\band|\bor|&|/)\s*(?:the\s+)?$", re.IGNORECASE)
+_LISTED_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,|and\b|or\b|&|/)", re.IGNORECASE)
+
+
+def alone(question: str, sentence: str) -> str | None:
+    """The item a question excludes ("besides X") when the sentence states it, but in no list with another."""
+    m = _EXCLUDING.search(question)
+    if m is None:
+        return None
+    items = [i.strip(" '\"‘’“”") for i in _ITEM_SPLIT.split(m.group("items"))]
+    found = [
+        (f.start(), f.end())
+        for item in items
+        if item
+        for f in re.finditer(rf"(?<!\w){re.escape(item)}(?!\w)", sentence, re.IGNORECASE)
+    ]
+    if not found or any(
+        _LISTED_BEFORE.search(sentence[max(0, a - 12) : a]) or _LISTED_AFTER.match(sentence[b : b + 6])
+        for a, b in found
+    ):
+        return None
+    return m.group("items").strip()
+
 
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
@@ -112,6 +146,9 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
         return "no frequency"
     if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):
         return "no per-unit figure"
+    excluded = alone(question, sentence)
+    if excluded:
+        return f"nothing besides {excluded}"
     if _PERSON_QUESTION.search(question):
         asked = question.lower()
         people = [m.group(0) for m in _PERSON.finditer(sentence)]

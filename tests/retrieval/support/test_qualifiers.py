@@ -120,3 +120,19 @@ def test_which_version_asks_for_an_identifier() -> None:
     assert answers(question, "DeepSeek, MiniMax and Moonshot distilled Anthropic's Claude 3.5 Sonnet.") is None
     # An identifier the question already gives is no answer.
     assert unmet("Which release followed DeepSeek V4?", "DeepSeek V4 was followed by a larger model.") == "no version"
+
+
+def test_an_excluded_item_alone_names_no_other() -> None:
+    """holdout16 and holdout28 (read): "Besides Huawei, which chipmakers …?" is not answered by a sentence about
+    Huawei alone; a sentence listing the excluded item with others may answer, and "beyond" extends, not excludes."""
+    question = "Besides Huawei, which Chinese chipmakers announced support for DeepSeek V4?"
+    huawei = "Huawei announced day-zero adaptation of its Ascend 950PR and 950DT chips to DeepSeek's V4 model."
+    assert answers(question, huawei) == "nothing besides Huawei"
+    firms = "Chinese AI firms—DeepSeek, MiniMax, and Moonshot—have achieved notable breakthroughs."
+    assert unmet("Besides DeepSeek and Moonshot, which Chinese AI firm distilled Claude?", firms) is None
+    allies = "Supporting regional militaries and allies: access to accessible AI models."
+    assert unmet("Besides allies, whom do accessible distilled AI models support?", allies) is None
+    chips = "The administration is prepared to extend export control logic beyond chips to model weights."
+    assert unmet("Beyond chips, to what is the administration prepared to extend export control logic?", chips) is None
+    # An excluded item the sentence does not state word for word is not read.
+    assert unmet("Besides local deployment in China, with whom can the variants be shared?", allies) is None
