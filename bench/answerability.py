@@ -28,7 +28,8 @@ Sets (each question asked through the real `ask`, extractive, over an index buil
 - MultiHop-RAG (`multihop`): the 500 queries over their evidence facts (the abstention bar was calibrated
   on them); an answerable query counts when it is answered at all (its gold answers are rarely spans).
 An answerable question counts as right when the answer is given and one of its sentences contains a
-gold answer; an unanswerable one when the answer abstains. The mean of the two rates is the score.
+gold answer as whole words (since session 20: before, "ten" counted inside "often"); an unanswerable one when
+the answer abstains. The mean of the two rates is the score.
 Run: .venv/bin/python bench/answerability.py [--sets squad-heldout,seed-dev,seed-holdout] [--limit N] [--json]
      [--set NAME=VALUE] [--sweep NAME=V1,V2,...]
 """
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -60,6 +62,11 @@ SEED = ROOT / "tests" / "data" / "answerability.jsonl"
 def _fold(text: str) -> str:
     """Case- and typography-insensitive text for matching a gold answer."""
     return " ".join(normalize(text).casefold().split())
+
+
+def holds(text: str, gold: str) -> bool:
+    """Whether folded answer text holds a gold answer as whole words ("ten" is not in "often")."""
+    return re.search(rf"(?<!\w){re.escape(_fold(gold))}(?!\w)", text) is not None
 
 
 def squad_items(articles: Iterable[str], limit: int | None) -> list[dict[str, Any]]:
@@ -93,7 +100,7 @@ def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
         if item["answerable"]:
             answerable += 1
             # No gold span (MultiHop's comparisons answer "Yes"): answering at all counts.
-            ok = not answer.abstained and (not item["answers"] or any(_fold(a) in text for a in item["answers"]))
+            ok = not answer.abstained and (not item["answers"] or any(holds(text, a) for a in item["answers"]))
             right += ok
         else:
             ok = answer.abstained

@@ -30,7 +30,9 @@ _AGGREGATION = re.compile(
     r"|\b" + _MENTIONING + r" (?:the )?most (?:often|frequently)\b"
     r"|\bmost (?:often|frequently) " + _MENTIONING + r"\b"
     r"|\bmost (?:often|frequently) (?:in|across) (?:the |all |both )?(?:two )?" + _BRIEF + r"\b"
-    r"|\bhow (?:many|often) times\b",
+    # "How many times" counts mentions only beside a word of mentioning or the briefs: "How many times has DeepSeek
+    # V4 been downloaded?" asks about downloads (holdout29, read after its blind run, had it answered with a count).
+    r"|\bhow (?:many|often) times\b(?=.*\b(?:" + _MENTIONING + "|" + _BRIEF + r")\b)",
     re.IGNORECASE,
 )
 # "Both/all briefs" as what the question asks about ("Which firms appear in both briefs?"); see _across_briefs.

@@ -43,6 +43,10 @@ def test_fact_lookups_stay_lookups(questions: list[dict[str, str]]) -> None:
         ("Which chip is most often in the briefs?", "aggregation"),
         # "Most often" about what the briefs report, not about their mentions, is a fact to look up.
         ("Which side prevailed most often in Kenneth Payne's simulated crisis wargames?", "lookup"),
+        # "How many times" likewise: mentions are counted, downloads looked up.
+        ("How many times is DeepSeek mentioned?", "aggregation"),
+        ("How many times does Huawei appear across the briefs?", "aggregation"),
+        ("How many times has DeepSeek V4 been downloaded since its release?", "lookup"),
     ],
 )
 def test_cues(question: str, kind: str) -> None:
