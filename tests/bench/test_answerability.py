@@ -11,3 +11,8 @@ def test_a_gold_answer_counts_as_whole_words_only() -> None:
     assert holds(text, "32 times")
     assert holds(_fold("OPEC raised the posted price to $5.11 a barrel."), "$5.11")
     assert holds(_fold("It rose “ten times”."), "Ten times")
+
+
+def test_a_longer_gold_answer_counts_where_the_brief_glued_words() -> None:
+    text = _fold("The criticism underscores diverging prioritiessafety versus rapid deployment.")
+    assert holds(text, "diverging priorities") and holds(text, "safety versus rapid deployment")
