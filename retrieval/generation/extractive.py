@@ -114,16 +114,16 @@ class Abstention:
 
     def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
         """Indices of the candidates that may answer the question (all of them when the check is off), and
-        of those held back by a check the model may overrule (`held`)."""
+        of those held back by a check the model may overrule (`split_by_reason`)."""
         if not self.check_answers or self.compound(question):
             return list(range(len(candidates))), []
         return split_by_reason([answers(question, c.quote, _before(c), focus=self.check_focus) for c in candidates])
 
     def confirmed(
-        self, question: str, candidates: list[Candidate], bar: float, unnamed: Sequence[int] = ()
+        self, question: str, candidates: list[Candidate], bar: float, held_back: Sequence[int] = ()
     ) -> list[int]:
         """Indices of the candidates over the bar, most relevant first; none when the answer model says that
-        none of the most relevant few answers the question. `unnamed` candidates, and any under the bar, join
+        none of the most relevant few answers the question. `held_back` candidates, and any under the bar, join
         when no more than RESCUE_BELOW under it and the model is at least `rescue` sure that they answer.
 
         The model decides only whether to answer, not which sentences: used to drop sentences as well it
@@ -131,7 +131,7 @@ class Abstention:
         V4 Pro?" (dev-07), whose answering sentence states the converse ("behind Kimi K2.6").
         """
         by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
-        held = set(unnamed)
+        held = set(held_back)
         over = [i for i in by_relevance if candidates[i].relevance >= bar and i not in held]
         if self.model is None or self.compound(question):
             return over
@@ -283,11 +283,11 @@ class ExtractiveGenerator:
     def generate(self, question: str, contexts: Sequence[ScoredChunk]) -> Draft:
         """Abstain when no sentence clears the calibrated bar; otherwise quote the best few."""
         candidates, vectors = score_sentences(question, contexts, self.embedder, self.abstention.cosine_weight)
-        keep, unnamed = self.abstention.answering(question, candidates)
+        keep, held_back = self.abstention.answering(question, candidates)
         top = max((candidates[i].relevance for i in keep), default=0.0)
-        pool = sorted(keep + unnamed)
+        pool = sorted(keep + held_back)
         candidates, vectors = [candidates[i] for i in pool], vectors[pool]
-        held = [pool.index(i) for i in unnamed]
+        held = [pool.index(i) for i in held_back]
         bar = self.abstention.bar(question)
         confirmed = self.abstention.confirmed(question, candidates, bar, held)
         if not confirmed:

@@ -144,10 +144,10 @@ BEFORE_CHARS = 300
 # How `answers` says a sentence never mentions a name of the question (the check the answer model may rescue).
 NEVER_NAMES = "never names "
 OPPOSITE = "opposite polarity"
-# The checks a sure answer model may overrule (`Abstention.overrule`): their word lists miss answers of the asked
-# kind ("domestically and regionally" for where, "a single output" for how many, "little use" read as negating
-# "fails to answer"). Never the date, name and qualifier checks: the seed near-misses are written to pass a
-# model on those (a "When did …?" answered by the sentence that states the event).
+# The checks a sure answer model may overrule (`extractive.split_by_reason`, at the rescue level): their word lists
+# miss answers of the asked kind ("domestically and regionally" for where, "a single output" for how many, "little
+# use" read as negating "fails to answer"). Never the date, name and qualifier checks: the seed near-misses are
+# written to pass a model on those (a "When did …?" answered by the sentence that states the event).
 OVERRULABLE = frozenset({OPPOSITE, "no place", "no length", "no quantity"})
 # Acronyms that are common nouns in the briefs' field, not names a sentence must repeat: "Which AI firm …?" is
 # answered by "the Pentagon's criticism of Anthropic's restrictions …", which never says "AI".
