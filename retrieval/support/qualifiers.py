@@ -78,21 +78,17 @@ _VERSION_QUESTION = re.compile(
 _IDENTIFIER = re.compile(r"\b[\w.-]*\d[\w.-]*\b")
 
 
+# The words that set items aside: "besides X", "other than X", "alongside X".
+_SETTING_ASIDE = r"besides|other\s+than|apart\s+from|aside\s+from|in\s+addition\s+to|alongside"
 # "Alongside model distillation and hardware sovereignty, what third focus …?" counts the items the question
 # lists, it asks for no rank (holdout26, read): after these openings an ordinal is no qualifier.
-_ENUMERATING = re.compile(
-    r"^\s*(?:alongside|besides|apart\s+from|aside\s+from|in\s+addition\s+to|other\s+than|beyond|as\s+well\s+as)\b",
-    re.IGNORECASE,
-)
+_ENUMERATING = re.compile(rf"^\s*(?:{_SETTING_ASIDE}|beyond|as\s+well\s+as)\b", re.IGNORECASE)
 
 # "Besides Huawei, which chipmakers …?" asks for others of a kind the question names one of: a sentence that has
 # the excluded item alone ("Huawei announced …") names no other; one that lists it ("DeepSeek, MiniMax, and
 # Moonshot", "regional militaries and allies") may. "Beyond" is left out: "beyond chips to model weights" extends
 # the item rather than listing beside it. Only the excluded items the sentence states word for word are read.
-_EXCLUDING = re.compile(
-    r"\b(?:besides|other\s+than|apart\s+from|aside\s+from|in\s+addition\s+to|alongside)\s+(?P<items>[^,?]+?)\s*[,?]",
-    re.IGNORECASE,
-)
+_EXCLUDING = re.compile(rf"\b(?:{_SETTING_ASIDE})\s+(?P<items>[^,?]+?)\s*[,?]", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"(?:,|\band|\bor|&|/)\s*(?:the\s+)?$", re.IGNORECASE)
 _LISTED_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,|and\b|or\b|&|/)", re.IGNORECASE)
