@@ -11,7 +11,8 @@ question with another company's round. Two checks, standard in extractive QA, ca
   capitalised words; for "who", also the subject of a sentence that restates the whole question), "where" such a
   name or a place described ("within classified networks"); "how many" a count, not a sum or a percentage;
 - the qualifiers (`qualifiers.unmet`): a rank, a frequency ("most often"), a per-unit figure ("each"), a
-  person ("which executive") or another than an excluded item ("besides Huawei") the question asks of its answer;
+  person ("which executive"), another than an excluded item ("besides Huawei") or the members of a kind it does
+  not just restate ("which three frontier models") the question asks of its answer;
 - the focus: every name, number and date the question gives (but a generic acronym such as "AI", or a country
   that owns what is asked about, "China's drone swarms") appears in the sentence or the text just
   before it (where the names a pronoun in the sentence stands for are): a question about 1974 is not

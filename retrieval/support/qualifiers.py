@@ -1,11 +1,12 @@
 """What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person,
-another than the item it excludes.
+another than the item it excludes, the members of a kind it names.
 
 A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
 brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
 often …?" against a sentence with no frequency, "How much does each robot cost?" against a total, "Which
 Huawei executive presented …?" against a sentence naming only companies and models, "Besides Huawei, which
-chipmakers …?" against a sentence about Huawei alone. Each check here reads
+chipmakers …?" against a sentence about Huawei alone, "Which three frontier models …?" against "between three
+frontier models". Each check here reads
 one such qualifier; the sentence (and, for a rank, the text just before it) must meet it.
 """
 
@@ -114,6 +115,61 @@ def alone(question: str, sentence: str) -> str | None:
     return m.group("items").strip()
 
 
+# "Which three frontier models took part …?" asks to name the members of a kind: a sentence that only restates
+# the kind ("… between three frontier models") names none. Read: the two or more words after "which" that the
+# sentence repeats, where no name stands just before them and no list or name follows them ("three frontier
+# models — GPT-5, Claude …", "the Chinese company Huawei").
+_WHICH = re.compile(r"^\s*(?:(?:in|from|to|by|with|for|of|at|on)\s+)?which\s+(?P<rest>.+)", re.IGNORECASE)
+_VERB_OR_AUX = re.compile(
+    r"^(?:did|does|do|is|was|are|were|has|have|had|can|could|will|would|should|might|may|must)$", re.IGNORECASE
+)
+_KIND_WORD = re.compile(r"^[A-Za-z][a-z-]*$")
+# After the kind, what names or narrows it: a list or a name ("such as", "— GPT-5, Claude", ", whether the US,
+# China …"), or a phrase that specifies it ("a pattern of embedding AI …", "operators in sensitive locations").
+_LISTING = r"such\s+as|including|like|namely|e\.g\.|[A-Z0-9]"
+_SPECIFYING = r"of|in|at|on|from|with|for|who|that|which|whose|based|located|across|under|within|near|whether"
+_NAMED_AFTER = re.compile(
+    rf"^\s*(?:[:(—–]|-\s|,\s*(?:[\w-]+\s+){{0,2}}(?:{_LISTING})|(?:{_LISTING})|(?:{_SPECIFYING})\b)"
+)
+# A name just before ("Huawei's Ascend 950PR and 950DT chips", "Huawei, the Chinese company"): a token with a
+# capital, up to two words back; a bare figure ("21 matchups between …") is none, nor the sentence's first word
+# unless it reads as a name ("Huawei,", "Huawei's", "OpenAI").
+_NAME_BEFORE = re.compile(r"(?:\s\S*[A-Z][\w.&-]*|^\S*[A-Z]\S*(?:['’]s|,|[A-Z0-9]\S*))(?:['’]s)?,?(?:\s+\S+){0,2}\s*$")
+# The words a bare kind follows: an article, a preposition, a conjunction, a quantifier, a copula.
+_BARE_BEFORE = re.compile(
+    r"^(?:the|an?|and|or|of|in|on|for|with|by|from|to|at|across|among|between|these|those|such|some|several"
+    r"|many|other|all|both|its|their|his|her|are|is|were|was|that|as)?$"
+)
+KIND_REACH = 5
+
+
+def restated_kind(question: str, sentence: str) -> str | None:
+    """The kind a "which" question asks to name ("three frontier models") when the sentence only restates it."""
+    m = _WHICH.match(question)
+    if m is None:
+        return None
+    words: list[str] = []
+    for w in m.group("rest").split()[:KIND_REACH]:
+        # A past tense ends the kind: "Which side prevailed …?" is answered by "the escalating side prevailed".
+        if _VERB_OR_AUX.match(w) or not _KIND_WORD.match(w) or w.endswith("ed"):
+            break
+        words.append(w)
+    for start in range(min(2, len(words))):
+        for end in range(len(words), start + 1, -1):
+            kind = " ".join(words[start:end])
+            for f in re.finditer(rf"(?<![\w-]){re.escape(kind)}(?![\w-])", sentence, re.IGNORECASE):
+                before = sentence[: f.start()]
+                # A word that narrows the kind may be the answer: "the escalating side", "nuclear-adjacent
+                # decision systems". Only a kind as bare as the question's is restated.
+                last = before.split()[-1].lower() if before.split() else ""
+                if not _BARE_BEFORE.match(last) or _NAME_BEFORE.search(before):
+                    return None
+                if _NAMED_AFTER.match(sentence[f.end() :]):
+                    return None
+                return kind
+    return None
+
+
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
     out = set()
@@ -142,6 +198,9 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
         return "no frequency"
     if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):
         return "no per-unit figure"
+    kind = restated_kind(question, sentence)
+    if kind:
+        return f"names no {kind}"
     excluded = alone(question, sentence)
     if excluded:
         return f"nothing besides {excluded}"

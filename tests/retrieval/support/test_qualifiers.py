@@ -136,3 +136,27 @@ def test_an_excluded_item_alone_names_no_other() -> None:
     assert unmet("Beyond chips, to what is the administration prepared to extend export control logic?", chips) is None
     # An excluded item the sentence does not state word for word is not read.
     assert unmet("Besides local deployment in China, with whom can the variants be shared?", allies) is None
+
+
+def test_a_restated_kind_names_none_of_it() -> None:
+    """holdout8, 9 and 13 (read): "Which three frontier models …?" is not answered by a sentence that only
+    restates "three frontier models"; a name just before the kind or a list after it may answer."""
+    wargames = "The study ran 21 matchups between three frontier models, at least one side signalling."
+    question = "Which three frontier models took part in the wargames?"
+    assert answers(question, wargames) == "names no three frontier models"
+    # A word narrowing the kind may be the answer ("the escalating side", "nuclear-adjacent decision systems").
+    assert unmet("Which conflict zones did the report cover?", "It covered active conflict zones.") is None
+    systems = "Targeting recommendation and crisis communication systems are confirmed in development."
+    assert unmet("Which Russian crisis communication systems are in development?", systems) == (
+        "names no crisis communication systems"
+    )
+    # The kind with its members after it, or a name just before it, answers.
+    listed = "The three frontier models — GPT-5, Claude and Gemini — took part in the wargames."
+    assert unmet(question, listed) is None
+    assert unmet("Which Chinese company announced chips?", "The Chinese company Huawei announced chips.") is None
+    assert unmet("Which Chinese company announced chips?", "Huawei, the Chinese company, announced chips.") is None
+    chips = "Huawei's Ascend 950PR and 950DT chips achieved day-zero compatibility."
+    assert unmet("Which chips achieved day-zero compatibility?", chips) is None
+    # One repeated word is no restated kind, and "what" questions are not read.
+    assert unmet("Which models took part in the wargames?", wargames) is None
+    assert unmet("What frontier models took part in the wargames?", wargames) is None
