@@ -13,9 +13,12 @@ _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|had|can|could
 # Asking how briefs compare: "compare/contrast" as the request, "how/what/where … differ(ently)", "each say",
 # "side by side", or the briefs agreeing. A claim that merely contains "different" or "compared to" ("Does the
 # article suggest a different price than…?", "Who is the person compared to Buffett?") is not one.
+# "How does the Ascend 950DT's throughput compare with Nvidia's H100?" compares two things the briefs discuss, not
+# the briefs: a "how" without a word for the briefs ("differently" speaks of their framing) asks a fact. ("What …
+# compared with …?" stays a comparison: holdout18's answer is found by comparing the briefs' statements.)
 _COMPARISON = re.compile(
     r"^\s*(?:compare|contrast)\b"
-    r"|^\s*(?:how(?! many\b| much\b)|what|where|in what ways?)\b.*"
+    r"|^\s*(?:how(?! many\b| much\b)(?=.*\b(?:" + _BRIEF + r"|differently)\b)|what|where|in what ways?)\b.*"
     r"\b(?:compare[sd]?|comparing|comparison|contrast(?:s|ing)?|differ(?:s|ent|ently|ence|ences)?|versus|vs\.?)\b"
     r"|\b(?:side by side|each say)\b|\b(?:both|two|the) " + _BRIEF + r" (?:agree|disagree|differ)\b",
     re.IGNORECASE,

