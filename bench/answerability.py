@@ -99,12 +99,14 @@ def seed_items(split: str) -> list[dict[str, Any]]:
 
 def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
     """Ask every item; rates of answerable answered right and unanswerable abstained, with the misses."""
-    right = abstained = answerable = 0
+    right = abstained = answerable = given = quoted = 0
     misses: list[dict[str, Any]] = []
     started = time.perf_counter()
     for item in items:
         answer = lens.ask(item["question"])
         text = _fold(" ".join(s.text for s in answer.sentences))
+        if not answer.abstained:
+            given, quoted = given + 1, quoted + len(answer.sentences)
         if item["answerable"]:
             answerable += 1
             # No gold span (MultiHop's comparisons answer "Yes"): answering at all counts.
@@ -124,6 +126,8 @@ def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
         "unanswerable": unanswerable,
         "abstained": round(u_rate, 3),
         "mean": round((a_rate + u_rate) / 2, 3),
+        # How long the answers given are: quoting more sentences would find more gold answers by itself.
+        "sentences_per_answer": round(quoted / given, 2) if given else float("nan"),
         "seconds_per_question": round((time.perf_counter() - started) / max(1, len(items)), 3),
         "misses": misses,
     }
@@ -197,8 +201,16 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    columns = ["set", "answerable", "answered right", "unanswerable", "abstained", "mean", "s/question"]
-    keys = ["answerable", "answered_right", "unanswerable", "abstained", "mean", "seconds_per_question"]
+    columns = ["set", "answerable", "answered right", "unanswerable", "abstained", "mean", "sentences", "s/question"]
+    keys = [
+        "answerable",
+        "answered_right",
+        "unanswerable",
+        "abstained",
+        "mean",
+        "sentences_per_answer",
+        "seconds_per_question",
+    ]
     print_table(columns, [[name, *(r[k] for k in keys)] for name, r in results.items()])
     return 0
 

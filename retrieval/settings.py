@@ -107,7 +107,9 @@ class Settings(BaseSettings):
     # A sentence the name check, a check of answerability.OVERRULABLE (polarity, place, length, quantity) or the
     # relevance bar (within RESCUE_BELOW of it) turned away still answers when the model is this sure (1: never).
     # 0.9: with 0.8 the best mean on the calibration article (0.749 against 0.738 without), every dev question
-    # right; bench/README.md has the sweep (and session 20's for the overrulable checks).
+    # right; bench/README.md has the sweep (and session 20's for the overrulable checks). Since session 21 a sentence
+    # among the model's candidates that it is this sure of also joins the quote (room permitting), however far
+    # under the most relevant one it is.
     answer_model_rescue: float = Field(default=0.9, ge=0.0, le=1.0, description="rescue at this P(answers); 1: never")
     # A sentence this far over the relevance bar, past every rule check, answers at a tenth of the model's
     # threshold: the model scores right sentences of the briefs' reading-comprehension questions ("Besides X,

@@ -35,6 +35,8 @@ RESCUE_BELOW = 0.15
 # "after" for "before") mostly under 0.005 (training-side articles). With answers-v4's threshold (0.2) it is 0.02;
 # that threshold was swept with this share in place.
 TRUSTED_SHARE = 0.1
+# How many (question, sentence) scores the answer model keeps before forgetting them all.
+SCORE_MEMO = 512
 # P(sentence answers question) for each sentence (support/tuned.py).
 AnswerScorer = Callable[[str, Sequence[str]], list[float]]
 
@@ -126,9 +128,9 @@ class Abstention:
         none of the most relevant few answers the question. `held_back` candidates, and any under the bar, join
         when no more than RESCUE_BELOW under it and the model is at least `rescue` sure that they answer.
 
-        The model decides only whether to answer, not which sentences: used to drop sentences as well it
-        scored the same on the calibration article and lost "Which open-source model ranks ahead of DeepSeek
-        V4 Pro?" (dev-07), whose answering sentence states the converse ("behind Kimi K2.6").
+        The model decides whether to answer, and drops no sentence: used to drop sentences as well it scored
+        the same on the calibration article and lost "Which open-source model ranks ahead of DeepSeek V4 Pro?"
+        (dev-07), whose answering sentence states the converse ("behind Kimi K2.6"). It may add one (`sure`).
         """
         by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
         held = set(held_back)
@@ -162,6 +164,14 @@ class Abstention:
         sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
         return [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
 
+    def sure(self, question: str, candidates: list[Candidate]) -> list[int]:
+        """Of the most relevant few candidates, those the model is at least `rescue` sure answer the question."""
+        if self.model is None or self.rescue >= 1.0 or self.compound(question):
+            return []
+        head = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)[: self.model_candidates]
+        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in head]) if head else []
+        return [i for i, p in zip(head, sure, strict=True) if p >= self.rescue]
+
     @staticmethod
     def compound(question: str) -> bool:
         """Whether the question asks several things at once (then no single sentence is checked against it)."""
@@ -186,8 +196,19 @@ def _answer_scorer(cache_dir: Path, weights: Path | None = None) -> AnswerScorer
     if weights is None and not ANSWERS.exists():
         return None
 
+    # `ask` scores the same (question, sentence) pairs more than once (to confirm, then to quote): each once.
+    seen: dict[tuple[str, str], float] = {}
+
     def score(question: str, sentences: Sequence[str]) -> list[float]:
-        return shared_model(path, cache_dir).answers(what_is_asked(question), sentences)
+        # Read into a local dict first: another request's thread may clear `seen` meanwhile.
+        known = {s: seen.get((question, s)) for s in sentences}
+        new = [s for s, p in known.items() if p is None]
+        if new:
+            known.update(zip(new, shared_model(path, cache_dir).answers(what_is_asked(question), new), strict=True))
+        if len(seen) > SCORE_MEMO:
+            seen.clear()
+        seen.update({(question, s): p for s, p in known.items() if p is not None})
+        return [p for s in sentences if (p := known[s]) is not None]
 
     return score
 
@@ -297,6 +318,10 @@ class ExtractiveGenerator:
         # A rescued sentence may sit under the bar: the floor then follows it down (within the margin of the top).
         floor = max(min(bar, candidates[-1].relevance), top - self.margin)
         chosen = _select(candidates, vectors, floor, self.max_sentences)
+        # Relevance picks the quote, but a sentence the model is sure answers joins it though further under the
+        # best than the margin ("Emerging powers are following suit" under the Saudi sentence it follows).
+        room = self.max_sentences - len(chosen)
+        chosen += [i for i in self.abstention.sure(question, candidates) if i not in chosen][: max(0, room)]
         sentences = tuple(
             AnswerSentence(text=" ".join(c.quote.split()), citations=(_citation(c),), support=round(c.relevance, 4))
             for c in source_order([candidates[i] for i in chosen])

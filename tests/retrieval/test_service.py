@@ -119,3 +119,17 @@ def test_a_sure_model_overrules_the_place_check(lens: BriefLens) -> None:
     assert isinstance(generator, ExtractiveGenerator)
     strict = ExtractiveGenerator(generator.embedder, replace(generator.abstention, rescue=1.0))
     assert strict.generate(question, hits).abstained
+
+
+def test_a_sentence_the_model_is_sure_of_joins_the_quote(lens: BriefLens) -> None:
+    """holdout30 (read after its blind run): the Saudi sentence is the most relevant, and "Emerging powers are
+    following suit" answers; it is further under the Saudi one than the margin, but the model is sure of it."""
+    question = "What are emerging powers doing in the wake of Saudi Arabia's $40 billion AI announcement?"
+    answer = lens.ask(question)
+    assert not answer.abstained and "following suit" in answer.answer and "Saudi Arabia announced" in answer.answer
+    hits = whole_sentences(lens.search(question), lens.index.catalog.document)
+    generator = lens._generator(True)
+    assert isinstance(generator, ExtractiveGenerator)
+    strict = ExtractiveGenerator(generator.embedder, replace(generator.abstention, rescue=1.0))
+    draft = strict.generate(question, hits)
+    assert not draft.abstained and all("following suit" not in s.text for s in draft.sentences)

@@ -126,3 +126,34 @@ def test_the_model_may_overrule_only_the_softer_checks() -> None:
     reasons = [None, "never names Kimi", "no place", "opposite polarity", "no date", "no name", "no version", None]
     assert split_by_reason(reasons) == ([0, 7], [1, 2, 3])
     assert split_by_reason(["no length", "no quantity", "no count of robots", "a metadata line"]) == ([], [0, 1])
+
+
+def test_the_sentences_a_sure_model_names_are_among_the_most_relevant_few() -> None:
+    """`sure` reads the model's candidate count of the most relevant sentences, at the rescue level; off at 1."""
+    seen: list[list[str]] = []
+    on = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_threshold=0.5, rescue=0.85, model_candidates=2)
+    assert on.sure("How much?", CANDIDATES) == [1]
+    assert seen == [[CANDIDATES[0].quote, CANDIDATES[1].quote]]  # "7 billion" is third: not read
+    assert Abstention(0.7, 0.0, 0.5, model=_scorer(seen), rescue=1.0).sure("How much?", CANDIDATES) == []
+    assert Abstention(0.7, 0.0, 0.5).sure("How much?", CANDIDATES) == []
+
+
+def test_the_answer_model_scores_a_pair_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Confirming and then quoting read the same pairs: the model is asked each (question, sentence) once."""
+    import retrieval.support.tuned as tuned
+    from retrieval.generation.extractive import _answer_scorer
+
+    asked: list[list[str]] = []
+
+    class Model:
+        def answers(self, question: str, sentences: Sequence[str]) -> list[float]:
+            asked.append(list(sentences))
+            return [0.5 + 0.1 * len(s) / 100 for s in sentences]
+
+    monkeypatch.setattr(tuned, "shared_model", lambda path, cache_dir: Model())
+    score = _answer_scorer(tmp_path, tmp_path / "weights.safetensors")
+    assert score is not None
+    first = score("Who?", ["a b", "c d"])
+    assert score("Who?", ["c d", "e f", "a b"]) == [first[1], 0.5 + 0.1 * 3 / 100, first[0]]
+    assert asked == [["a b", "c d"], ["e f"]]
+    assert score("Why?", ["a b"]) and asked[-1] == ["a b"]  # another question is another pair

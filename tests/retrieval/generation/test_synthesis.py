@@ -16,6 +16,7 @@ from retrieval.answer import Draft
 from retrieval.generation.backends import local_generator
 from retrieval.generation.llm import LLMGenerator
 from retrieval.index.embedding import SentenceTransformerEmbedder
+from retrieval.search.whole import whole_sentences
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 from retrieval.streaming import AnswerEvent, DraftEvent, NoteEvent, SentenceEvent, TokenEvent
@@ -52,7 +53,8 @@ def test_the_model_sees_only_the_selected_evidence(lens: BriefLens, embedder: Se
     with serve(script) as url, local_model(lens, embedder, url, local_evidence_sentences=4) as m:
         generator = m.generator
         assert isinstance(generator, LLMGenerator) and generator.synthesis is not None
-        hits = m.search(QUESTION)
+        # The passages `ask` reads: the hits grown to whole sentences.
+        hits = whole_sentences(m.search(QUESTION), m.index.catalog.document)
         plan = generator.synthesis.plan(QUESTION, generator.synthesis.select(QUESTION, hits))
         answer = m.ask(QUESTION)
     assert script.calls == 1
