@@ -95,8 +95,13 @@ _OTHER_LIKE = re.compile(
     r"^\s*(?:which|what)\s+other\b[^?]*?\b(?:similar\s+to|like)\s+(?P<items>[^,?]+?)\s*[,?]", re.IGNORECASE
 )
 _ITEM_SPLIT = re.compile(r"\s*,\s*|\s+(?:and|or)\s+", re.IGNORECASE)
-_LISTED_BEFORE = re.compile(r"(?:,|\band|\bor|&|/)\s*(?:the\s+)?$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,|and\b|or\b|&|/)", re.IGNORECASE)
+# Before the item, a conjunction may stand a few words off ("US frontier closed models and domestic rival Kimi").
+_LISTED_BEFORE = re.compile(r"(?:\b(?:and|or)\s+(?:[\w-]+\s+){0,2}|(?:,|&|/)\s*(?:the\s+)?)$", re.IGNORECASE)
+# A comma after the item lists it only when another item follows ("DeepSeek, MiniMax, and …", "chips, models and
+# data"), not when a clause goes on ("covered by War on the Rocks, finds that …").
+_LISTED_AFTER = re.compile(
+    r"^(?:['’]s)?\s*(?:,\s*(?:and\b|or\b|[A-Z0-9]|[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,|\band\b|\bor\b))|and\b|or\b|&|/)"
+)
 
 
 def alone(question: str, sentence: str) -> str | None:
@@ -112,7 +117,7 @@ def alone(question: str, sentence: str) -> str | None:
         for f in re.finditer(rf"(?<!\w){re.escape(item)}(?!\w)", sentence, re.IGNORECASE)
     ]
     if not found or any(
-        _LISTED_BEFORE.search(sentence[max(0, a - 12) : a]) or _LISTED_AFTER.match(sentence[b : b + 6])
+        _LISTED_BEFORE.search(sentence[max(0, a - 40) : a]) or _LISTED_AFTER.match(sentence[b : b + 40])
         for a, b in found
     ):
         return None

@@ -195,3 +195,17 @@ def test_how_does_it_compare_asks_for_a_comparison() -> None:
     assert unmet(question, "The Ascend 950DT's throughput is higher than the H100's.") is None
     ranks = "DeepSeek V4 Pro ranks second among open-source models, behind Kimi K2.6."
     assert unmet("How does DeepSeek V4 Pro compare with Kimi K2.6?", ranks) is None
+
+
+def test_a_clause_after_the_excluded_item_is_no_list() -> None:
+    """holdout31 (read after its blind run): "covered by War on the Rocks, finds that …" states the excluded
+    outlet alone; a comma lists it only when another item follows."""
+    payne = "Research by Kenneth Payne, covered by War on the Rocks, finds that one side engaged in signalling."
+    question = "Apart from War on the Rocks, which publications covered Kenneth Payne's wargaming study?"
+    assert unmet(question, payne) == "nothing besides War on the Rocks"
+    listed = "The study was covered by War on the Rocks, Lawfare and the Financial Times."
+    assert unmet(question, listed) is None
+    assert unmet("Besides chips, what does the rule cover?", "The rule covers chips, model weights and data.") is None
+    # A conjunction a few words before the item lists it too (holdout10, read).
+    kimi = "They place V4 Pro behind both US frontier closed models and domestic rival Kimi K2.6, indicating a gap."
+    assert unmet("Besides Kimi K2.6, which models does DeepSeek V4 Pro trail?", kimi) is None
