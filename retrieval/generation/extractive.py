@@ -35,8 +35,6 @@ RESCUE_BELOW = 0.15
 # "after" for "before") mostly under 0.005 (training-side articles). With answers-v4's threshold (0.2) it is 0.02;
 # that threshold was swept with this share in place.
 TRUSTED_SHARE = 0.1
-# How many (question, sentence) scores the answer model keeps before forgetting them all.
-SCORE_MEMO = 512
 # P(sentence answers question) for each sentence (support/tuned.py).
 AnswerScorer = Callable[[str, Sequence[str]], list[float]]
 
@@ -196,7 +194,8 @@ def _answer_scorer(cache_dir: Path, weights: Path | None = None) -> AnswerScorer
     if weights is None and not ANSWERS.exists():
         return None
 
-    # `ask` scores the same (question, sentence) pairs more than once (to confirm, then to quote): each once.
+    # `ask` scores the same (question, sentence) pairs more than once (to confirm, then to quote): each once. Only
+    # the latest question's scores are kept: another question forgets them, so no cache grows or hides the model.
     seen: dict[tuple[str, str], float] = {}
 
     def score(question: str, sentences: Sequence[str]) -> list[float]:
@@ -205,7 +204,7 @@ def _answer_scorer(cache_dir: Path, weights: Path | None = None) -> AnswerScorer
         new = [s for s, p in known.items() if p is None]
         if new:
             known.update(zip(new, shared_model(path, cache_dir).answers(what_is_asked(question), new), strict=True))
-        if len(seen) > SCORE_MEMO:
+        if any(q != question for q, _ in list(seen)[:1]):
             seen.clear()
         seen.update({(question, s): p for s, p in known.items() if p is not None})
         return [p for s in sentences if (p := known[s]) is not None]

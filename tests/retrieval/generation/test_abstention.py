@@ -157,3 +157,4 @@ def test_the_answer_model_scores_a_pair_once(monkeypatch: pytest.MonkeyPatch, tm
     assert score("Who?", ["c d", "e f", "a b"]) == [first[1], 0.5 + 0.1 * 3 / 100, first[0]]
     assert asked == [["a b", "c d"], ["e f"]]
     assert score("Why?", ["a b"]) and asked[-1] == ["a b"]  # another question is another pair
+    assert score("Who?", ["a b"]) == [first[0]] and asked[-1] == ["a b"]  # and it forgot the first question's
