@@ -206,6 +206,15 @@ _COMPARATIVE = re.compile(
 )
 
 
+# What a question asks that the sentence must show in words of its own: (question, sentence, reason when not).
+_ASKED_OF_THE_SENTENCE = (
+    (_RANK_QUESTION, _POSITION, "no rank"),
+    (_FREQUENCY_QUESTION, _FREQUENCY, "no frequency"),
+    (_COMPARISON_QUESTION, _COMPARATIVE, "no comparison"),
+    (_RESPONSE_QUESTION, _RESPONSE, "no response"),
+)
+
+
 def _ranks(text: str) -> set[str]:
     """The ranks a text states, each spelt as its word ("3rd" and "third" are one rank)."""
     out = set()
@@ -224,23 +233,18 @@ def unmet(question: str, sentence: str, before: str = "", numeric: bool = False)
     missing = ranks - _ranks(f"{before} {sentence}")
     if missing:
         return f"no {sorted(missing)[0]} rank"
-    if _RANK_QUESTION.search(question) and not _POSITION.search(sentence):
-        return "no rank"
     if _VERSION_QUESTION.search(question):
         given = set(_IDENTIFIER.findall(question))
         if all(t in given for t in _IDENTIFIER.findall(sentence)):
             return "no version"
-    if _FREQUENCY_QUESTION.search(question) and not _FREQUENCY.search(sentence):
-        return "no frequency"
+    for asks, gives, reason in _ASKED_OF_THE_SENTENCE:
+        if asks.search(question) and not gives.search(sentence):
+            return reason
     if numeric and _PER_UNIT_QUESTION.search(question) and not _PER_UNIT.search(sentence):
         return "no per-unit figure"
     kind = restated_kind(question, sentence)
     if kind:
         return f"names no {kind}"
-    if _COMPARISON_QUESTION.search(question) and not _COMPARATIVE.search(sentence):
-        return "no comparison"
-    if _RESPONSE_QUESTION.search(question) and not _RESPONSE.search(sentence):
-        return "no response"
     excluded = alone(question, sentence)
     if excluded:
         return f"nothing besides {excluded}"
