@@ -151,22 +151,25 @@ class Abstention:
         """Candidates the model is at least `rescue` sure answer though held back by a check it may overrule
         (`held`, over the bar or not: `split_by_reason`) or just under the bar (never more than RESCUE_BELOW under
         it); most relevant first."""
-        if self.model is None or self.rescue >= 1.0 or self.compound(question):
-            return []
         by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
         near = [
             i
             for i in by_relevance
             if candidates[i].relevance >= bar - RESCUE_BELOW and (i in held or candidates[i].relevance < bar)
-        ][: self.model_candidates]
-        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in near]) if near else []
-        return [i for i, p in zip(near, sure, strict=True) if p >= self.rescue]
+        ]
+        return self._sure_of(question, candidates, near)
 
     def sure(self, question: str, candidates: list[Candidate]) -> list[int]:
         """Of the most relevant few candidates, those the model is at least `rescue` sure answer the question."""
+        return self._sure_of(
+            question, candidates, sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
+        )
+
+    def _sure_of(self, question: str, candidates: list[Candidate], ranked: list[int]) -> list[int]:
+        """Of the first `model_candidates` of `ranked`, those the model is at least `rescue` sure answer."""
         if self.model is None or self.rescue >= 1.0 or self.compound(question):
             return []
-        head = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)[: self.model_candidates]
+        head = ranked[: self.model_candidates]
         sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in head]) if head else []
         return [i for i, p in zip(head, sure, strict=True) if p >= self.rescue]
 
