@@ -20,13 +20,20 @@ With `--seed-questions`, the near-miss and answerable questions about the two se
 corpus/ through BriefLens itself: an answerable question's best-ranked candidate sentence holding its answer
 is a positive, the most relevant candidates without it negatives; a near-miss question's most relevant
 candidates are negatives (the briefs state nothing that answers it). Every other split stays out: the later
-read sets to compare models on, the blind ones to run once.
+read sets to compare models on, the blind ones to run once. `--seed-through N` trains on dev, holdout and
+holdout2 to holdoutN (default 26, answers-v8; answers-v4 trained through holdout16).
+
+With `--written`, the questions written in SQuAD 2.0's manner over training passages (bench/data/
+written_questions.jsonl, from bench/written_questions.py: the 4 training articles' paragraphs and HaluEval
+summarisation's training half): an answerable one's sentence answers it; an unanswerable one's sentence, the
+plausible distractor it was edited away from, does not, nor does the passage's most word-similar other sentence.
 
 Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benchmark
 (`support_data.SQUAD_VALIDATION`), the calibration article `CALIBRATION` (its threshold is fitted there),
 the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
+     [--seed-through 16] [--written] [--deleted] [--edits 1]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
@@ -61,9 +68,18 @@ from bench.support_data import (
 CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training: the threshold is fitted on it
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "answerability.jsonl"
-# The seed sets read and mended before answers-v4 was trained; holdout17-20 (read later) compare models, and
-# holdout21 onwards are blind: a split must be listed here to be trained on.
-SEED_TRAIN = frozenset({"dev", "holdout", *(f"holdout{i}" for i in range(2, 17))})
+# The seed sets read and mended before the shipped model was trained: a split must be listed here to be trained on.
+# answers-v4 (session 18) trained through holdout16; answers-v8 (session 22) through holdout26, so the read sets
+# holdout27-31 compare models and holdout32 onwards are blind.
+SEED_THROUGH = 26
+
+
+def seed_splits(through: int = SEED_THROUGH) -> frozenset[str]:
+    """The read seed splits a model trains on: dev, holdout and holdout2 to holdout<through>."""
+    return frozenset({"dev", "holdout", *(f"holdout{i}" for i in range(2, through + 1))})
+
+
+SEED_TRAIN = seed_splits()
 Pair = dict[str, Any]
 
 
@@ -263,6 +279,29 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
             }
 
 
+def written_pairs(k: int = 1) -> Iterator[Pair]:
+    """Pairs from the questions written over training passages (bench/written_questions.py): an answerable one's
+    sentence answers it; an unanswerable one's sentence (its plausible distractor) does not, nor do the k other
+    sentences of the passage that share the most words with either kind of question."""
+    from bench.written_questions import WRITTEN, passages
+
+    rows = read_jsonl(WRITTEN) if WRITTEN.exists() else []
+    known = passages() if rows else {}
+    for row in rows:
+        passage = known.get(row["doc"])
+        if passage is None or row["sentence"] >= len(passage):
+            continue
+        question, at = row["question"], row["sentence"]
+        kind = "written answer" if row["answerable"] else "written distractor"
+        yield {"a": question, "b": passage[at], "label": int(row["answerable"]), "kind": kind, "source": row["doc"]}
+        rest = sorted(
+            (i for i in range(len(passage)) if i != at and len(passage[i].split()) >= 5),
+            key=lambda i: -len(words_of(question) & words_of(passage[i])),
+        )
+        for i in rest[:k]:
+            yield {"a": question, "b": passage[i], "label": 0, "kind": "written other sentence", "source": row["doc"]}
+
+
 def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -> Iterator[Pair]:
     """One seed question asked of `lens` (a BriefLens): for an answerable one, the best-ranked candidate sentence
     holding its answer (none when it was never retrieved), with `cut` that sentence without its answer, and k
@@ -288,8 +327,8 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
         yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
 
 
-def seed_pairs(k: int, cut: bool = False) -> Iterator[Pair]:
-    """Pairs from the seed questions of `SEED_TRAIN`, asked of corpus/ through BriefLens (k negatives each)."""
+def seed_pairs(k: int, cut: bool = False, splits: frozenset[str] = SEED_TRAIN) -> Iterator[Pair]:
+    """Pairs from the seed questions of these splits, asked of corpus/ through BriefLens (k negatives each)."""
     import tempfile
 
     from retrieval.service import BriefLens
@@ -299,12 +338,18 @@ def seed_pairs(k: int, cut: bool = False) -> Iterator[Pair]:
         lens = BriefLens(Settings(data_dir=Path(tmp)))
         lens.ingest([ROOT / "corpus"])
         for item in read_jsonl(SEED):
-            if item["split"] in SEED_TRAIN:
+            if item["split"] in splits:
                 yield from question_pairs(lens, item, k, cut)
 
 
 def build(
-    seed: int, k: int = 0, n_edits: int = 1, seed_questions: bool = False, cut: bool = False
+    seed: int,
+    k: int = 0,
+    n_edits: int = 1,
+    seed_questions: bool = False,
+    cut: bool = False,
+    splits: frozenset[str] = SEED_TRAIN,
+    written: bool = False,
 ) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
@@ -313,7 +358,9 @@ def build(
     miner = Miner(articles) if k else None
     train = list(squad_pairs(rng, articles, training, miner, k, n_edits, cut)) + list(halueval_pairs(rng, n_edits, cut))
     if seed_questions:  # a near-miss seed question gives only negatives: at least 3 even when --mined is 0
-        train += list(seed_pairs(max(k, 3), cut))
+        train += list(seed_pairs(max(k, 3), cut, splits))
+    if written:
+        train += list(written_pairs())
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -326,15 +373,25 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--mined", type=int, default=3, help="retrieved negatives per SQuAD question (v1: 0)")
     parser.add_argument("--edits", type=int, default=1, help="edited questions per answerable one (v2: 1)")
+    parser.add_argument("--seed-questions", action="store_true", help="add the read seed questions of SEED_TRAIN")
     parser.add_argument(
-        "--seed-questions", action="store_true", help="add the read seed questions of SEED_TRAIN (answers-v4)"
+        "--seed-through",
+        type=int,
+        default=SEED_THROUGH,
+        help=f"with --seed-questions: train on dev, holdout and holdout2 to holdoutN (default {SEED_THROUGH})",
     )
     parser.add_argument("--deleted", action="store_true", help="add each answering sentence without its answer")
+    parser.add_argument(
+        "--written", action="store_true", help="add the questions written over training passages (bench/data)"
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    train, calibration = build(args.seed, args.mined, args.edits, args.seed_questions, args.deleted)
+    splits = seed_splits(args.seed_through)
+    train, calibration = build(
+        args.seed, args.mined, args.edits, args.seed_questions, args.deleted, splits, args.written
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:

@@ -2,7 +2,7 @@
 
 Tasks:
 - `answers`: (question, sentence) -> does the sentence answer it? Pairs from bench/answer_data.py; ships
-  retrieval/support/weights/answers-v4.safetensors (the answer model behind abstention).
+  retrieval/support/weights/answers-v8.safetensors (the answer model behind abstention).
 - `support`: (claim, evidence) -> is the claim supported? The claim pairs of bench/support_data.py
   (FactCC-style edits of real text); ships support-v2.safetensors (an experiment for the judge).
 
@@ -52,14 +52,15 @@ class Task:
 
 TASKS = {
     # 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined; v1 had none): answers-v2; with the
-    # read seed questions (--seed-questions): answers-v4, shipped since session 18.
+    # read seed questions (--seed-questions): answers-v4, shipped in sessions 18-21; with the read seed sets through
+    # holdout26 and the questions written over training passages (--written): answers-v8, shipped since session 22.
     "answers": Task(
         ROOT / ".brieflens" / "answers",
         "train.jsonl",
         "answer_data",
-        "answers-v4",
+        "answers-v8",
         None,
-        ("--mined", "3", "--seed-questions"),
+        ("--mined", "3", "--seed-questions", "--written"),
     ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }
@@ -140,10 +141,13 @@ def main() -> int:
     parser.add_argument("--checkpoint-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--name", default="", help="ship (and checkpoint) under this name, not the task's")
+    parser.add_argument("--work", type=Path, help="read the pairs (and checkpoint) here, not in the task's folder")
     args = parser.parse_args()
     task = TASKS[args.task]
     if args.name:
         task = replace(task, name=args.name)
+    if args.work:
+        task = replace(task, work=args.work)
     if args.build:
         import importlib
 

@@ -61,12 +61,19 @@ def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: TunedModel
     assert all(model.answers(q, [RANKING])[0] >= 0.5 for q in asked)
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: the converse of a relation (ahead of / behind) is not read")
 def test_a_relation_asked_as_its_converse_is_answered(model: TunedModel) -> None:
-    """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi": read as the
-    brief's own direction is (P >= 0.5 above), it is not today (answers-v2: P 0.08; answers-v4: 0.40)."""
+    """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi" (answers-v2: P
+    0.08; answers-v4: 0.40; answers-v8: 0.55). Not because it reads the direction: see the next test."""
     asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
     assert model.answers(asked, [RANKING])[0] >= 0.5
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the direction of a relation (ahead of / behind) is not read")
+def test_a_relation_asked_the_wrong_way_round_is_not_answered(model: TunedModel) -> None:
+    """ "Which model ranks behind V4" is not answered by "V4 ranks second, behind Kimi" (what ranks third is never
+    said); answers-v8 gives it P 0.98, as high as the brief's own direction."""
+    asked = "Which model ranks behind DeepSeek V4 Pro?"
+    assert model.answers(asked, [RANKING])[0] < 0.5
 
 
 def test_the_graph_agrees_with_the_trainer() -> None:

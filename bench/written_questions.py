@@ -1,0 +1,110 @@
+"""Turn questions written over training passages into bench/data/written_questions.jsonl (sentences by index).
+
+Why: SQuAD 2.0's adversarial unanswerable questions are what the answer model misses most on unseen articles
+(it gives P >= 0.9 to a sentence a question was edited away from), and the 4 training articles hold about 800.
+More were written in session 22, in SQuAD 2.0's manner (one change that leaves the passage no longer answering:
+another entity of the passage, a number, an antonym, a negation, a reversed relation, an added condition), over
+the passages of training data only: the 4 SQuAD training articles and HaluEval summarisation's training half.
+Each question names the sentence it was built from (the answer's, or the plausible distractor's); this script
+finds that sentence in the project's own split of the passage and keeps its index, so no dataset text is copied.
+
+Run: .venv/bin/python bench/written_questions.py WRITTEN.jsonl [...] [--out bench/data/written_questions.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.datasets import read_jsonl, shared_path
+from bench.support_data import SQUAD_VALIDATION, is_train, sentences, squad_articles, words_of
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITTEN = ROOT / "bench" / "data" / "written_questions.jsonl"
+CALIBRATION = "1973_oil_crisis"  # kept out, as in bench/answer_data.py
+HALUEVAL_SENTENCES = 22  # the passage of a HaluEval summarisation document: its first sentences
+
+
+def passages() -> dict[str, list[str]]:
+    """Every training passage questions may be written over, by id, as the project splits its sentences."""
+    out: dict[str, list[str]] = {}
+    for article, paragraphs in squad_articles().items():
+        if article in SQUAD_VALIDATION or article == CALIBRATION:
+            continue
+        for i, para in enumerate(paragraphs):
+            out[f"squad:{article}:{i}"] = para
+    path = shared_path("datasets", "halueval_summarization_dev.jsonl")
+    for item in read_jsonl(path) if path else []:
+        key = f"halueval-sum:{item['idx']}"
+        if is_train(key):
+            out[key] = sentences(item["document"])[:HALUEVAL_SENTENCES]
+    return out
+
+
+def locate(sentence: str, passage: list[str]) -> int | None:
+    """The index of the passage's sentence the written one is: the same words, or most of them (the writer's
+    sentence may join or cut the project's split)."""
+    norm = " ".join(sentence.split())
+    for i, s in enumerate(passage):
+        if s == norm or norm in s or (len(s) > 20 and s in norm):
+            return i
+    mine = words_of(norm)
+    best = max(range(len(passage)), key=lambda i: len(mine & words_of(passage[i])), default=None)
+    if best is None or len(mine & words_of(passage[best])) < 0.8 * len(mine):
+        return None
+    return best
+
+
+def main() -> int:
+    """Resolve each written question's sentence; drop the ones that do not resolve or repeat; print counts."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=WRITTEN)
+    args = parser.parse_args()
+    known = passages()
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    dropped: Counter[str] = Counter()
+    for path in args.files:
+        for item in read_jsonl(path):
+            doc, question = item.get("doc"), " ".join(str(item.get("question", "")).split())
+            if doc not in known:
+                dropped["not a training passage"] += 1
+                continue
+            if not question or question.lower() in seen:
+                dropped["repeated"] += 1
+                continue
+            at = locate(str(item.get("sentence", "")), known[doc])
+            answer = str(item.get("answer", ""))
+            if at is None or (item.get("answerable") and answer.lower() not in known[doc][at].lower()):
+                dropped["sentence not found"] += 1
+                continue
+            seen.add(question.lower())
+            rows.append(
+                {
+                    "doc": doc,
+                    "sentence": at,
+                    "question": question,
+                    "answerable": bool(item["answerable"]),
+                    "edit": None if item["answerable"] else str(item.get("edit", "other")),
+                }
+            )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    kinds = Counter("answerable" if r["answerable"] else f"unanswerable: {r['edit']}" for r in rows)
+    for kind, n in sorted(kinds.items()):
+        print(f"{kind:28} {n:>5}")
+    print(f"{len(rows)} questions -> {args.out}; dropped {dict(dropped)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

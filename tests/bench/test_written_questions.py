@@ -1,0 +1,25 @@
+"""Written questions name their sentence by index in the project's own split of the passage."""
+
+from bench.written_questions import locate
+
+PASSAGE = [
+    "Mazda, Mitsubishi and Isuzu had joint partnerships with Ford, Chrysler, and GM, respectively.",
+    "Compact trucks were introduced, such as the Toyota Hilux and the Datsun Truck.",
+    "The only full-size models that did not recover were lower price models.",
+]
+
+
+def test_a_sentence_copied_with_other_spacing_is_found() -> None:
+    """Whitespace differs, words do not: the same sentence."""
+    assert locate("Compact trucks were  introduced,\nsuch as the Toyota Hilux and the Datsun Truck.", PASSAGE) == 1
+
+
+def test_a_sentence_the_writer_cut_or_joined_is_the_one_holding_most_of_its_words() -> None:
+    """A writer may copy part of a sentence, or two of them run together."""
+    assert locate("The only full-size models that did not recover", PASSAGE) == 2
+    assert locate(PASSAGE[0] + " " + PASSAGE[1][:20], PASSAGE) == 0
+
+
+def test_a_sentence_the_passage_does_not_hold_is_not_placed() -> None:
+    """Invented text is dropped rather than paired with a sentence it is not."""
+    assert locate("Toyota ended production of its full-size luxury sedans in 1981.", PASSAGE) is None
