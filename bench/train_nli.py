@@ -151,7 +151,7 @@ def main() -> int:
     if args.build:
         import importlib
 
-        sys.argv = [sys.argv[0], *task.build_args]
+        sys.argv = [sys.argv[0], *task.build_args, "--out", str(task.work)]
         importlib.import_module(f"bench.{task.builder}").main()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)

@@ -22,12 +22,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.answer_data import CALIBRATION
 from bench.datasets import read_jsonl, shared_path
 from bench.support_data import SQUAD_VALIDATION, is_train, sentences, squad_articles, words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITTEN = ROOT / "bench" / "data" / "written_questions.jsonl"
-CALIBRATION = "1973_oil_crisis"  # kept out, as in bench/answer_data.py
 HALUEVAL_SENTENCES = 22  # the passage of a HaluEval summarisation document: its first sentences
 
 
