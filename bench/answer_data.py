@@ -33,7 +33,7 @@ Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benc
 the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
-     [--seed-through 16] [--written] [--deleted] [--edits 1]
+     [--seed-through 26] [--written] [--deleted] [--edits 1]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
