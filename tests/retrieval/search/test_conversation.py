@@ -49,8 +49,8 @@ def test_follow_up_is_answered(lens: BriefLens) -> None:
     """ "And what about Moonshot? (open-source model outperforms deepseek v4 pro)" against "The emergence of
     Moonshot AI's Kimi K2.6 outperforming DeepSeek V4 Pro …": the sentence never says the model is open-source,
     and answers-v8, trained on questions that add a condition their sentence lacks, gives it P 0.08 (answers-v4
-    0.39, over its threshold of 0.2; "What about Moonshot?" alone: 0.02). A vague follow-up needs the first question
-    rewritten with its new subject ("Which Moonshot model outperforms DeepSeek V4 Pro?": P 0.76)."""
+    0.39, over its threshold of 0.2). Without the carried "open-source" it scores 0.53; that Kimi K2.6 is open-source
+    is implied by another sentence ("ranks second among open-source models, behind … Kimi K2.6")."""
     conversation = Conversation()
     conversation.standalone(FIRST)
     assert not lens.ask(conversation.standalone("And what about Moonshot?")).abstained
