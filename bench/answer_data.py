@@ -45,7 +45,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,13 @@ def seed_splits(through: int = SEED_THROUGH) -> frozenset[str]:
 
 
 SEED_TRAIN = seed_splits()
+
+
+def training_articles(names: Iterable[str]) -> set[str]:
+    """The SQuAD articles a model may train on: neither held out for the benchmark nor the calibration article."""
+    return set(names) - set(SQUAD_VALIDATION) - {CALIBRATION}
+
+
 Pair = dict[str, Any]
 
 
@@ -354,7 +361,7 @@ def build(
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
     articles = squad_articles()
-    training = set(articles) - set(SQUAD_VALIDATION) - {CALIBRATION}
+    training = training_articles(articles)
     miner = Miner(articles) if k else None
     train = list(squad_pairs(rng, articles, training, miner, k, n_edits, cut)) + list(halueval_pairs(rng, n_edits, cut))
     if seed_questions:  # a near-miss seed question gives only negatives: at least 3 even when --mined is 0

@@ -22,9 +22,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.answer_data import CALIBRATION
+from bench.answer_data import training_articles
 from bench.datasets import read_jsonl, shared_path
-from bench.support_data import SQUAD_VALIDATION, is_train, sentences, squad_articles, words_of
+from bench.support_data import is_train, sentences, squad_articles, words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITTEN = ROOT / "bench" / "data" / "written_questions.jsonl"
@@ -34,10 +34,9 @@ HALUEVAL_SENTENCES = 22  # the passage of a HaluEval summarisation document: its
 def passages() -> dict[str, list[str]]:
     """Every training passage questions may be written over, by id, as the project splits its sentences."""
     out: dict[str, list[str]] = {}
-    for article, paragraphs in squad_articles().items():
-        if article in SQUAD_VALIDATION or article == CALIBRATION:
-            continue
-        for i, para in enumerate(paragraphs):
+    articles = squad_articles()
+    for article in sorted(training_articles(articles)):
+        for i, para in enumerate(articles[article]):
             out[f"squad:{article}:{i}"] = para
     path = shared_path("datasets", "halueval_summarization_dev.jsonl")
     for item in read_jsonl(path) if path else []:
