@@ -9,6 +9,7 @@ Each question names the sentence it was built from (the answer's, or the plausib
 finds that sentence in the project's own split of the passage and keeps its index, so no dataset text is copied.
 
 Run: .venv/bin/python bench/written_questions.py WRITTEN.jsonl [...] [--out bench/data/written_questions.jsonl]
+     [--append]  (keep the questions already in --out and add the new ones after them)
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=WRITTEN)
+    parser.add_argument("--append", action="store_true", help="keep --out's questions; add only new ones")
     args = parser.parse_args()
     known = passages()
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    # Appending keeps the earlier rows as they are, so a model trained on them can be rebuilt from the same file.
+    rows: list[dict[str, Any]] = list(read_jsonl(args.out)) if args.append and args.out.exists() else []
+    seen: set[str] = {str(r["question"]).lower() for r in rows}
     dropped: Counter[str] = Counter()
     for path in args.files:
         for item in read_jsonl(path):
