@@ -61,6 +61,38 @@ def locate(sentence: str, passage: list[str]) -> int | None:
     return best
 
 
+def resolve(items: list[dict[str, Any]], known: dict[str, list[str]], rows: list[dict[str, Any]]) -> Counter[str]:
+    """Add each written question to rows with its sentence's index; skip ones that repeat a row or do not resolve.
+
+    Returns why the skipped ones were dropped."""
+    seen = {str(r["question"]).lower() for r in rows}
+    dropped: Counter[str] = Counter()
+    for item in items:
+        doc, question = item.get("doc"), " ".join(str(item.get("question", "")).split())
+        if doc not in known:
+            dropped["not a training passage"] += 1
+            continue
+        if not question or question.lower() in seen:
+            dropped["repeated"] += 1
+            continue
+        at = locate(str(item.get("sentence", "")), known[doc])
+        answer = str(item.get("answer", ""))
+        if at is None or (item.get("answerable") and answer.lower() not in known[doc][at].lower()):
+            dropped["sentence not found"] += 1
+            continue
+        seen.add(question.lower())
+        rows.append(
+            {
+                "doc": doc,
+                "sentence": at,
+                "question": question,
+                "answerable": bool(item["answerable"]),
+                "edit": None if item["answerable"] else str(item.get("edit", "other")),
+            }
+        )
+    return dropped
+
+
 def main() -> int:
     """Resolve each written question's sentence; drop the ones that do not resolve or repeat; print counts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,35 +100,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=WRITTEN)
     parser.add_argument("--append", action="store_true", help="keep --out's questions; add only new ones")
     args = parser.parse_args()
-    known = passages()
     # Appending keeps the earlier rows as they are, so a model trained on them can be rebuilt from the same file.
-    rows: list[dict[str, Any]] = list(read_jsonl(args.out)) if args.append and args.out.exists() else []
-    seen: set[str] = {str(r["question"]).lower() for r in rows}
-    dropped: Counter[str] = Counter()
-    for path in args.files:
-        for item in read_jsonl(path):
-            doc, question = item.get("doc"), " ".join(str(item.get("question", "")).split())
-            if doc not in known:
-                dropped["not a training passage"] += 1
-                continue
-            if not question or question.lower() in seen:
-                dropped["repeated"] += 1
-                continue
-            at = locate(str(item.get("sentence", "")), known[doc])
-            answer = str(item.get("answer", ""))
-            if at is None or (item.get("answerable") and answer.lower() not in known[doc][at].lower()):
-                dropped["sentence not found"] += 1
-                continue
-            seen.add(question.lower())
-            rows.append(
-                {
-                    "doc": doc,
-                    "sentence": at,
-                    "question": question,
-                    "answerable": bool(item["answerable"]),
-                    "edit": None if item["answerable"] else str(item.get("edit", "other")),
-                }
-            )
+    rows: list[dict[str, Any]] = read_jsonl(args.out) if args.append and args.out.exists() else []
+    dropped = resolve([item for path in args.files for item in read_jsonl(path)], passages(), rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as f:
         for row in rows:
