@@ -4,7 +4,9 @@ Why: SQuAD 2.0's adversarial unanswerable questions are what the answer model mi
 (it gives P >= 0.9 to a sentence a question was edited away from), and the 4 training articles hold about 800.
 More were written in session 22, in SQuAD 2.0's manner (one change that leaves the passage no longer answering:
 another entity of the passage, a number, an antonym, a negation, a reversed relation, an added condition), over
-the passages of training data only: the 4 SQuAD training articles and HaluEval summarisation's training half.
+the passages of training data only: the 4 SQuAD training articles and HaluEval summarisation's training half;
+session 23 added as many again (the rest of the training paragraphs, second and third passes over the used ones,
+the remaining training-half documents, and a long document's next sentences as a second passage, "<id>@22").
 Each question names the sentence it was built from (the answer's, or the plausible distractor's); this script
 finds that sentence in the project's own split of the passage and keeps its index, so no dataset text is copied.
 
@@ -30,6 +32,7 @@ from bench.support_data import is_train, sentences, squad_articles, words_of
 ROOT = Path(__file__).resolve().parents[1]
 WRITTEN = ROOT / "bench" / "data" / "written_questions.jsonl"
 HALUEVAL_SENTENCES = 22  # the passage of a HaluEval summarisation document: its first sentences
+MIN_SECOND = 8  # a document with at least this many sentences after the first passage has a second one
 
 
 def passages() -> dict[str, list[str]]:
@@ -43,7 +46,11 @@ def passages() -> dict[str, list[str]]:
     for item in read_jsonl(path) if path else []:
         key = f"halueval-sum:{item['idx']}"
         if is_train(key):
-            out[key] = sentences(item["document"])[:HALUEVAL_SENTENCES]
+            split = sentences(item["document"])
+            out[key] = split[:HALUEVAL_SENTENCES]
+            # A long document's next sentences are a second passage (session 23), named by where they start.
+            if len(split) >= HALUEVAL_SENTENCES + MIN_SECOND:
+                out[f"{key}@{HALUEVAL_SENTENCES}"] = split[HALUEVAL_SENTENCES : 2 * HALUEVAL_SENTENCES]
     return out
 
 
