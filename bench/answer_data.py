@@ -21,7 +21,7 @@ corpus/ through BriefLens itself: an answerable question's best-ranked candidate
 is a positive, the most relevant candidates without it negatives; a near-miss question's most relevant
 candidates are negatives (the briefs state nothing that answers it). Every other split stays out: the later
 read sets to compare models on, the blind ones to run once. `--seed-through N` trains on dev, holdout and
-holdout2 to holdoutN (default 26, answers-v8; answers-v4 trained through holdout16).
+holdout2 to holdoutN (default 26, answers-v8 and answers-v10; answers-v4 trained through holdout16).
 
 With `--written`, the questions written in SQuAD 2.0's manner over training passages (bench/data/
 written_questions.jsonl, from bench/written_questions.py: the 4 training articles' paragraphs and HaluEval
@@ -33,7 +33,7 @@ Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benc
 the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
-     [--seed-through 26] [--written] [--deleted] [--edits 1]
+     [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
@@ -69,8 +69,9 @@ CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training:
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "answerability.jsonl"
 # The seed sets read and mended before the shipped model was trained: a split must be listed here to be trained on.
-# answers-v4 (session 18) trained through holdout16; answers-v8 (session 22) through holdout26, so the read sets
-# holdout27-31 compare models and holdout32 onwards are blind.
+# answers-v4 (session 18) trained through holdout16; answers-v8 (session 22) through holdout26 (and answers-v10,
+# measured in session 23), so the read sets holdout27-34 compare models; holdout35-36 were run in session 23;
+# holdout37 onwards are blind.
 SEED_THROUGH = 26
 
 
@@ -286,13 +287,13 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
             }
 
 
-def written_pairs(k: int = 1) -> Iterator[Pair]:
-    """Pairs from the questions written over training passages (bench/written_questions.py): an answerable one's
-    sentence answers it; an unanswerable one's sentence (its plausible distractor) does not, nor do the k other
-    sentences of the passage that share the most words with either kind of question."""
+def written_pairs(k: int = 1, limit: int | None = None) -> Iterator[Pair]:
+    """Pairs from the first `limit` (all when None) questions written over training passages (bench/
+    written_questions.py): an answerable one's sentence answers it; an unanswerable one's sentence (its plausible
+    distractor) does not, nor do the k other sentences of the passage that share the most words with either kind."""
     from bench.written_questions import WRITTEN, passages
 
-    rows = read_jsonl(WRITTEN) if WRITTEN.exists() else []
+    rows = read_jsonl(WRITTEN)[:limit] if WRITTEN.exists() else []
     known = passages() if rows else {}
     for row in rows:
         passage = known.get(row["doc"])
@@ -357,6 +358,7 @@ def build(
     cut: bool = False,
     splits: frozenset[str] = SEED_TRAIN,
     written: bool = False,
+    written_rows: int | None = None,
 ) -> tuple[list[Pair], list[Pair]]:
     """The training pairs (shuffled with the seed) and the calibration article's pairs."""
     rng = random.Random(seed)
@@ -367,7 +369,7 @@ def build(
     if seed_questions:  # a near-miss seed question gives only negatives: at least 3 even when --mined is 0
         train += list(seed_pairs(max(k, 3), cut, splits))
     if written:
-        train += list(written_pairs())
+        train += list(written_pairs(limit=written_rows))
     calibration = list(squad_pairs(rng, articles, {CALIBRATION}))
     rng.shuffle(train)
     return train, calibration
@@ -391,13 +393,18 @@ def main() -> int:
     parser.add_argument(
         "--written", action="store_true", help="add the questions written over training passages (bench/data)"
     )
+    parser.add_argument(
+        "--written-rows",
+        type=int,
+        help="with --written: only the file's first N questions (answers-v8: 859, written in session 22; default all)",
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
     splits = seed_splits(args.seed_through)
     train, calibration = build(
-        args.seed, args.mined, args.edits, args.seed_questions, args.deleted, splits, args.written
+        args.seed, args.mined, args.edits, args.seed_questions, args.deleted, splits, args.written, args.written_rows
     )
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bench.answer_data import SEED_TRAIN, question_pairs, seed_splits, without_answer
+import json
+from pathlib import Path
+
+import pytest
+
+import bench.written_questions
+from bench.answer_data import SEED_TRAIN, question_pairs, seed_splits, without_answer, written_pairs
 from retrieval.service import BriefLens
 
 
@@ -63,3 +69,26 @@ def test_a_model_trains_through_a_named_set_and_no_further() -> None:
     assert earlier < SEED_TRAIN
     assert {"dev", "holdout", "holdout16"} <= earlier
     assert not {"holdout17", "holdout26"} & earlier
+
+
+def test_written_pairs_read_only_the_first_rows_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--written-rows 859` rebuilds answers-v8 from the longer file: later rows give no pair."""
+    passage = [
+        "DeepSeek V4 Pro ranks second among open-source models.",
+        "Kimi K2.6 leads the open-source ranking this month.",
+        "State Grid earmarked 6.8 billion yuan for robots.",
+    ]
+    rows = [
+        {"doc": "p", "sentence": 2, "question": "How much did State Grid earmark?", "answerable": True, "edit": None},
+        {"doc": "p", "sentence": 0, "question": "Where does V4 Flash rank?", "answerable": False, "edit": "entity"},
+    ]
+    written = tmp_path / "written.jsonl"
+    written.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(bench.written_questions, "WRITTEN", written)
+    monkeypatch.setattr(bench.written_questions, "passages", lambda: {"p": passage})
+    first = list(written_pairs(limit=1))
+    assert (first[0]["a"], first[0]["b"], first[0]["label"]) == (rows[0]["question"], passage[2], 1)
+    assert {p["a"] for p in first} == {rows[0]["question"]} and all(p["label"] == 0 for p in first[1:])
+    both = list(written_pairs())
+    assert both[: len(first)] == first
+    assert (rows[1]["question"], passage[0], 0) in [(p["a"], p["b"], p["label"]) for p in both]
