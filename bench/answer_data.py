@@ -396,7 +396,7 @@ def main() -> int:
     parser.add_argument(
         "--written-rows",
         type=int,
-        help="with --written: only the file's first N questions (answers-v8: 859, written in session 22; default all)",
+        help="with --written: only the file's first N questions (answers-v8: 859; answers-v10: 2811; default all)",
     )
     args = parser.parse_args()
     if shared_path("datasets") is None:

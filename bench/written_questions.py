@@ -6,7 +6,9 @@ More were written in session 22, in SQuAD 2.0's manner (one change that leaves t
 another entity of the passage, a number, an antonym, a negation, a reversed relation, an added condition), over
 the passages of training data only: the 4 SQuAD training articles and HaluEval summarisation's training half;
 session 23 added as many again (the rest of the training paragraphs, second and third passes over the used ones,
-the remaining training-half documents, and a long document's next sentences as a second passage, "<id>@22").
+the remaining training-half documents, and a long document's next sentences as a second passage, "<id>@22"), then
+pairs over the same passages that ask a two-sided relation from its other side (answerable, edit "converse": "A
+ranks behind B" answers "What ranks ahead of A?") beside its reversal (unanswerable, edit "relation").
 Each question names the sentence it was built from (the answer's, or the plausible distractor's); this script
 finds that sentence in the project's own split of the passage and keeps its index, so no dataset text is copied.
 
@@ -68,6 +70,14 @@ def locate(sentence: str, passage: list[str]) -> int | None:
     return best
 
 
+def _edit(item: dict[str, Any]) -> str | None:
+    """How the question was made: an unanswerable one's edit ("other" when unnamed); for an answerable one only
+    "converse" (asked from the other side of the sentence's relation) is kept, else None."""
+    if item.get("answerable"):
+        return "converse" if item.get("edit") == "converse" else None
+    return str(item.get("edit") or "other")
+
+
 def resolve(items: list[dict[str, Any]], known: dict[str, list[str]], rows: list[dict[str, Any]]) -> Counter[str]:
     """Add each written question to rows with its sentence's index; skip ones that repeat a row or do not resolve.
 
@@ -94,7 +104,7 @@ def resolve(items: list[dict[str, Any]], known: dict[str, list[str]], rows: list
                 "sentence": at,
                 "question": question,
                 "answerable": bool(item["answerable"]),
-                "edit": None if item["answerable"] else str(item.get("edit", "other")),
+                "edit": _edit(item),
             }
         )
     return dropped

@@ -34,6 +34,14 @@ def test_appending_keeps_earlier_rows_and_skips_repeats_and_unplaced_questions()
         {"doc": "p", "question": "which trucks were  introduced?", "answerable": True, "sentence": PASSAGE[1]},
         {"doc": "p", "question": "Who partnered with Ford?", "answerable": True, "answer": "Mazda", "sentence": first},
         {"doc": "p", "question": "Who partnered with Fiat?", "answerable": False, "edit": "entity", "sentence": first},
+        {
+            "doc": "p",
+            "question": "Whose partner was Ford?",
+            "answerable": True,
+            "answer": "Mazda",
+            "edit": "converse",
+            "sentence": first,
+        },
         {"doc": "p", "question": "Which models sold best?", "answerable": True, "answer": "Hilux", "sentence": third},
         {"doc": "q", "question": "What recovered?", "answerable": True, "answer": "x", "sentence": third},
     ]
@@ -42,5 +50,6 @@ def test_appending_keeps_earlier_rows_and_skips_repeats_and_unplaced_questions()
     assert [(r["question"], r["sentence"], r["edit"]) for r in rows[1:]] == [
         ("Who partnered with Ford?", 0, None),
         ("Who partnered with Fiat?", 0, "entity"),
+        ("Whose partner was Ford?", 0, "converse"),
     ]
     assert dropped == {"repeated": 1, "sentence not found": 1, "not a training passage": 1}
