@@ -21,7 +21,7 @@ corpus/ through BriefLens itself: an answerable question's best-ranked candidate
 is a positive, the most relevant candidates without it negatives; a near-miss question's most relevant
 candidates are negatives (the briefs state nothing that answers it). Every other split stays out: the later
 read sets to compare models on, the blind ones to run once. `--seed-through N` trains on dev, holdout and
-holdout2 to holdoutN (default 26, answers-v8 and answers-v10; answers-v4 trained through holdout16).
+holdout2 to holdoutN (default 26: answers-v8, v10 and v12; answers-v4 trained through holdout16).
 
 With `--written`, the questions written in SQuAD 2.0's manner over training passages (bench/data/
 written_questions.jsonl, from bench/written_questions.py: the 4 training articles' paragraphs and HaluEval
@@ -69,9 +69,9 @@ CALIBRATION = "1973_oil_crisis"  # a training-side article kept out of training:
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "answerability.jsonl"
 # The seed sets read and mended before the shipped model was trained: a split must be listed here to be trained on.
-# answers-v4 (session 18) trained through holdout16; answers-v8 (session 22) through holdout26 (and answers-v10,
-# measured in session 23), so the read sets holdout27-34 compare models; holdout35-36 were run in session 23;
-# holdout37 onwards are blind.
+# answers-v4 (session 18) trained through holdout16; answers-v8 (session 22) through holdout26 (and answers-v10
+# and answers-v12, sessions 23-24), so the read sets holdout27-34 compare models; holdout35-36 were run in session
+# 23, holdout37-40 in session 24; later ones are blind.
 SEED_THROUGH = 26
 
 
@@ -396,7 +396,7 @@ def main() -> int:
     parser.add_argument(
         "--written-rows",
         type=int,
-        help="with --written: only the file's first N questions (answers-v8: 859; answers-v10: 2811; default all)",
+        help="with --written: only the first N questions (v8: 859; v10: 2811; default all: v12)",
     )
     args = parser.parse_args()
     if shared_path("datasets") is None:

@@ -2,7 +2,7 @@
 
 Tasks:
 - `answers`: (question, sentence) -> does the sentence answer it? Pairs from bench/answer_data.py; ships
-  retrieval/support/weights/answers-v8.safetensors (the answer model behind abstention).
+  retrieval/support/weights/answers-v12.safetensors (the answer model behind abstention).
 - `support`: (claim, evidence) -> is the claim supported? The claim pairs of bench/support_data.py
   (FactCC-style edits of real text); ships support-v2.safetensors (an experiment for the judge).
 
@@ -53,16 +53,17 @@ class Task:
 TASKS = {
     # 3 retrieved negatives per SQuAD question (bench/answer_data.py --mined; v1 had none): answers-v2; with the
     # read seed questions (--seed-questions): answers-v4, shipped in sessions 18-21; with the read seed sets through
-    # holdout26 and the questions written over training passages (--written): answers-v8, shipped since session 22,
-    # trained on the file's first 859 (session 22's). With all 2,811 (session 23): answers-v10, measured and not
-    # shipped (it loses dev-07, a converse relation; docs/support-model.md).
+    # holdout26 and the questions written over training passages (--written): answers-v8, shipped in sessions 22-23,
+    # trained on the file's first 859 (session 22's; `--written-rows 859` rebuilds it). With the first 2,811 (session
+    # 23): answers-v10, measured and not shipped (it loses dev-07, a converse relation). With all 3,686, the converse
+    # and reversed-relation questions included: answers-v12, shipped since session 24 (docs/support-model.md).
     "answers": Task(
         ROOT / ".brieflens" / "answers",
         "train.jsonl",
         "answer_data",
-        "answers-v8",
+        "answers-v12",
         None,
-        ("--mined", "3", "--seed-questions", "--written", "--written-rows", "859"),
+        ("--mined", "3", "--seed-questions", "--written"),
     ),
     "support": Task(ROOT / ".brieflens" / "support", "train.jsonl", "support_data", "support-v2", "claim"),
 }

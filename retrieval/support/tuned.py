@@ -24,7 +24,7 @@ from retrieval.support.contradiction import package_dir
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 # P(a sentence answers a question): abstention (retrieval/generation/extractive.py).
-ANSWERS = WEIGHTS_DIR / "answers-v8.safetensors"
+ANSWERS = WEIGHTS_DIR / "answers-v12.safetensors"
 # P(the evidence supports a claim): the offline judge (retrieval/support/tuned_judge.py).
 SUPPORT = WEIGHTS_DIR / "support-v2.safetensors"
 # Bump when the graph built below changes: the cached file's name, and so the model, changes with it.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from retrieval.search.conversation import Conversation, condense, is_follow_up
 from retrieval.service import BriefLens
 
@@ -44,13 +42,11 @@ def test_follow_up_retrieves_moonshot_passages(lens: BriefLens) -> None:
     assert any("Moonshot" in h.chunk.text for h in hits[:2])
 
 
-@pytest.mark.xfail(strict=True, reason="answers-v8 reads the carried 'open-source' as a condition the sentence lacks")
 def test_follow_up_is_answered(lens: BriefLens) -> None:
     """ "And what about Moonshot? (open-source model outperforms deepseek v4 pro)" against "The emergence of
-    Moonshot AI's Kimi K2.6 outperforming DeepSeek V4 Pro …": the sentence never says the model is open-source,
-    and answers-v8, trained on questions that add a condition their sentence lacks, gives it P 0.08 (answers-v4
-    0.39, over its threshold of 0.2). Without the carried "open-source" it scores 0.53; that Kimi K2.6 is open-source
-    is implied by another sentence ("ranks second among open-source models, behind … Kimi K2.6")."""
+    Moonshot AI's Kimi K2.6 outperforming DeepSeek V4 Pro …": the sentence never says the model is open-source
+    (another sentence implies it). answers-v12 gives it P 0.38, over its threshold of 0.3; answers-v8, trained on
+    questions that add a condition their sentence lacks, gave 0.08 and abstained (a strict xfail in sessions 22-23)."""
     conversation = Conversation()
     conversation.standalone(FIRST)
     assert not lens.ask(conversation.standalone("And what about Moonshot?")).abstained
