@@ -24,8 +24,9 @@ DEFAULT_ABSTAIN_THRESHOLD = 0.70
 DEFAULT_ABSTAIN_SLOPE = -0.14
 # The operating point: for answers-v12 (session 24), the best pooled mean of SQuAD 2.0's 1973_oil_crisis article
 # and the seed sets holdout27-34, none trained on (`bench/answerability.py --sweep answer_model_threshold=...`):
-# 0.1 → 0.766 / 0.880, 0.2 → 0.761 / 0.880, 0.3 → 0.761 / 0.888 (answers-v8 chose 0.2 the same way on holdout27-31;
-# answers-v4 0.2 on holdout17-20; v2 shipped 0.05). docs/support-model.md.
+# 0.1 → 0.766 / 0.879, 0.2 → 0.761 / 0.879, 0.3 → 0.761 / 0.888 (0.4 → 0.761 / 0.879 and 0.5 → 0.768 / 0.888 were
+# swept after the held-out run, not acted on; answers-v8 chose 0.2 the same way on holdout27-31, answers-v4 0.2 on
+# holdout17-20; v2 shipped 0.05). docs/support-model.md.
 DEFAULT_ANSWER_MODEL_THRESHOLD = 0.3
 
 

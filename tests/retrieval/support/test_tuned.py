@@ -70,8 +70,8 @@ def test_a_relation_asked_in_the_brief_s_direction_is_answered(model: TunedModel
 
 def test_a_relation_asked_as_its_converse_is_answered(model: TunedModel) -> None:
     """ "Which model ranks ahead of V4" asks what the sentence states as "V4 ranks behind Kimi" (answers-v2: P
-    0.08; answers-v4: 0.40; answers-v8: 0.55; answers-v12: 0.57). Not because it reads the direction: see the next
-    tests."""
+    0.08; answers-v4: 0.40; answers-v8: 0.55; answers-v12: 0.57). Not because it reads the direction: see the tests
+    beside it."""
     asked = "Which open-source model ranks ahead of DeepSeek V4 Pro?"
     assert model.answers(asked, [RANKING])[0] >= 0.5
 
