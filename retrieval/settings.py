@@ -28,6 +28,9 @@ DEFAULT_ABSTAIN_SLOPE = -0.14
 # swept after the held-out run, not acted on; answers-v8 chose 0.2 the same way on holdout27-31, answers-v4 0.2 on
 # holdout17-20; v2 shipped 0.05). docs/support-model.md.
 DEFAULT_ANSWER_MODEL_THRESHOLD = 0.3
+# How far under the relevance bar a sentence the answer model is sure of may be and still answer (retrieval/
+# generation/extractive.py `Abstention.rescued`).
+DEFAULT_RESCUE_BELOW = 0.15
 
 
 class Settings(BaseSettings):
@@ -106,12 +109,16 @@ class Settings(BaseSettings):
     answer_model_threshold: float = Field(default=DEFAULT_ANSWER_MODEL_THRESHOLD, ge=0.0, le=1.0)
     answer_model_candidates: int = Field(default=5, ge=1, le=50, description="most relevant sentences it scores")
     # A sentence the name check, a check of answerability.OVERRULABLE (polarity, place, length, quantity) or the
-    # relevance bar (within RESCUE_BELOW of it) turned away still answers when the model is this sure (1: never).
+    # relevance bar (within answer_model_rescue_below of it) turned away still answers when the model is this sure
+    # (1: never).
     # 0.9: with 0.8 the best mean on the calibration article (0.749 against 0.738 without), every dev question
     # right; bench/README.md has the sweep (and session 20's for the overrulable checks). Since session 21 a sentence
     # among the model's candidates that it is this sure of also joins the quote (room permitting), however far
     # under the most relevant one it is.
     answer_model_rescue: float = Field(default=0.9, ge=0.0, le=1.0, description="rescue at this P(answers); 1: never")
+    answer_model_rescue_below: float = Field(
+        default=DEFAULT_RESCUE_BELOW, ge=0.0, le=1.0, description="how far under the relevance bar a rescue may reach"
+    )
     # A sentence this far over the relevance bar, past every rule check, answers at a tenth of the model's
     # threshold: the model scores right sentences of the briefs' reading-comprehension questions ("Besides X,
     # what …?") at P 0.01-0.04 when they are the most relevant by far (2: never). 0.3: on the read seed sets +6

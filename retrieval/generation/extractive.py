@@ -14,7 +14,7 @@ from retrieval.chunk import ScoredChunk
 from retrieval.citation import Citation
 from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
-from retrieval.settings import Settings
+from retrieval.settings import DEFAULT_RESCUE_BELOW, Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
 from retrieval.support.answerability import NEVER_NAMES, OVERRULABLE, answers, context_before
 from retrieval.terms import content_terms, coverage, idf_weights, what_is_asked
@@ -28,8 +28,6 @@ NEW_DOC_BONUS = 0.03
 # the 5th percentile, SQuAD's and the seed near-misses' 5 at the 95th): no one sentence answers it, so the
 # one-sentence checks (answer type, names, polarity, the answer model) do not apply to it.
 COMPOUND_TERMS = 12
-# How far under the relevance bar a sentence may be and still be rescued by a sure answer model.
-RESCUE_BELOW = 0.15
 # The share of the model's threshold a sentence trust_margin over the bar needs: answers-v2 scored right sentences
 # of the briefs' "Besides X, what …?" questions at P 0.009-0.04, SQuAD 2.0's edited questions (a "not" put in,
 # "after" for "before") mostly under 0.005 (training-side articles). With the answer model's threshold (0.3) it is 0.03;
@@ -89,10 +87,12 @@ class Abstention:
     model_threshold: float = 0.5
     model_candidates: int = 5
     check_focus: bool = True
-    # P(answers) at which the model overrides the checks `split_by_reason` holds and the bar (within RESCUE_BELOW).
+    # P(answers) at which the model overrides the checks `split_by_reason` holds and the bar (within rescue_below).
     rescue: float = 1.0
     # Relevance over the bar at which a sentence needs only TRUSTED_SHARE of the model's threshold (2.0: never).
     trust_margin: float = 2.0
+    # How far under the relevance bar a sentence may be and still be rescued by a sure answer model.
+    rescue_below: float = DEFAULT_RESCUE_BELOW
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Abstention:
@@ -110,6 +110,7 @@ class Abstention:
             s.answer_focus,
             s.answer_model_rescue,
             s.answer_model_trust_margin,
+            s.answer_model_rescue_below,
         )
 
     def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
@@ -124,7 +125,7 @@ class Abstention:
     ) -> list[int]:
         """Indices of the candidates over the bar, most relevant first; none when the answer model says that
         none of the most relevant few answers the question. `held_back` candidates, and any under the bar, join
-        when no more than RESCUE_BELOW under it and the model is at least `rescue` sure that they answer.
+        when no more than `rescue_below` under it and the model is at least `rescue` sure that they answer.
 
         The model decides whether to answer, and drops no sentence: used to drop sentences as well it scored
         the same on the calibration article and lost "Which open-source model ranks ahead of DeepSeek V4 Pro?"
@@ -149,13 +150,13 @@ class Abstention:
         self, question: str, candidates: list[Candidate], bar: float, held: Set[int] = frozenset()
     ) -> list[int]:
         """Candidates the model is at least `rescue` sure answer though held back by a check it may overrule
-        (`held`, over the bar or not: `split_by_reason`) or just under the bar (never more than RESCUE_BELOW under
-        it); most relevant first."""
+        (`held`, over the bar or not: `split_by_reason`) or just under the bar (never more than `rescue_below`
+        under it); most relevant first."""
         by_relevance = sorted(range(len(candidates)), key=lambda i: -candidates[i].relevance)
         near = [
             i
             for i in by_relevance
-            if candidates[i].relevance >= bar - RESCUE_BELOW and (i in held or candidates[i].relevance < bar)
+            if candidates[i].relevance >= bar - self.rescue_below and (i in held or candidates[i].relevance < bar)
         ]
         return self._sure_of(question, candidates, near)
 

@@ -10,8 +10,8 @@ import pytest
 
 from retrieval.chunk import ScoredChunk
 from retrieval.errors import ModelError
-from retrieval.generation.extractive import RESCUE_BELOW, Abstention, AnswerScorer, Candidate, split_by_reason
-from retrieval.settings import Settings
+from retrieval.generation.extractive import Abstention, AnswerScorer, Candidate, split_by_reason
+from retrieval.settings import DEFAULT_RESCUE_BELOW, Settings
 
 
 def _candidate(quote: str, relevance: float) -> Candidate:
@@ -82,7 +82,7 @@ def test_a_multi_part_question_skips_the_model() -> None:
 def test_a_sure_model_rescues_a_sentence_the_name_check_held_back() -> None:
     """An unnamed candidate joins only when rescue is on and the model is that sure; the rest are unchanged."""
     seen: list[list[str]] = []
-    # At a bar of 0.6, "7 billion" (0.40) is further under it than RESCUE_BELOW: never a candidate.
+    # At a bar of 0.6, "7 billion" (0.40) is further under it than DEFAULT_RESCUE_BELOW: never a candidate.
     held = [1]  # "State Grid earmarked 6.8 billion" failed the name check (say, its subject is named earlier)
     off = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_threshold=0.5)
     assert off.confirmed("How much?", CANDIDATES, 0.6, held) == []  # the one left over the bar does not answer
@@ -93,13 +93,13 @@ def test_a_sure_model_rescues_a_sentence_the_name_check_held_back() -> None:
 
 
 def test_a_sure_model_rescues_only_just_under_the_bar() -> None:
-    """Under the bar by less than RESCUE_BELOW: rescued when the model is sure; further under: never scored."""
+    """Under the bar by less than DEFAULT_RESCUE_BELOW: rescued when the model is sure; further under: never scored."""
     seen: list[list[str]] = []
     on = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_threshold=0.5, rescue=0.85)
     # The bar at 0.85: "6.8 billion" (0.80) is just under it and answers; "7 billion" (0.40) is far under.
     assert on.confirmed("How much?", CANDIDATES, 0.85) == [1]
     assert all(CANDIDATES[2].quote not in batch for batch in seen)
-    assert on.confirmed("How much?", CANDIDATES, 0.80 + RESCUE_BELOW + 0.01) == []
+    assert on.confirmed("How much?", CANDIDATES, 0.80 + DEFAULT_RESCUE_BELOW + 0.01) == []
 
 
 def test_a_sentence_far_over_the_bar_needs_only_a_tenth_of_the_threshold() -> None:
