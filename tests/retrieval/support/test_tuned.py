@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -84,29 +86,71 @@ def test_a_relation_asked_the_wrong_way_round_is_not_answered(model: TunedModel)
     assert model.answers(asked, [RANKING])[0] < 0.5
 
 
-def test_the_graph_agrees_with_the_trainer() -> None:
-    """The int8 graph with the shipped layers written in scores like the float model the trainer built."""
-    torch = pytest.importorskip("torch")
-    from safetensors.numpy import load_file
+def _trainer_scores(trainer: Any, pairs: list[tuple[str, str]]) -> list[float]:
+    """P(label 0) of the trainer's float model for each pair, as bench/train_nli.py computes it."""
+    import torch
 
-    from bench.train_nli import build_model, tokenizer
+    from bench.train_nli import tokenizer
 
-    trainer = build_model(trained_layers=6)
-    state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in load_file(str(WEIGHTS)).items()}
-    trainer.load_state_dict(state, strict=False)
-    trainer.eval()
     tok = tokenizer()
-    graph = TunedModel(WEIGHTS)
-    sentences = [ANSWER, NO_AMOUNT]
-    expected = []
+    trainer.eval()
+    out = []
     with torch.no_grad():
-        for sentence in sentences:
-            enc = tok.encode(QUESTION, sentence)
+        for a, b in pairs:
+            enc = tok.encode(a, b)
             logits = trainer(
                 input_ids=torch.tensor([enc.ids]), attention_mask=torch.tensor([enc.attention_mask])
             ).logits
-            expected.append(float(torch.softmax(logits, -1)[0, 0]))
-    assert np.allclose(graph.answers(QUESTION, sentences), expected, atol=0.1)
+            out.append(float(torch.softmax(logits, -1)[0, 0]))
+    return out
+
+
+def test_the_graph_agrees_with_the_trainer() -> None:
+    """The int8 graph with the shipped layers (and low-rank updates, if any) written in scores like the float model
+    the trainer built."""
+    torch = pytest.importorskip("torch")
+    from safetensors.numpy import load_file
+
+    from bench.train_nli import LoRALinear, build_model
+
+    card = json.loads(WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
+    trainer = build_model(trained_layers=6, lora_rank=int(card.get("lora_rank", 0)))
+    shipped = {k: torch.from_numpy(v.astype(np.float32)) for k, v in load_file(str(WEIGHTS)).items()}
+    trainer.load_state_dict({k: v for k, v in shipped.items() if ".lora_" not in k}, strict=False)
+    for name, module in trainer.named_modules():
+        if isinstance(module, LoRALinear):  # shipped as A and B * scale
+            module.lora_a.data = shipped[f"{name}.weight.lora_a"]
+            module.lora_b.data = shipped[f"{name}.weight.lora_b"] / module.scale
+    sentences = [ANSWER, NO_AMOUNT]
+    expected = _trainer_scores(trainer, [(QUESTION, s) for s in sentences])
+    assert np.allclose(TunedModel(WEIGHTS).answers(QUESTION, sentences), expected, atol=0.1)
+
+
+def test_a_low_rank_update_is_merged_as_the_trainer_applies_it(tmp_path: Path) -> None:
+    """Updates of the frozen layers ship as A and B * scale and are added to the packaged matrices at load: the
+    graph then scores exactly as the trainer's wrapped layers (and not as the packaged ones)."""
+    torch = pytest.importorskip("torch")
+    from safetensors.numpy import save_file
+
+    from bench.train_nli import build_model, lora_tensors
+
+    torch.manual_seed(0)
+    trainer = build_model(trained_layers=6, lora_rank=4)
+    for name, p in trainer.named_parameters():
+        if ".lora_b" in name:  # trained B is never zero; at zero the update would vanish
+            p.data.normal_(0, 0.05)
+    trained = {n for n, p in trainer.named_parameters() if p.requires_grad and ".lora_" not in n}
+    state = {k: v for k, v in trainer.state_dict().items() if k in trained}
+    tensors = {k: v.detach().numpy().astype(np.float32) for k, v in (state | lora_tensors(trainer)).items()}
+    assert any(k.endswith("layer.0.attention.self.query_proj.weight.lora_a") for k in tensors)
+    weights = tmp_path / "lora.safetensors"
+    save_file(tensors, str(weights))
+    weights.with_suffix(".json").write_text(json.dumps({"max_len": 128}), encoding="utf-8")
+    pairs = [(QUESTION, ANSWER), (QUESTION, NO_AMOUNT)]
+    expected = _trainer_scores(trainer, pairs)
+    got = TunedModel(weights).score(pairs)
+    assert np.allclose(got, expected, atol=0.01)
+    assert not np.allclose(got, _trainer_scores(build_model(trained_layers=6), pairs), atol=0.01)
 
 
 def test_a_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
