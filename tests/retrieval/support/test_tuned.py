@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -86,32 +85,13 @@ def test_a_relation_asked_the_wrong_way_round_is_not_answered(model: TunedModel)
     assert model.answers(asked, [RANKING])[0] < 0.5
 
 
-def _trainer_scores(trainer: Any, pairs: list[tuple[str, str]]) -> list[float]:
-    """P(label 0) of the trainer's float model for each pair, as bench/train_nli.py computes it."""
-    import torch
-
-    from bench.train_nli import tokenizer
-
-    tok = tokenizer()
-    trainer.eval()
-    out = []
-    with torch.no_grad():
-        for a, b in pairs:
-            enc = tok.encode(a, b)
-            logits = trainer(
-                input_ids=torch.tensor([enc.ids]), attention_mask=torch.tensor([enc.attention_mask])
-            ).logits
-            out.append(float(torch.softmax(logits, -1)[0, 0]))
-    return out
-
-
 def test_the_graph_agrees_with_the_trainer() -> None:
     """The int8 graph with the shipped layers (and low-rank updates, if any) written in scores like the float model
     the trainer built."""
     torch = pytest.importorskip("torch")
     from safetensors.numpy import load_file
 
-    from bench.train_nli import LoRALinear, build_model
+    from bench.train_nli import LoRALinear, build_model, p_answers, tokenizer
 
     card = json.loads(WEIGHTS.with_suffix(".json").read_text(encoding="utf-8"))
     trainer = build_model(trained_layers=6, lora_rank=int(card.get("lora_rank", 0)))
@@ -122,7 +102,7 @@ def test_the_graph_agrees_with_the_trainer() -> None:
             module.lora_a.data = shipped[f"{name}.weight.lora_a"]
             module.lora_b.data = shipped[f"{name}.weight.lora_b"] / module.scale
     sentences = [ANSWER, NO_AMOUNT]
-    expected = _trainer_scores(trainer, [(QUESTION, s) for s in sentences])
+    expected = p_answers(trainer, tokenizer(), [{"a": QUESTION, "b": s} for s in sentences])
     assert np.allclose(TunedModel(WEIGHTS).answers(QUESTION, sentences), expected, atol=0.1)
 
 
@@ -132,7 +112,7 @@ def test_a_low_rank_update_is_merged_as_the_trainer_applies_it(tmp_path: Path) -
     torch = pytest.importorskip("torch")
     from safetensors.numpy import save_file
 
-    from bench.train_nli import build_model, lora_tensors
+    from bench.train_nli import build_model, lora_tensors, p_answers, tokenizer
 
     torch.manual_seed(0)
     trainer = build_model(trained_layers=6, lora_rank=4)
@@ -146,11 +126,11 @@ def test_a_low_rank_update_is_merged_as_the_trainer_applies_it(tmp_path: Path) -
     weights = tmp_path / "lora.safetensors"
     save_file(tensors, str(weights))
     weights.with_suffix(".json").write_text(json.dumps({"max_len": 128}), encoding="utf-8")
-    pairs = [(QUESTION, ANSWER), (QUESTION, NO_AMOUNT)]
-    expected = _trainer_scores(trainer, pairs)
-    got = TunedModel(weights).score(pairs)
+    pairs = [{"a": QUESTION, "b": ANSWER}, {"a": QUESTION, "b": NO_AMOUNT}]
+    expected = p_answers(trainer, tokenizer(), pairs)
+    got = TunedModel(weights).score([(p["a"], p["b"]) for p in pairs])
     assert np.allclose(got, expected, atol=0.01)
-    assert not np.allclose(got, _trainer_scores(build_model(trained_layers=6), pairs), atol=0.01)
+    assert not np.allclose(got, p_answers(build_model(trained_layers=6), tokenizer(), pairs), atol=0.01)
 
 
 def test_a_missing_weights_file_is_a_clear_error(tmp_path: Path) -> None:
