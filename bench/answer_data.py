@@ -33,7 +33,7 @@ Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benc
 the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
-     [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1]
+     [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1] [--drop-kind KIND ...]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
 """
 
@@ -375,6 +375,15 @@ def build(
     return train, calibration
 
 
+def without_kinds(pairs: list[Pair], kinds: Iterable[str]) -> list[Pair]:
+    """The pairs not of these kinds, in their order (so an ablation keeps the rest as built); unknown kinds raise."""
+    drop = set(kinds)
+    unknown = drop - {p["kind"] for p in pairs}
+    if unknown:
+        raise ValueError(f"no training pairs of kind {', '.join(sorted(unknown))}")
+    return [p for p in pairs if p["kind"] not in drop]
+
+
 def main() -> int:
     """Write train.jsonl and calibration.jsonl and print counts by kind and label."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -398,6 +407,13 @@ def main() -> int:
         type=int,
         help="with --written: only the first N questions (v8: 859; v10: 2811; default all: v12)",
     )
+    parser.add_argument(
+        "--drop-kind",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help="leave out the training pairs of this kind (repeatable; an ablation: the rest stay as built)",
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
@@ -406,6 +422,10 @@ def main() -> int:
     train, calibration = build(
         args.seed, args.mined, args.edits, args.seed_questions, args.deleted, splits, args.written, args.written_rows
     )
+    try:
+        train = without_kinds(train, args.drop_kind)
+    except ValueError as e:
+        parser.error(str(e))
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in (("train", train), ("calibration", calibration)):
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as f:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import bench.written_questions
-from bench.answer_data import SEED_TRAIN, question_pairs, seed_splits, without_answer, written_pairs
+from bench.answer_data import SEED_TRAIN, question_pairs, seed_splits, without_answer, without_kinds, written_pairs
 from retrieval.service import BriefLens
 
 
@@ -92,3 +92,11 @@ def test_written_pairs_read_only_the_first_rows_asked_for(tmp_path: Path, monkey
     both = list(written_pairs())
     assert both[: len(first)] == first
     assert (rows[1]["question"], passage[0], 0) in [(p["a"], p["b"], p["label"]) for p in both]
+
+
+def test_dropping_a_kind_keeps_the_other_pairs_in_order_and_refuses_an_unknown_kind() -> None:
+    pairs = [{"a": str(i), "b": "", "label": i % 2, "kind": kind} for i, kind in enumerate("xyxzy")]
+    assert [p["a"] for p in without_kinds(pairs, ["y"])] == ["0", "2", "3"]
+    assert without_kinds(pairs, []) == pairs
+    with pytest.raises(ValueError, match="no training pairs of kind w"):
+        without_kinds(pairs, ["y", "w"])
