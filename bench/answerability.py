@@ -24,7 +24,7 @@ Sets (each question asked through the real `ask`, extractive, over an index buil
   and `holdout15` (14 + 14, written in session 16 after holdout14 was run, first run after the count rule)
   and `holdout16` (14 + 14, written in session 16 by a helper that read only the briefs, first run after the
   sum and measure nouns) and `holdout17` (14 + 14, written the same way at the end of session 16, never run:
-  blind for the next answerability change) and the later splits (holdout18 to holdout44; bench/README.md says
+  blind for the next answerability change) and the later splits (holdout18 to holdout46; bench/README.md says
   which session ran each) were each written blind and first run with the code they measure.
 - MultiHop-RAG (`multihop`): the 500 queries over their evidence facts (the abstention bar was calibrated
   on them); an answerable query counts when it is answered at all (its gold answers are rarely spans).
