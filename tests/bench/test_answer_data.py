@@ -13,10 +13,12 @@ from retrieval.service import BriefLens
 
 
 def test_an_answerable_question_gives_its_answer_sentence_then_off_target_ones(lens: BriefLens) -> None:
-    """The first pair holds the answer (label 1); the k negatives are other retrieved sentences without it."""
-    item = {"question": "How much has State Grid earmarked for AI robots?", "answerable": True, "answer": "6.8 billion"}
+    """The first pair holds the answer (label 1, its span as the sentence spells it); the k negatives are other
+    retrieved sentences without it."""
+    item = {"question": "How much has State Grid earmarked for AI robots?", "answerable": True, "answer": "6.8 BILLION"}
     pairs = list(question_pairs(lens, item, 3))
     assert [p["label"] for p in pairs] == [1, 0, 0, 0]
+    assert pairs[0]["answer"] == "6.8 billion" and all("answer" not in p for p in pairs[1:])
     assert "6.8 billion" in pairs[0]["b"] and all("6.8 billion" not in p["b"] for p in pairs[1:])
     assert len({p["b"] for p in pairs}) == 4 and {p["a"] for p in pairs} == {item["question"]}
 

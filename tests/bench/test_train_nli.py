@@ -1,0 +1,56 @@
+"""The trainer's span targets: SQuAD 2.0's way of pointing at an answer or at [CLS]."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+
+from bench.train_nli import IGNORE, pairs_of, span_loss, span_targets, tokenizer
+
+QUESTION = "Which country rationed heating gas?"
+SENTENCE = "In 1973, the Netherlands rationed heating gas and banned Sunday driving."
+
+
+def _targets(pair: dict[str, object]) -> tuple[int, int]:
+    """The span targets of one pair as the trainer encodes it."""
+    return span_targets(tokenizer().encode_batch(pairs_of([pair]))[0], pair)
+
+
+def test_an_answering_pair_points_at_its_answer_pieces() -> None:
+    """The targets are the first and last word pieces of the answer, found case-blind in the sentence."""
+    pair = {"a": QUESTION, "b": SENTENCE, "label": 1, "answer": "the netherlands"}
+    enc = tokenizer().encode_batch(pairs_of([pair]))[0]
+    start, end = span_targets(enc, pair)
+    assert enc.sequence_ids[start] == enc.sequence_ids[end] == 1
+    a, b = enc.offsets[start][0], enc.offsets[end][1]
+    assert SENTENCE[a:b].strip() == "the Netherlands"
+
+
+def test_a_pair_that_does_not_answer_points_at_cls_and_an_unknown_answer_is_skipped() -> None:
+    """A negative's target is [CLS]; a positive with no known answer, or one absent, gives no span loss."""
+    assert _targets({"a": QUESTION, "b": SENTENCE, "label": 0}) == (0, 0)
+    assert _targets({"a": QUESTION, "b": SENTENCE, "label": 1}) == (IGNORE, IGNORE)
+    assert _targets({"a": QUESTION, "b": SENTENCE, "label": 1, "answer": "Belgium"}) == (IGNORE, IGNORE)
+
+
+def test_an_answer_cut_off_by_the_length_bound_is_skipped() -> None:
+    """A sentence longer than the bound loses its end: an answer there has no pieces to point at."""
+    long = " ".join(["filler"] * 200) + " and the answer is Rotterdam."
+    assert _targets({"a": QUESTION, "b": long, "label": 1, "answer": "Rotterdam"}) == (IGNORE, IGNORE)
+
+
+def test_the_span_loss_falls_as_the_head_points_at_the_target() -> None:
+    """Cross-entropy over the unpadded pieces: lower for logits that peak at the targets; a batch with no
+    target costs nothing."""
+    import torch
+
+    hidden = torch.eye(4).unsqueeze(0)  # 4 pieces whose states are one-hot
+    mask = torch.tensor([[1, 1, 1, 0]])
+    head = torch.nn.Linear(4, 2, bias=False)
+    with torch.no_grad():
+        head.weight.copy_(torch.tensor([[0.0, 5.0, 0.0, 0.0], [0.0, 0.0, 5.0, 0.0]]))  # start at 1, end at 2
+    right = span_loss(head, hidden, mask, torch.tensor([[1, 2]]))
+    wrong = span_loss(head, hidden, mask, torch.tensor([[2, 1]]))
+    assert float(right) < 0.1 < float(wrong)
+    assert float(span_loss(head, hidden, mask, torch.tensor([[IGNORE, IGNORE]]))) == 0.0
