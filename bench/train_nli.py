@@ -168,7 +168,11 @@ def pairs_of(batch: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def encode(tok: Any, batch: list[dict[str, Any]]) -> tuple[torch.Tensor, torch.Tensor]:
     """Token ids and mask for (question, sentence) pairs."""
-    enc = tok.encode_batch(pairs_of(batch))
+    return as_tensors(tok.encode_batch(pairs_of(batch)))
+
+
+def as_tensors(enc: list[Any]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids and mask of a batch's encodings."""
     return torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc])
 
 
@@ -307,14 +311,13 @@ def main() -> int:
     start, seen, running = time.time(), 0, 0.0
     while step < len(plan):
         batch = plan[step]
-        ids, mask = encode(tok, batch)
+        enc = tok.encode_batch(pairs_of(batch))  # once: the span targets read the same encodings' offsets
+        ids, mask = as_tensors(enc)
         target = torch.tensor([1 - p["label"] for p in batch])
         out = model(input_ids=ids, attention_mask=mask, output_hidden_states=bool(span))
         loss = loss_fn(out.logits, target)
         if span:
-            spans = torch.tensor(
-                [span_targets(e, p) for e, p in zip(tok.encode_batch(pairs_of(batch)), batch, strict=True)]
-            )
+            spans = torch.tensor([span_targets(e, p) for e, p in zip(enc, batch, strict=True)])
             loss = loss + args.span_weight * span_loss(model.span, out.hidden_states[-1], mask, spans)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
