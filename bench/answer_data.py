@@ -92,6 +92,15 @@ def training_articles(names: Iterable[str]) -> set[str]:
 Pair = dict[str, Any]
 
 
+def before_in(sentences: list[str], i: int) -> str:
+    """The text before sentence i of its paragraph as `ask` reads it beside the sentence (`context_before`: at most
+    its last BEFORE_CHARS characters): the pair's "before", read by a model trained with --context."""
+    from retrieval.support.answerability import context_before
+
+    text = " ".join(sentences[:i]) + " " if i else ""
+    return " ".join(context_before(text, len(text)).split())
+
+
 def edits(question: str, sentence: str, doc_text: str, rng: random.Random, n: int = 1) -> Iterator[Pair]:
     """Up to n unanswerable variants of an answered question (each of another kind): the sentence answered the
     original, not these."""
@@ -233,24 +242,43 @@ def squad_pairs(
         if holding:
             sentence = para[holding[0]]
             kind = "squad answer" if answerable else "squad plausible distractor"
-            pair = {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "source": article}
+            here = {"source": article, "before": before_in(para, holding[0])}
+            pair = {"a": question, "b": sentence, "label": int(answerable), "kind": kind} | here
             yield pair | ({"answer": next(a for a in answers if a in sentence)} if answerable else {})
             if answerable:
                 doc_text = " ".join(s for p in paragraphs for s in p)
                 for pair in edits(question, sentence, doc_text, rng, n_edits):
-                    yield pair | {"source": article}
+                    yield pair | here
                 if cut:
-                    yield from (pair | {"source": article} for pair in deleted(question, sentence, answers))
+                    yield from (pair | here for pair in deleted(question, sentence, answers))
         rest = [i for i in range(len(para)) if i not in holding]
         if rest:
             i = max(rest, key=lambda j: len(words_of(question) & words_of(para[j])))
-            yield {"a": question, "b": para[i], "label": 0, "kind": "squad other sentence", "source": article}
+            yield {"a": question, "b": para[i], "label": 0, "kind": "squad other sentence", "source": article} | {
+                "before": before_in(para, i)
+            }
             holding.append(i)
         if miner is not None and k:
             # Every answer and plausible answer is avoided: a sentence holding one may answer after all.
             avoid = [a for a in _literal(q["answers"]) + _literal(q["plausible_answers"]) if a]
             taken = {para[i] for i in holding}
-            yield from mined(miner, article, question, avoid, taken, k)
+            befores = _befores(article, paragraphs)
+            for pair in mined(miner, article, question, avoid, taken, k):
+                yield pair | {"before": befores.get(pair["b"], "")}
+
+
+_BEFORES: dict[str, dict[str, str]] = {}
+
+
+def _befores(article: str, paragraphs: list[list[str]]) -> dict[str, str]:
+    """Each sentence of the article -> the text before it in its paragraph (the first paragraph holding it; once)."""
+    if article not in _BEFORES:
+        out: dict[str, str] = {}
+        for para in paragraphs:
+            for i, sentence in enumerate(para):
+                out.setdefault(sentence, before_in(para, i))
+        _BEFORES[article] = out
+    return _BEFORES[article]
 
 
 def _span(sentence: str, answer: str) -> str:
@@ -273,6 +301,7 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
         if not holding or not item["question"].rstrip().endswith("?") or len(item["question"].split()) > 40:
             continue
         question, sentence = item["question"], doc[holding[0]]
+        here = {"source": "halueval-qa", "before": before_in(doc, holding[0])}
         yield {
             "a": question,
             "b": sentence,
@@ -280,19 +309,22 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
             "kind": "halueval answer",
             "source": "halueval-qa",
             "answer": _span(sentence, answer),
+            "before": here["before"],
         }
         for pair in edits(question, sentence, knowledge, rng, n_edits):
-            yield pair | {"source": "halueval-qa"}
+            yield pair | here
         if cut:
-            yield from (p | {"source": "halueval-qa"} for p in deleted(question, sentence, [_span(sentence, answer)]))
+            yield from (p | here for p in deleted(question, sentence, [_span(sentence, answer)]))
         rest = [i for i in range(len(doc)) if i not in holding and len(doc[i].split()) >= 5]
         if rest:
+            j = rng.choice(rest)
             yield {
                 "a": question,
-                "b": doc[rng.choice(rest)],
+                "b": doc[j],
                 "label": 0,
                 "kind": "halueval other sentence",
                 "source": "halueval-qa",
+                "before": before_in(doc, j),
             }
 
 
@@ -310,13 +342,18 @@ def written_pairs(k: int = 1, limit: int | None = None) -> Iterator[Pair]:
             continue
         question, at = row["question"], row["sentence"]
         kind = "written answer" if row["answerable"] else "written distractor"
-        yield {"a": question, "b": passage[at], "label": int(row["answerable"]), "kind": kind, "source": row["doc"]}
+        yield {"a": question, "b": passage[at], "label": int(row["answerable"]), "kind": kind, "source": row["doc"]} | {
+            "before": before_in(passage, at)
+        }
         rest = sorted(
             (i for i in range(len(passage)) if i != at and len(passage[i].split()) >= 5),
             key=lambda i: -len(words_of(question) & words_of(passage[i])),
         )
         for i in rest[:k]:
-            yield {"a": question, "b": passage[i], "label": 0, "kind": "written other sentence", "source": row["doc"]}
+            other = "written other sentence"
+            yield {"a": question, "b": passage[i], "label": 0, "kind": other, "source": row["doc"]} | {
+                "before": before_in(passage, i)
+            }
 
 
 def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -> Iterator[Pair]:
@@ -325,24 +362,34 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     negatives; for a near-miss, k negatives."""
     from retrieval.generation.extractive import score_sentences
     from retrieval.search.whole import whole_sentences
+    from retrieval.support.answerability import context_before
 
     question = item["question"]
     hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
     candidates, _ = score_sentences(question, hits, lens.index.embedder, lens.settings.cosine_weight)
-    ranked = [" ".join(c.quote.split()) for c in sorted(candidates, key=lambda c: -c.relevance)]
-    ranked = list(dict.fromkeys(ranked))  # a sentence retrieved twice is one pair
+    # Each sentence with the text `ask` reads before it (the first, most relevant, time it was retrieved).
+    befores: dict[str, str] = {}
+    for c in sorted(candidates, key=lambda c: -c.relevance):
+        chunk = c.context.chunk
+        befores.setdefault(" ".join(c.quote.split()), context_before(chunk.text, c.start - chunk.start, chunk.section))
+    ranked = list(befores)  # a sentence retrieved twice is one pair
     answer = " ".join(str(item.get("answer", "")).split()).casefold()
     holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []
     if item["answerable"]:
         if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
             return
         span = _span(holding[0], answer)
-        yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed", "answer": span}
+        before = " ".join(befores[holding[0]].split())
+        yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed", "answer": span} | {
+            "before": before
+        }
         if cut:
-            yield from (p | {"source": "seed"} for p in deleted(question, holding[0], [span]))
+            yield from (p | {"source": "seed", "before": before} for p in deleted(question, holding[0], [span]))
     kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
     for sentence in [s for s in ranked if s not in holding][:k]:
-        yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"}
+        yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"} | {
+            "before": " ".join(befores[sentence].split())
+        }
 
 
 def seed_pairs(k: int, cut: bool = False, splits: frozenset[str] = SEED_TRAIN) -> Iterator[Pair]:

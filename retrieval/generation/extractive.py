@@ -16,7 +16,7 @@ from retrieval.index.embedding import Embedder
 from retrieval.sentences import split_sentences
 from retrieval.settings import DEFAULT_RESCUE_BELOW, Settings
 from retrieval.streaming import DraftEvent, GeneratorEvent, SentenceEvent
-from retrieval.support.answerability import NEVER_NAMES, OVERRULABLE, answers, context_before
+from retrieval.support.answerability import NEVER_NAMES, OVERRULABLE, answers, context_before, in_context
 from retrieval.terms import content_terms, coverage, idf_weights, what_is_asked
 from retrieval.writing.compose import Composer, ExtractiveComposer
 
@@ -93,12 +93,17 @@ class Abstention:
     trust_margin: float = 2.0
     # How far under the relevance bar a sentence may be and still be rescued by a sure answer model.
     rescue_below: float = DEFAULT_RESCUE_BELOW
+    # Whether the model reads each sentence with the text before it (its weights' card says so).
+    model_context: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Abstention:
         """The calibrated abstention bar the settings give."""
+        from retrieval.support.tuned import ANSWERS, reads_context
+
         s = settings
         model = _answer_scorer(s.local_cache_dir, s.answer_model_weights) if s.answer_model else None
+        context = model is not None and reads_context(s.answer_model_weights or ANSWERS)
         return cls(
             s.abstain_threshold,
             s.abstain_slope,
@@ -111,6 +116,7 @@ class Abstention:
             s.answer_model_rescue,
             s.answer_model_trust_margin,
             s.answer_model_rescue_below,
+            context,
         )
 
     def answering(self, question: str, candidates: list[Candidate]) -> tuple[list[int], list[int]]:
@@ -138,7 +144,7 @@ class Abstention:
             return over
         rescued = self.rescued(question, candidates, bar, held)
         head = over[: self.model_candidates]
-        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in head]) if head else []
+        sure = self.model(question, self.read(candidates, head)) if head else []
         trusted = [candidates[i].relevance >= bar + self.trust_margin for i in head]
         # Far over the bar, a tenth of the model's threshold will do; under it the model still has its say.
         floor = self.model_threshold * TRUSTED_SHARE
@@ -171,8 +177,15 @@ class Abstention:
         if self.model is None or self.rescue >= 1.0 or self.compound(question):
             return []
         head = ranked[: self.model_candidates]
-        sure = self.model(question, [" ".join(candidates[i].quote.split()) for i in head]) if head else []
+        sure = self.model(question, self.read(candidates, head)) if head else []
         return [i for i, p in zip(head, sure, strict=True) if p >= self.rescue]
+
+    def read(self, candidates: list[Candidate], picked: Sequence[int]) -> list[str]:
+        """What the model reads of each picked candidate: its sentence, with the text before it for a model trained
+        so (`in_context`)."""
+        if self.model_context:
+            return [in_context(candidates[i].quote, _before(candidates[i])) for i in picked]
+        return [" ".join(candidates[i].quote.split()) for i in picked]
 
     @staticmethod
     def compound(question: str) -> bool:

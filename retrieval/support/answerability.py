@@ -451,6 +451,17 @@ def context_before(text: str, offset: int, section: str = "") -> str:
     return f"{heading}. {text_before}" if heading else text_before
 
 
+# How an answer model whose card says "context" reads a sentence (bench/train_nli.py --context): the sentence, then the
+# text just before it (`context_before`), marked. The sentence comes first so the length bound cuts context, not it.
+CONTEXT_MARK = " || before it: "
+
+
+def in_context(sentence: str, before: str) -> str:
+    """The second text such a model reads: the sentence and, marked, the text before it (whitespace folded)."""
+    sentence, before = " ".join(sentence.split()), " ".join(before.split())
+    return f"{sentence}{CONTEXT_MARK}{before}" if before else sentence
+
+
 def answers(question: str, sentence: str, before: str = "", polarity: bool = True, focus: bool = True) -> str | None:
     """None when the sentence may answer the question; else why not ("no date", "never names X").
 

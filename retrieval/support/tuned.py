@@ -132,6 +132,15 @@ class TunedModel:
         return self.score([(question, s) for s in sentences])
 
 
+def reads_context(weights: Path) -> bool:
+    """Whether the model was trained on sentences read with the text before them (its card's "context";
+    `answerability.in_context`); False for a card without it (answers-v12) or none at all."""
+    try:
+        return bool(json.loads(weights.with_suffix(".json").read_text(encoding="utf-8")).get("context", False))
+    except (OSError, ValueError):
+        return False  # the model's own load then says what is wrong with the card
+
+
 _shared: dict[Path, TunedModel] = {}
 _shared_lock = threading.Lock()
 

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 import bench.written_questions
-from bench.answer_data import SEED_TRAIN, question_pairs, seed_splits, without_answer, without_kinds, written_pairs
+from bench.answer_data import (
+    SEED_TRAIN,
+    before_in,
+    question_pairs,
+    seed_splits,
+    without_answer,
+    without_kinds,
+    written_pairs,
+)
 from retrieval.service import BriefLens
 
 
@@ -102,3 +110,26 @@ def test_dropping_a_kind_keeps_the_other_pairs_in_order_and_refuses_an_unknown_k
     assert without_kinds(pairs, []) == pairs
     with pytest.raises(ValueError, match="no training pairs of kind w"):
         without_kinds(pairs, ["y", "w"])
+
+
+def test_each_pair_carries_the_text_before_its_sentence(
+    lens: BriefLens, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --context model reads a sentence after the text before it: in a passage, the sentences before it (the last
+    BEFORE_CHARS characters); for a seed question, what `ask` reads before it in its chunk."""
+    from retrieval.support.answerability import BEFORE_CHARS
+
+    long = ["A first sentence that goes on for a while about robots. " * 4, "Second one here.", "Third one."]
+    assert before_in(long, 0) == ""
+    assert before_in(long, 2).endswith("about robots. Second one here.") and len(before_in(long, 2)) <= BEFORE_CHARS
+    passage = ["Kimi K2.6 leads the open-source ranking.", "State Grid earmarked 6.8 billion yuan for robots."]
+    row = {"doc": "p", "sentence": 1, "question": "How much did State Grid earmark?", "answerable": True, "edit": None}
+    written = tmp_path / "written.jsonl"
+    written.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    monkeypatch.setattr(bench.written_questions, "WRITTEN", written)
+    monkeypatch.setattr(bench.written_questions, "passages", lambda: {"p": passage})
+    assert [(p["label"], p["before"]) for p in written_pairs()] == [(1, passage[0]), (0, "")]
+    item = {"question": "How much has State Grid earmarked for AI robots?", "answerable": True, "answer": "6.8 billion"}
+    pairs = list(question_pairs(lens, item, 3))
+    assert all(isinstance(p["before"], str) and p["b"] not in p["before"] for p in pairs)
+    assert any(p["before"] for p in pairs)

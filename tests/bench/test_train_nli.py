@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from bench.train_nli import IGNORE, pairs_of, span_loss, span_targets, tokenizer
+from bench.train_nli import IGNORE, pairs_of, read_in_context, span_loss, span_targets, tokenizer
+from retrieval.support.answerability import CONTEXT_MARK
 
 QUESTION = "Which country rationed heating gas?"
 SENTENCE = "In 1973, the Netherlands rationed heating gas and banned Sunday driving."
@@ -54,3 +55,13 @@ def test_the_span_loss_falls_as_the_head_points_at_the_target() -> None:
     wrong = span_loss(head, hidden, mask, torch.tensor([[2, 1]]))
     assert float(right) < 0.1 < float(wrong)
     assert float(span_loss(head, hidden, mask, torch.tensor([[IGNORE, IGNORE]]))) == 0.0
+
+
+def test_context_is_read_after_the_sentence_so_the_bound_cuts_it_first() -> None:
+    """--context: the sentence comes first, then the marked text before it; a short bound keeps the whole sentence."""
+    pair = {"a": "How much did State Grid earmark?", "b": "It earmarked 6.8 billion yuan.", "label": 1}
+    read = read_in_context([pair | {"before": "State Grid is China's grid operator. " * 10}, pair])
+    assert read[0]["b"].startswith(pair["b"] + CONTEXT_MARK) and read[1]["b"] == pair["b"]
+    enc = tokenizer(32).encode_batch(pairs_of(read[:1]))[0]
+    kept = read[0]["b"][: max(b for seq, (_, b) in zip(enc.sequence_ids, enc.offsets, strict=True) if seq == 1)]
+    assert kept.startswith(pair["b"]) and len(enc.ids) == 32

@@ -12,6 +12,7 @@ from retrieval.chunk import ScoredChunk
 from retrieval.errors import ModelError
 from retrieval.generation.extractive import Abstention, AnswerScorer, Candidate, split_by_reason
 from retrieval.settings import DEFAULT_RESCUE_BELOW, Settings
+from retrieval.support.answerability import CONTEXT_MARK
 
 
 def _candidate(quote: str, relevance: float) -> Candidate:
@@ -158,3 +159,32 @@ def test_the_answer_model_scores_a_pair_once(monkeypatch: pytest.MonkeyPatch, tm
     assert asked == [["a b", "c d"], ["e f"]]
     assert score("Why?", ["a b"]) and asked[-1] == ["a b"]  # another question is another pair
     assert score("Who?", ["a b"]) == [first[0]] and asked[-1] == ["a b"]  # and it forgot the first question's
+
+
+def test_a_context_model_reads_each_sentence_after_the_text_before_it() -> None:
+    """A model trained with --context is given what `ask` read before the sentence in its chunk, marked, after it."""
+    from retrieval.chunk import Chunk
+
+    text = "Huawei builds the chips.  It shipped 10,000 of them. State Grid plans robots."
+    chunk = Chunk(id="c", doc_id="d", start=100, end=100 + len(text), text=text, section="Hardware")
+    at = text.index("It shipped")
+    quote = "It shipped 10,000 of them."
+    cand = Candidate(ScoredChunk(chunk=chunk, score=1.0), 100 + at, 100 + at + len(quote), quote, 0.9, 0.9, 0.9)
+    seen: list[list[str]] = []
+    plain = Abstention(0.7, 0.0, 0.5, model=_scorer(seen))
+    reading = Abstention(0.7, 0.0, 0.5, model=_scorer(seen), model_context=True)
+    assert plain.read([cand], [0]) == [quote]
+    assert reading.read([cand], [0]) == [f"{quote}{CONTEXT_MARK}Hardware. Huawei builds the chips."]
+    reading.confirmed("How many?", [cand], 0.5)
+    assert seen == [reading.read([cand], [0])]
+
+
+def test_only_a_card_that_says_so_makes_the_model_read_context(tmp_path: Path) -> None:
+    """The shipped card (answers-v12) has no "context"; a card saying true turns it on; no card reads none."""
+    from retrieval.support.tuned import ANSWERS, reads_context
+
+    assert reads_context(ANSWERS) is False
+    weights = tmp_path / "answers-x.safetensors"
+    (tmp_path / "answers-x.json").write_text('{"context": true, "max_len": 192}', encoding="utf-8")
+    assert reads_context(weights) is True
+    assert reads_context(tmp_path / "none.safetensors") is False
