@@ -360,9 +360,8 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     """One seed question asked of `lens` (a BriefLens): for an answerable one, the best-ranked candidate sentence
     holding its answer (none when it was never retrieved), with `cut` that sentence without its answer, and k
     negatives; for a near-miss, k negatives."""
-    from retrieval.generation.extractive import score_sentences
+    from retrieval.generation.extractive import score_sentences, text_before
     from retrieval.search.whole import whole_sentences
-    from retrieval.support.answerability import context_before
 
     question = item["question"]
     hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
@@ -370,8 +369,7 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     # Each sentence with the text `ask` reads before it (the first, most relevant, time it was retrieved).
     befores: dict[str, str] = {}
     for c in sorted(candidates, key=lambda c: -c.relevance):
-        chunk = c.context.chunk
-        befores.setdefault(" ".join(c.quote.split()), context_before(chunk.text, c.start - chunk.start, chunk.section))
+        befores.setdefault(" ".join(c.quote.split()), text_before(c))
     ranked = list(befores)  # a sentence retrieved twice is one pair
     answer = " ".join(str(item.get("answer", "")).split()).casefold()
     holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []

@@ -31,8 +31,10 @@ Sets (each question asked through the real `ask`, extractive, over an index buil
 An answerable question counts as right when the answer is given and one of its sentences contains a
 gold answer, a one-word answer as a whole word (since session 20: "ten" had counted inside "often"); an
 unanswerable one when the answer abstains. The mean of the two rates is the score.
+With --why, each miss also says which stage of `ask` missed it (bench/miss_stages.py: not retrieved, held by a check,
+under the bar, the answer model, …) and a second table counts them per set: what a change must move.
 Run: .venv/bin/python bench/answerability.py [--sets squad-heldout,seed-dev,seed-holdout] [--limit N] [--json]
-     [--set NAME=VALUE] [--sweep NAME=V1,V2,...]
+     [--set NAME=VALUE] [--sweep NAME=V1,V2,...] [--why]
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.answer_data import CALIBRATION
 from bench.datasets import ROOT, multihop_corpus, print_table, read_jsonl, shared_path
+from bench.miss_stages import STAGES, miss_stage
 from bench.support_data import SQUAD_VALIDATION
+from retrieval.generation.extractive import Abstention
 from retrieval.service import BriefLens
 from retrieval.settings import Settings
 from retrieval.textnorm import normalize
@@ -97,10 +101,17 @@ def seed_items(split: str) -> list[dict[str, Any]]:
     ]
 
 
-def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Ask every item; rates of answerable answered right and unanswerable abstained, with the misses."""
+def _gold(answers: list[str]) -> Callable[[str], bool]:
+    """Whether a text holds one of these gold answers."""
+    return lambda text: any(holds(_fold(text), a) for a in answers)
+
+
+def score(lens: BriefLens, items: list[dict[str, Any]], why: bool = False) -> dict[str, Any]:
+    """Ask every item; rates of answerable answered right and unanswerable abstained, with the misses (with `why`,
+    each with the stage of `ask` that missed it: bench/miss_stages.py)."""
     right = abstained = answerable = given = quoted = 0
     misses: list[dict[str, Any]] = []
+    abstention = Abstention.from_settings(lens.settings) if why else None
     started = time.perf_counter()
     for item in items:
         answer = lens.ask(item["question"])
@@ -116,7 +127,11 @@ def score(lens: BriefLens, items: list[dict[str, Any]]) -> dict[str, Any]:
             ok = answer.abstained
             abstained += ok
         if not ok:
-            misses.append({"question": item["question"], "answerable": item["answerable"], "answer": answer.answer})
+            miss = {"question": item["question"], "answerable": item["answerable"], "answer": answer.answer}
+            if abstention is not None and (item["answers"] or not item["answerable"]):
+                gold = _gold(item["answers"]) if item["answerable"] else None
+                miss["stage"] = miss_stage(lens, abstention, item["question"], answer, gold)
+            misses.append(miss)
     unanswerable = len(items) - answerable
     a_rate = right / answerable if answerable else float("nan")
     u_rate = abstained / unanswerable if unanswerable else float("nan")
@@ -153,6 +168,9 @@ def main() -> int:
     parser.add_argument("--sets", default="squad-heldout,seed-dev,seed-holdout")
     parser.add_argument("--limit", type=int, default=0, help="at most N SQuAD questions per set")
     parser.add_argument("--json", action="store_true", help="print the results, misses included, as JSON")
+    parser.add_argument(
+        "--why", action="store_true", help="say which stage of `ask` missed each miss, and count them per set"
+    )
     parser.add_argument("--set", action="append", default=[], help="a setting for the run: NAME=VALUE")
     parser.add_argument("--sweep", default="", help="one row per value of a setting: NAME=V1,V2,...")
     args = parser.parse_args()
@@ -185,18 +203,18 @@ def main() -> int:
                         }
                         for q in queries[: args.limit or None]
                     ]
-                    results[name + suffix] = score(lens, items)
+                    results[name + suffix] = score(lens, items, args.why)
                 elif name.startswith("squad-"):
                     articles = squad_sets[name]
                     lens = squad_lens(Path(tmp) / (name + suffix), articles, settings)
                     if lens is None:
                         print(f"{name}: skipped, ../shared is absent")
                         break
-                    results[name + suffix] = score(lens, squad_items(articles, args.limit or None))
+                    results[name + suffix] = score(lens, squad_items(articles, args.limit or None), args.why)
                 else:
                     lens = BriefLens(Settings(data_dir=Path(tmp) / ("seed" + suffix), **settings))
                     lens.ingest([ROOT / "corpus"])
-                    results[name + suffix] = score(lens, seed_items(name.removeprefix("seed-")))
+                    results[name + suffix] = score(lens, seed_items(name.removeprefix("seed-")), args.why)
                 lens.close()
     if args.json:
         print(json.dumps(results, indent=2))
@@ -212,6 +230,10 @@ def main() -> int:
         "seconds_per_question",
     ]
     print_table(columns, [[name, *(r[k] for k in keys)] for name, r in results.items()])
+    if args.why:
+        print("\nmisses by the stage of `ask` that missed them (bench/miss_stages.py):")
+        rows = [[n, *(sum(m.get("stage") == st for m in r["misses"]) for st in STAGES)] for n, r in results.items()]
+        print_table(["set", *STAGES], rows)
     return 0
 
 

@@ -124,7 +124,7 @@ class Abstention:
         of those held back by a check the model may overrule (`split_by_reason`)."""
         if not self.check_answers or self.compound(question):
             return list(range(len(candidates))), []
-        return split_by_reason([answers(question, c.quote, _before(c), focus=self.check_focus) for c in candidates])
+        return split_by_reason([answers(question, c.quote, text_before(c), focus=self.check_focus) for c in candidates])
 
     def confirmed(
         self, question: str, candidates: list[Candidate], bar: float, held_back: Sequence[int] = ()
@@ -184,7 +184,7 @@ class Abstention:
         """What the model reads of each picked candidate: its sentence, with the text before it for a model trained
         so (`in_context`)."""
         if self.model_context:
-            return [in_context(candidates[i].quote, _before(candidates[i])) for i in picked]
+            return [in_context(candidates[i].quote, text_before(candidates[i])) for i in picked]
         return [" ".join(candidates[i].quote.split()) for i in picked]
 
     @staticmethod
@@ -282,7 +282,7 @@ def _select(candidates: list[Candidate], vectors: np.ndarray, floor: float, limi
     return chosen
 
 
-def _before(cand: Candidate) -> str:
+def text_before(cand: Candidate) -> str:
     """The candidate's section heading and the chunk text just before it: where the names its pronouns stand for are."""
     chunk = cand.context.chunk
     return context_before(chunk.text, cand.start - chunk.start, chunk.section)
