@@ -35,7 +35,8 @@ the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdi
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
      [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1] [--drop-kind KIND ...]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}, and "answer", the answer as the
-sentence spells it, on a positive whose answer is known: all but the written questions') and prints the counts.
+sentence spells it, on a positive whose answer is known: all but the written questions'; "before", the text before the
+sentence in its paragraph, passage or chunk, read by a `train_nli.py --context` model) and prints the counts.
 """
 
 from __future__ import annotations

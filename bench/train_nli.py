@@ -13,6 +13,8 @@ the fine-tuned layers, pooler and head in float16. With --lora-rank, low-rank up
 train too and ship beside them (answers-v13, session 25: measured, not shipped; docs/support-model.md). With
 --span-weight, a SQuAD 2.0-style start/end head over the last layer trains beside the task's head (the answer's
 word pieces for a pair that answers, [CLS] for one that does not): answers-v15, session 27; the head is saved aside.
+With --context, each sentence is read with the text before it (`answerability.in_context`; the pairs' "before"), as
+`ask` then reads it for these weights (their card says "context"): answers-v16, session 28, measured, not shipped.
 
 Run: .venv/bin/python bench/train_nli.py --task answers [--build] [--threads 2] [--max-minutes 100]
 """
