@@ -101,11 +101,12 @@ def seed_items(split: str) -> list[dict[str, Any]]:
     ]
 
 
-# SQuAD 2.0 questions labelled unanswerable whose article states the answer to the question as asked, read by hand
-# (bench/data/squad_label_audit.jsonl: the calibration article's unanswerable questions that answers-v12 answered
-# at P >= 0.9, session 28). Their misses are counted apart with --why: no model should learn to abstain on them.
+# SQuAD 2.0 questions labelled unanswerable that their distractor sentence answers as asked (bench/data/
+# squad_label_audit.jsonl, session 28: "hand", the calibration article's unanswerable questions answers-v12 answered at
+# P >= 0.9, read by hand; "helper", every unanswerable question of the 4 training articles, read by a helper agent).
+# Their misses are counted apart with --why: no model should learn to abstain on them.
 AUDIT = ROOT / "bench" / "data" / "squad_label_audit.jsonl"
-MISLABELLED = frozenset(r["id"] for r in read_jsonl(AUDIT) if r["article_states_answer"])
+MISLABELLED = frozenset(r["id"] for r in read_jsonl(AUDIT) if r["answered_as_asked"])
 LABEL_WRONG = "label wrong (audited)"
 
 

@@ -18,12 +18,16 @@ def test_a_longer_gold_answer_counts_where_the_brief_glued_words() -> None:
     assert holds(text, "diverging priorities") and holds(text, "safety versus rapid deployment")
 
 
-def test_the_label_audit_names_real_calibration_questions_read_by_hand() -> None:
-    """Every audited question is one of the calibration article's unanswerable ones, with a note saying why."""
-    from bench.answer_data import CALIBRATION
+def test_the_label_audit_reads_only_calibration_and_training_articles() -> None:
+    """The audit never read a held-out article; each verdict has a note and says who read it."""
+    from bench.answer_data import CALIBRATION, training_articles
     from bench.answerability import AUDIT, MISLABELLED
     from bench.datasets import read_jsonl
+    from bench.support_data import SQUAD_VALIDATION
 
     rows = read_jsonl(AUDIT)
-    assert {r["article"] for r in rows} == {CALIBRATION} and all(r["note"] for r in rows)
-    assert MISLABELLED == {r["id"] for r in rows if r["article_states_answer"]} and 0 < len(MISLABELLED) < len(rows)
+    articles = {r["article"] for r in rows}
+    assert CALIBRATION in articles and not articles & set(SQUAD_VALIDATION)
+    assert articles - {CALIBRATION} == training_articles(articles)
+    assert all(r["note"] and r["reader"] in ("hand", "helper") for r in rows)
+    assert {r["id"] for r in rows if r["answered_as_asked"]} == MISLABELLED and 0 < len(MISLABELLED) < len(rows)
