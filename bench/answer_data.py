@@ -28,12 +28,16 @@ written_questions.jsonl, from bench/written_questions.py: the 4 training article
 summarisation's training half): an answerable one's sentence answers it; an unanswerable one's sentence, the
 plausible distractor it was edited away from, does not, nor does the passage's most word-similar other sentence.
 
+With `--audited`, SQuAD's unanswerable questions that session 28's label audit found answered as asked by their
+distractor sentence (bench/label_audit.py: 34 of the 887 in the training articles) are trained as answers
+("squad audited answer"), not as near-misses.
+
 Splits (never read for training): the 3 SQuAD 2.0 articles held out for the benchmark
 (`support_data.SQUAD_VALIDATION`), the calibration article `CALIBRATION` (its threshold is fitted there),
 the validation half of HaluEval QA, the seed splits not in `SEED_TRAIN`; SummEdits is never read.
 
 Run: .venv/bin/python bench/answer_data.py [--out .brieflens/answers] [--seed 13] [--mined 3] [--seed-questions]
-     [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1] [--drop-kind KIND ...]
+     [--seed-through 26] [--written [--written-rows N]] [--deleted] [--edits 1] [--audited] [--drop-kind KIND ...]
 Writes train.jsonl and calibration.jsonl ({"a", "b", "label", "kind", "source"}, and "answer", the answer as the
 sentence spells it, on a positive whose answer is known: all but the written questions'; "before", the text before the
 sentence in its paragraph, passage or chunk, read by a `train_nli.py --context` model) and prints the counts.
@@ -244,7 +248,7 @@ def squad_pairs(
             sentence = para[holding[0]]
             kind = "squad answer" if answerable else "squad plausible distractor"
             here = {"source": article, "before": before_in(para, holding[0])}
-            pair = {"a": question, "b": sentence, "label": int(answerable), "kind": kind} | here
+            pair = {"a": question, "b": sentence, "label": int(answerable), "kind": kind, "qid": q["id"]} | here
             yield pair | ({"answer": next(a for a in answers if a in sentence)} if answerable else {})
             if answerable:
                 doc_text = " ".join(s for p in paragraphs for s in p)
@@ -431,6 +435,16 @@ def build(
     return train, calibration
 
 
+AUDITED = "squad audited answer"
+
+
+def relabelled(pairs: list[Pair], mislabelled: frozenset[str]) -> list[Pair]:
+    """The pairs with each plausible-distractor pair whose question the label audit found answered as asked by that
+    sentence (bench/label_audit.py) made a positive of its own kind, in place; the rest as built."""
+    wrong = [p["kind"] == "squad plausible distractor" and p.get("qid") in mislabelled for p in pairs]
+    return [p | {"label": 1, "kind": AUDITED} if w else p for p, w in zip(pairs, wrong, strict=True)]
+
+
 def without_kinds(pairs: list[Pair], kinds: Iterable[str]) -> list[Pair]:
     """The pairs not of these kinds, in their order (so an ablation keeps the rest as built); unknown kinds raise."""
     drop = set(kinds)
@@ -464,6 +478,11 @@ def main() -> int:
         help="with --written: only the first N questions (v8: 859; v10: 2811; default all: v12)",
     )
     parser.add_argument(
+        "--audited",
+        action="store_true",
+        help="train SQuAD's unanswerable questions that the label audit found answered as asked as answers",
+    )
+    parser.add_argument(
         "--drop-kind",
         action="append",
         default=[],
@@ -478,6 +497,10 @@ def main() -> int:
     train, calibration = build(
         args.seed, args.mined, args.edits, args.seed_questions, args.deleted, splits, args.written, args.written_rows
     )
+    if args.audited:
+        from bench.label_audit import MISLABELLED
+
+        train = relabelled(train, MISLABELLED)
     try:
         train = without_kinds(train, args.drop_kind)
     except ValueError as e:

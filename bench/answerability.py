@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.answer_data import CALIBRATION
 from bench.datasets import ROOT, multihop_corpus, print_table, read_jsonl, shared_path
+from bench.label_audit import MISLABELLED
 from bench.miss_stages import STAGES, miss_stage
 from bench.support_data import SQUAD_VALIDATION
 from retrieval.generation.extractive import Abstention
@@ -101,13 +102,7 @@ def seed_items(split: str) -> list[dict[str, Any]]:
     ]
 
 
-# SQuAD 2.0 questions labelled unanswerable that their distractor sentence answers as asked (bench/data/
-# squad_label_audit.jsonl, session 28: "hand", the calibration article's unanswerable questions answers-v12 answered at
-# P >= 0.9, read by hand; "helper", every unanswerable question of the 4 training articles, read by a helper agent).
-# Their misses are counted apart with --why: no model should learn to abstain on them.
-AUDIT = ROOT / "bench" / "data" / "squad_label_audit.jsonl"
-MISLABELLED = frozenset(r["id"] for r in read_jsonl(AUDIT) if r["answered_as_asked"])
-LABEL_WRONG = "label wrong (audited)"
+LABEL_WRONG = "label wrong (audited)"  # a miss on a question of bench/label_audit.py
 
 
 def _gold(answers: list[str]) -> Callable[[str], bool]:

@@ -9,9 +9,11 @@ import pytest
 
 import bench.written_questions
 from bench.answer_data import (
+    AUDITED,
     SEED_TRAIN,
     before_in,
     question_pairs,
+    relabelled,
     seed_splits,
     without_answer,
     without_kinds,
@@ -133,3 +135,16 @@ def test_each_pair_carries_the_text_before_its_sentence(
     pairs = list(question_pairs(lens, item, 3))
     assert all(isinstance(p["before"], str) and p["b"] not in p["before"] for p in pairs)
     assert any(p["before"] for p in pairs)
+
+
+def test_audited_distractors_become_answers_and_nothing_else_moves() -> None:
+    """--audited: a plausible-distractor pair whose question the audit found answered as asked turns positive, of its
+    own kind; other pairs of that question, and other questions' distractors, stay as built."""
+    pairs = [
+        {"a": "q1", "b": "s1", "label": 0, "kind": "squad plausible distractor", "qid": "x"},
+        {"a": "q1", "b": "s2", "label": 0, "kind": "squad retrieved sentence"},
+        {"a": "q2", "b": "s3", "label": 0, "kind": "squad plausible distractor", "qid": "y"},
+    ]
+    out = relabelled(pairs, frozenset({"x"}))
+    assert [(p["label"], p["kind"]) for p in out] == [(1, AUDITED), (0, pairs[1]["kind"]), (0, pairs[2]["kind"])]
+    assert [p["b"] for p in out] == ["s1", "s2", "s3"] and pairs[0]["label"] == 0

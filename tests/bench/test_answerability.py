@@ -21,8 +21,8 @@ def test_a_longer_gold_answer_counts_where_the_brief_glued_words() -> None:
 def test_the_label_audit_reads_only_calibration_and_training_articles() -> None:
     """The audit never read a held-out article; each verdict has a note and says who read it."""
     from bench.answer_data import CALIBRATION, training_articles
-    from bench.answerability import AUDIT, MISLABELLED
     from bench.datasets import read_jsonl
+    from bench.label_audit import AUDIT, MISLABELLED
     from bench.support_data import SQUAD_VALIDATION
 
     rows = read_jsonl(AUDIT)
