@@ -365,12 +365,11 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     """One seed question asked of `lens` (a BriefLens): for an answerable one, the best-ranked candidate sentence
     holding its answer (none when it was never retrieved), with `cut` that sentence without its answer, and k
     negatives; for a near-miss, k negatives."""
-    from retrieval.generation.extractive import score_sentences, text_before
-    from retrieval.search.whole import whole_sentences
+    from bench.miss_stages import asked_candidates
+    from retrieval.generation.extractive import text_before
 
     question = item["question"]
-    hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
-    candidates, _ = score_sentences(question, hits, lens.index.embedder, lens.settings.cosine_weight)
+    candidates = asked_candidates(lens, question)
     # Each sentence with the text `ask` reads before it (the first, most relevant, time it was retrieved).
     befores: dict[str, str] = {}
     for c in sorted(candidates, key=lambda c: -c.relevance):

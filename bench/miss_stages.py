@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retrieval.answer import Answer
-from retrieval.generation.extractive import Abstention, score_sentences, split_by_reason, text_before
+from retrieval.generation.extractive import Abstention, Candidate, score_sentences, split_by_reason, text_before
 from retrieval.search.whole import whole_sentences
 from retrieval.service import BriefLens
 from retrieval.support.answerability import answers
@@ -36,13 +36,18 @@ STAGES = (
 )
 
 
+def asked_candidates(lens: BriefLens, question: str) -> list[Candidate]:
+    """The sentences `ask` weighs for the question: its passages, each cut sentence made whole, scored for relevance."""
+    hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
+    return score_sentences(question, hits, lens.index.embedder, lens.settings.cosine_weight)[0]
+
+
 def miss_stage(
     lens: BriefLens, abstention: Abstention, question: str, answer: Answer, gold: Callable[[str], bool] | None
 ) -> str:
     """The stage at which `ask` missed the question: `gold(text)` says whether a text holds a gold answer; None for
     an unanswerable question (which `ask` answered)."""
-    hits = whole_sentences(lens.passages(question), lens.index.catalog.document)
-    candidates, _ = score_sentences(question, hits, lens.index.embedder, abstention.cosine_weight)
+    candidates = asked_candidates(lens, question)
     said = {" ".join(s.text.split()) for s in answer.sentences}
     if gold is None:
         quoted = [i for i, c in enumerate(candidates) if " ".join(c.quote.split()) in said]
