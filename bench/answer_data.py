@@ -307,19 +307,12 @@ def halueval_pairs(rng: random.Random, n_edits: int = 1, cut: bool = False) -> I
             continue
         question, sentence = item["question"], doc[holding[0]]
         here = {"source": "halueval-qa", "before": before_in(doc, holding[0])}
-        yield {
-            "a": question,
-            "b": sentence,
-            "label": 1,
-            "kind": "halueval answer",
-            "source": "halueval-qa",
-            "answer": _span(sentence, answer),
-            "before": here["before"],
-        }
+        span = _span(sentence, answer)
+        yield {"a": question, "b": sentence, "label": 1, "kind": "halueval answer", "answer": span} | here
         for pair in edits(question, sentence, knowledge, rng, n_edits):
             yield pair | here
         if cut:
-            yield from (p | here for p in deleted(question, sentence, [_span(sentence, answer)]))
+            yield from (p | here for p in deleted(question, sentence, [span]))
         rest = [i for i in range(len(doc)) if i not in holding and len(doc[i].split()) >= 5]
         if rest:
             j = rng.choice(rest)
@@ -373,7 +366,7 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
     # Each sentence with the text `ask` reads before it (the first, most relevant, time it was retrieved).
     befores: dict[str, str] = {}
     for c in sorted(candidates, key=lambda c: -c.relevance):
-        befores.setdefault(" ".join(c.quote.split()), text_before(c))
+        befores.setdefault(" ".join(c.quote.split()), " ".join(text_before(c).split()))
     ranked = list(befores)  # a sentence retrieved twice is one pair
     answer = " ".join(str(item.get("answer", "")).split()).casefold()
     holding = [s for s in ranked if answer and answer in s.casefold()] if item["answerable"] else []
@@ -381,7 +374,7 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
         if not holding:  # the answer was never retrieved: nothing to learn which sentence says it
             return
         span = _span(holding[0], answer)
-        before = " ".join(befores[holding[0]].split())
+        before = befores[holding[0]]
         yield {"a": question, "b": holding[0], "label": 1, "kind": "seed answer", "source": "seed", "answer": span} | {
             "before": before
         }
@@ -389,9 +382,7 @@ def question_pairs(lens: Any, item: dict[str, Any], k: int, cut: bool = False) -
             yield from (p | {"source": "seed", "before": before} for p in deleted(question, holding[0], [span]))
     kind = "seed off-target sentence" if item["answerable"] else "seed near-miss sentence"
     for sentence in [s for s in ranked if s not in holding][:k]:
-        yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"} | {
-            "before": " ".join(befores[sentence].split())
-        }
+        yield {"a": question, "b": sentence, "label": 0, "kind": kind, "source": "seed"} | {"before": befores[sentence]}
 
 
 def seed_pairs(k: int, cut: bool = False, splits: frozenset[str] = SEED_TRAIN) -> Iterator[Pair]:
