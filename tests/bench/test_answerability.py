@@ -31,3 +31,22 @@ def test_the_label_audit_reads_only_calibration_and_training_articles() -> None:
     assert articles - {CALIBRATION} == training_articles(articles)
     assert all(r["note"] and r["reader"] in ("hand", "helper") for r in rows)
     assert {r["id"] for r in rows if r["answered_as_asked"]} == MISLABELLED and 0 < len(MISLABELLED) < len(rows)
+
+
+def test_audited_counts_only_the_audited_questions_as_answerable() -> None:
+    """--audited turns exactly the audited "unanswerable" questions answerable; a held-out article is unchanged."""
+    import pytest
+
+    from bench.answer_data import CALIBRATION
+    from bench.answerability import squad_items
+    from bench.label_audit import MISLABELLED
+    from bench.support_data import SQUAD_VALIDATION
+
+    given = squad_items([CALIBRATION, *SQUAD_VALIDATION], None)
+    if not given:
+        pytest.skip("../shared is absent")
+    audited = squad_items([CALIBRATION, *SQUAD_VALIDATION], None, audited=True)
+    flipped = {a["id"] for g, a in zip(given, audited, strict=True) if g["answerable"] != a["answerable"]}
+    calibration = {g["id"] for g in squad_items([CALIBRATION], None)}
+    assert flipped == MISLABELLED & calibration and len(flipped) == 26
+    assert all(a["answerable"] and not a["answers"] for a in audited if a["id"] in flipped)
