@@ -15,7 +15,9 @@ used for a choice). The "answers form" column reads every answer with its questi
 is the form as it ships. The last column ("lenient") is the shipped claims form without its veto, at a threshold
 fitted on HaluEval summarisation's training half: what judging by that set's labelling would cost elsewhere.
 Features are cached in .brieflens/support/judge-<model>-<premise>-<set>-<n>.json (delete to recompute).
-Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH]
+With --fit-on DOMAINS (session 29), only those SummEdits domains and news dev are read: the form and threshold are
+fitted on the named domains and scored on news dev, for a support model trained on the other domains (support-v4).
+Run: .venv/bin/python bench/fit_tuned_judge.py [--limit N] [--weights PATH] [--fit-on ectsum,samsum]
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="items per set (0: all)")
     parser.add_argument("--weights", type=Path, default=SUPPORT, help="a bench/train_nli.py --task support model")
+    parser.add_argument("--fit-on", default="", help="fit on these SummEdits domains only, score news dev")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to fit on")
@@ -147,6 +150,8 @@ def main() -> int:
     everything = Form(1.0 / 3, 1.0 / 3, True)  # both models scored for every claim
     judge = TunedJudge(rules, TunedModel(args.weights), ContradictionModel(), everything, 0.5)
     tag = f"{args.weights.stem}-{PREMISE}"
+    if args.fit_on:
+        return transfer(judge, tag, [f"SummEdits {d}" for d in args.fit_on.split(",")], args.limit or None)
     data = {
         name: (features(name, items, judge, tag), [bool(i["label"]) for i in items], items)
         for name, items in sets(args.limit or None).items()
@@ -200,6 +205,32 @@ def main() -> int:
             print(f"| {name}, answers form (long answers alone), threshold from the training half | | | {value} |")
     print("BAcc: threshold fitted on the non-news SummEdits domains (all seven, or the other six for a domain's row);")
     print("in brackets for HaluEval: 2-fold cross-fitted on the set itself.")
+    return 0
+
+
+# The model alone (no veto): how well the support model ranks, apart from the checks and the other signals.
+MODEL_ALONE = Form(1.0, 0.0, False)
+
+
+def transfer(judge: TunedJudge, tag: str, fit_names: list[str], limit: int | None) -> int:
+    """Fit the claims form on `fit_names` only; print it and its scores there and on SummEdits news dev."""
+    wanted = [*fit_names, "SummEdits news (dev)"]
+    chosen = {n: items for n, items in sets(limit).items() if n in wanted}
+    data = {n: (features(n, items, judge, tag), [bool(i["label"]) for i in items]) for n, items in chosen.items()}
+    fit: Domains = {n: data[n] for n in fit_names}
+    form, threshold = fit_on(fit)
+    print(f"claims form fitted on {', '.join(fit_names)}: a, b = {show(form)}, threshold = {threshold:.4f}")
+    alone_t = threshold_on(fit, MODEL_ALONE)
+    print("| set | items | fitted form AUC | BAcc | model alone AUC | BAcc | rules AUC |")
+    print("|---|---|---|---|---|---|---|")
+    rules_form = BASELINES["rules"]
+    for name, (feats, labels) in data.items():
+        row = [name + (" (fitted on)" if name in fit else ""), str(len(labels))]
+        for f, t in ((form, threshold), (MODEL_ALONE, alone_t)):
+            scored = item_scores(feats, f)
+            row += [f"{roc_auc(labels, scored[0]) or float('nan'):.3f}", f"{bacc(scored, labels, t):.3f}"]
+        row.append(f"{roc_auc(labels, item_scores(feats, rules_form)[0]) or float('nan'):.3f}")
+        print("| " + " | ".join(row) + " |")
     return 0
 
 

@@ -6,9 +6,11 @@ Two tasks share one cross-encoder:
 
 Only the training halves are read for training (splits are by article or item, fixed by a hash of
 its id): SQuAD 2.0 by article, HaluEval QA and summarisation by item, MultiHop-RAG by query.
-SummEdits (all eight domains, news included) is never trained on: it is validation only.
+SummEdits (all eight domains, news included) is never trained on by the default build (support-v2): it is validation
+only. `--summedits DOMAINS` adds the named non-news domains' real summary sentences (support-v4, session 29, measured
+against v2 on domains and news items it never read; not shipped).
 
-Run: .venv/bin/python bench/support_data.py [--out .brieflens/support] [--seed 13]
+Run: .venv/bin/python bench/support_data.py [--out .brieflens/support] [--seed 13] [--summedits podcast,qmsumm,...]
 Writes train.jsonl ({"task", "a", "b", "label", "kind", "source"}) and prints the counts by kind.
 """
 
@@ -494,8 +496,37 @@ def multihop(rng: random.Random, foreign: list[str], pack: bool = False) -> Iter
         yield from claim_pairs(" ".join(facts[title]), "multihop", foreign, rng, 4, pack)
 
 
-def build(seed: int, pack: bool = False) -> list[Pair]:
-    """Every training pair, shuffled with the seed (`pack`: premises packed to the model's bound)."""
+def summedits_claims(item: dict[str, Any]) -> list[tuple[str, int]]:
+    """A SummEdits summary's claims (the judge's split) with their labels: all supported in a consistent summary; in
+    an inconsistent one, only those its original summary states verbatim."""
+    from retrieval.support.claims import split_claims
+
+    original = " ".join(item["original_summary"].split())
+    claims = [" ".join(span.text.split()) for span in split_claims(item["summary"])]
+    return [(c, 1 if item["label"] == 1 or c in original else 0) for c in claims]
+
+
+def summedits(domains: set[str]) -> Iterator[Pair]:
+    """Real SummEdits claims of these domains against their aligned evidence, each (claim, evidence) once: every
+    claim of a consistent summary is supported; of an inconsistent one, a claim its original summary states
+    verbatim is, the others (what the edit touched) are not."""
+    path = shared_path("datasets", "summedits_other_domains.jsonl")
+    seen: set[tuple[str, str]] = set()
+    for item in read_jsonl(path) if path else []:
+        if item["domain"] not in domains:
+            continue
+        doc = sentences(item["doc"])
+        for claim, label in summedits_claims(item):
+            evidence = evidence_for(claim, doc)
+            if (claim, evidence) not in seen:
+                seen.add((claim, evidence))
+                kind = f"summedits {'supported' if label else 'edited'} sentence"
+                yield {"task": "claim", "a": claim, "b": evidence, "label": label, "kind": kind, "source": "summedits"}
+
+
+def build(seed: int, pack: bool = False, domains: frozenset[str] = frozenset()) -> list[Pair]:
+    """Every training pair, shuffled with the seed (`pack`: premises packed to the model's bound; `domains`: the
+    SummEdits domains whose real sentences join, none by default)."""
     rng = random.Random(seed)
     articles = squad_articles()
     foreign = [s for paras in articles.values() for p in paras for s in p if usable(s)]
@@ -506,6 +537,7 @@ def build(seed: int, pack: bool = False) -> list[Pair]:
     pairs += squad_questions(rng, articles)
     pairs += near_miss(rng, pairs)
     pairs += multihop(rng, foreign, pack)
+    pairs += summedits(set(domains))
     rng.shuffle(pairs)
     return pairs
 
@@ -518,11 +550,16 @@ def main() -> int:
     parser.add_argument(
         "--pack", action="store_true", help="premises packed to the model's bound (support-v3, not shipped)"
     )
+    parser.add_argument(
+        "--summedits",
+        default="",
+        help="comma-separated non-news SummEdits domains whose real sentences join (support-v4; none: v2's pairs)",
+    )
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to build")
         return 0
-    pairs = build(args.seed, args.pack)
+    pairs = build(args.seed, args.pack, frozenset(d for d in args.summedits.split(",") if d))
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "train.jsonl").open("w", encoding="utf-8") as f:
         for p in pairs:
