@@ -510,7 +510,7 @@ def summedits(domains: set[str]) -> Iterator[Pair]:
     """Real SummEdits claims of these domains against their aligned evidence, each (claim, evidence) once: every
     claim of a consistent summary is supported; of an inconsistent one, a claim its original summary states
     verbatim is, the others (what the edit touched) are not."""
-    path = shared_path("datasets", "summedits_other_domains.jsonl")
+    path = shared_path("datasets", "summedits_other_domains.jsonl") if domains else None
     seen: set[tuple[str, str]] = set()
     for item in read_jsonl(path) if path else []:
         if item["domain"] not in domains:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.answerability import _fold, holds
 
 
@@ -35,8 +37,6 @@ def test_the_label_audit_reads_only_calibration_and_training_articles() -> None:
 
 def test_audited_counts_only_the_audited_questions_as_answerable() -> None:
     """--audited turns exactly the audited "unanswerable" questions answerable; a held-out article is unchanged."""
-    import pytest
-
     from bench.answer_data import CALIBRATION
     from bench.answerability import squad_items
     from bench.label_audit import MISLABELLED
