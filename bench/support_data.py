@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import read_jsonl, shared_path
 from retrieval.sentences import split_sentences
+from retrieval.support.claims import split_claims
 
 SQUAD_VALIDATION = ("Normans", "Steam_engine", "Harvard_University")  # held-out articles (of 8)
 EVIDENCE_SENTENCES = 3  # the judge aligns each claim to its top 3 source sentences
@@ -499,8 +500,6 @@ def multihop(rng: random.Random, foreign: list[str], pack: bool = False) -> Iter
 def summedits_claims(item: dict[str, Any]) -> list[tuple[str, int]]:
     """A SummEdits summary's claims (the judge's split) with their labels: all supported in a consistent summary; in
     an inconsistent one, only those its original summary states verbatim."""
-    from retrieval.support.claims import split_claims
-
     original = " ".join(item["original_summary"].split())
     claims = [" ".join(span.text.split()) for span in split_claims(item["summary"])]
     return [(c, 1 if item["label"] == 1 or c in original else 0) for c in claims]
