@@ -25,7 +25,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import Any
 
@@ -505,7 +505,7 @@ def summedits_claims(item: dict[str, Any]) -> list[tuple[str, int]]:
     return [(c, 1 if item["label"] == 1 or c in original else 0) for c in claims]
 
 
-def summedits(domains: set[str]) -> Iterator[Pair]:
+def summedits(domains: Set[str]) -> Iterator[Pair]:
     """Real SummEdits claims of these domains against their aligned evidence, each (claim, evidence) once: every
     claim of a consistent summary is supported; of an inconsistent one, a claim its original summary states
     verbatim is, the others (what the edit touched) are not."""
@@ -536,7 +536,7 @@ def build(seed: int, pack: bool = False, domains: frozenset[str] = frozenset()) 
     pairs += squad_questions(rng, articles)
     pairs += near_miss(rng, pairs)
     pairs += multihop(rng, foreign, pack)
-    pairs += summedits(set(domains))
+    pairs += summedits(domains)
     rng.shuffle(pairs)
     return pairs
 
