@@ -520,7 +520,15 @@ def summedits(domains: Set[str]) -> Iterator[Pair]:
             if (claim, evidence) not in seen:
                 seen.add((claim, evidence))
                 kind = f"summedits {'supported' if label else 'edited'} sentence"
-                yield {"task": "claim", "a": claim, "b": evidence, "label": label, "kind": kind, "source": "summedits"}
+                yield {
+                    "task": "claim",
+                    "a": claim,
+                    "b": evidence,
+                    "label": label,
+                    "kind": kind,
+                    "source": "summedits",
+                    "domain": item["domain"],  # leave-one-domain-out folds (bench/support_lodo.py) split on it
+                }
 
 
 def build(seed: int, pack: bool = False, domains: frozenset[str] = frozenset()) -> list[Pair]:

