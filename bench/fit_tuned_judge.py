@@ -105,6 +105,11 @@ def item_scores(feats: list[list[Claim]], form: Form) -> tuple[list[float], list
     return scores, [form.veto and any(v for *_, v in claims) for claims in feats]
 
 
+def auc(labels: list[bool], scores: list[float]) -> float:
+    """ROC-AUC of item scores (NaN when one class is missing)."""
+    return roc_auc(labels, scores) or float("nan")
+
+
 def bacc(scored: tuple[list[float], list[bool]], labels: list[bool], threshold: float) -> float:
     """Balanced accuracy of "faithful" = score >= threshold and no veto."""
     scores, vetoed = scored
@@ -196,12 +201,12 @@ def main() -> int:
                 # Also its own validation half, 2-fold cross-fitted (an item's two texts in one fold).
                 folds = cross_fit(scores, labels, scored[1], groups=[i["group"] for i in items])
                 value += f" ({sum(folds) / len(folds):.3f})"
-            row += [f"{roc_auc(labels, scores) or float('nan'):.3f}", value]
+            row += [f"{auc(labels, scores):.3f}", value]
         row.append(f"{bacc(item_scores(feats, lenient), labels, t_lenient):.3f}")
         print("| " + " | ".join(row) + " |")
         if name.startswith("HaluEval QA"):
             scored = item_scores(features(name, items, answers, f"answers-{tag}"), ANSWERS_FORM)
-            value = f"{roc_auc(labels, scored[0]) or float('nan'):.3f} | {bacc(scored, labels, t_answers):.3f}"
+            value = f"{auc(labels, scored[0]):.3f} | {bacc(scored, labels, t_answers):.3f}"
             print(f"| {name}, answers form (long answers alone), threshold from the training half | | | {value} |")
     print("BAcc: threshold fitted on the non-news SummEdits domains (all seven, or the other six for a domain's row);")
     print("in brackets for HaluEval: 2-fold cross-fitted on the set itself.")
@@ -228,8 +233,8 @@ def transfer(judge: TunedJudge, tag: str, fit_names: list[str], limit: int | Non
         row = [name + (" (fitted on)" if name in fit else ""), str(len(labels))]
         for f, t in ((form, threshold), (MODEL_ALONE, alone_t)):
             scored = item_scores(feats, f)
-            row += [f"{roc_auc(labels, scored[0]) or float('nan'):.3f}", f"{bacc(scored, labels, t):.3f}"]
-        row.append(f"{roc_auc(labels, item_scores(feats, rules_form)[0]) or float('nan'):.3f}")
+            row += [f"{auc(labels, scored[0]):.3f}", f"{bacc(scored, labels, t):.3f}"]
+        row.append(f"{auc(labels, item_scores(feats, rules_form)[0]):.3f}")
         print("| " + " | ".join(row) + " |")
     return 0
 

@@ -28,9 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import print_table, shared_path
 from bench.fit_support_judge import sets
-from bench.fit_tuned_judge import MODEL_ALONE, Domains, bacc, features, fit_on, item_scores, show
+from bench.fit_tuned_judge import MODEL_ALONE, Domains, auc, bacc, features, fit_on, item_scores, show
 from bench.support_data import build
-from eval.metrics import roc_auc
 from retrieval.index.embedders import make_embedder
 from retrieval.settings import Settings
 from retrieval.support.contradiction import ContradictionModel
@@ -82,9 +81,8 @@ def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[Form, fl
     """The form fitted on `fit`, and its AUC and balanced accuracy on these items; and the model alone's AUC."""
     form, threshold = fit_on(fit)
     values = item_scores(feats, form)
-    auc = roc_auc(labels, values[0]) or float("nan")
-    alone = roc_auc(labels, item_scores(feats, MODEL_ALONE)[0]) or float("nan")
-    return form, auc, bacc(values, labels, threshold), alone
+    alone = auc(labels, item_scores(feats, MODEL_ALONE)[0])
+    return form, auc(labels, values[0]), bacc(values, labels, threshold), alone
 
 
 def main() -> int:
@@ -127,16 +125,16 @@ def main() -> int:
         row: dict[str, Any] = {"set": name, "items": len(data[name])}
         for tag, family in (("v2", v2), ("v5", oof)):
             rest = {n: v for n, v in family.items() if n != name}
-            form, auc, ba, alone = scored(*family[name], rest)
-            row |= {f"{tag} form": show(form), f"{tag} AUC": auc, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+            form, fitted, ba, alone = scored(*family[name], rest)
+            row |= {f"{tag} form": show(form), f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
         rows.append(row)
     mean = {"set": "mean of the 7 held-out domains", "items": sum(r["items"] for r in rows)}
     mean |= {k: sum(r[k] for r in rows) / len(rows) for k in rows[0] if k.endswith(("AUC", "BAcc"))}
     rows.append(mean)
     news: dict[str, Any] = {"set": NEWS + ", form fitted on all 7", "items": len(data[NEWS])}
     for tag, weights, family in (("v2", SUPPORT, v2), ("v5", weights_of(args.work, ALL), oof)):
-        form, auc, ba, alone = scored(*feats(weights, NEWS, data[NEWS]), family)
-        news |= {f"{tag} form": show(form), f"{tag} AUC": auc, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+        form, fitted, ba, alone = scored(*feats(weights, NEWS, data[NEWS]), family)
+        news |= {f"{tag} form": show(form), f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
     rows.append(news)
     if args.json:
         print(json.dumps(rows, indent=1))
