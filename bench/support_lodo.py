@@ -77,12 +77,12 @@ def train(work: Path, fold: str, pairs: list[dict[str, Any]], args: argparse.Nam
     return weights_of(work, fold).exists()
 
 
-def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[Form, float, float, float]:
-    """The form fitted on `fit`, and its AUC and balanced accuracy on these items; and the model alone's AUC."""
+def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[str, float, float, float]:
+    """The form and threshold fitted on `fit`, their AUC and balanced accuracy on these items; the model alone's AUC."""
     form, threshold = fit_on(fit)
     values = item_scores(feats, form)
     alone = auc(labels, item_scores(feats, MODEL_ALONE)[0])
-    return form, auc(labels, values[0]), bacc(values, labels, threshold), alone
+    return f"{show(form)}; {threshold:.4f}", auc(labels, values[0]), bacc(values, labels, threshold), alone
 
 
 def main() -> int:
@@ -126,7 +126,7 @@ def main() -> int:
         for tag, family in (("v2", v2), ("v5", oof)):
             rest = {n: v for n, v in family.items() if n != name}
             form, fitted, ba, alone = scored(*family[name], rest)
-            row |= {f"{tag} form": show(form), f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+            row |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
         rows.append(row)
     mean = {"set": "mean of the 7 held-out domains", "items": sum(r["items"] for r in rows)}
     mean |= {k: sum(r[k] for r in rows) / len(rows) for k in rows[0] if k.endswith(("AUC", "BAcc"))}
@@ -134,7 +134,7 @@ def main() -> int:
     news: dict[str, Any] = {"set": NEWS + ", form fitted on all 7", "items": len(data[NEWS])}
     for tag, weights, family in (("v2", SUPPORT, v2), ("v5", weights_of(args.work, ALL), oof)):
         form, fitted, ba, alone = scored(*feats(weights, NEWS, data[NEWS]), family)
-        news |= {f"{tag} form": show(form), f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+        news |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
     rows.append(news)
     if args.json:
         print(json.dumps(rows, indent=1))
