@@ -6,8 +6,8 @@ with the seed (so the FactCC-style edits it learned are not forgotten), scored o
 threshold are fitted on the other six domains' out-of-fold features (each scored by the model that left it out);
 support-v2, which never read SummEdits, is fitted on its own features of the other six. Then a model of all seven
 domains is scored on SummEdits news dev (never trained on) with the form fitted on all seven out-of-fold feature
-sets, beside v2 with the form fitted on its seven. Session 30's rule: /work/notes/prereg30.md, quoted in
-docs/support-model.md.
+sets, beside v2 with the form fitted on its seven; --halueval adds HaluEval's validation halves. The rule written
+before session 30 trained any fold, and its result: docs/support-model.md (support-v5).
 Resumable: pairs, checkpoints, weights and features are kept under --work and .brieflens/support; run again to
 continue. Trains for up to about 8 x 8 minutes on 2 cores; never run in CI.
 Run: .venv/bin/python bench/support_lodo.py [--work .brieflens/lodo] [--replay 1500] [--max-minutes 110]
@@ -28,7 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.datasets import print_table, shared_path
 from bench.fit_support_judge import sets
-from bench.fit_tuned_judge import MODEL_ALONE, Domains, auc, bacc, features, fit_on, item_scores, show
+from bench.fit_tuned_judge import (
+    MODEL_ALONE,
+    Domains,
+    auc,
+    bacc,
+    features,
+    fit_on,
+    item_scores,
+    qa_train,
+    show,
+    threshold_on,
+)
 from bench.support_data import build
 from retrieval.index.embedders import make_embedder
 from retrieval.settings import Settings
@@ -36,12 +47,14 @@ from retrieval.support.contradiction import ContradictionModel
 from retrieval.support.judge import OfflineJudge
 from retrieval.support.model_judge import PREMISE
 from retrieval.support.tuned import SUPPORT, TunedModel
-from retrieval.support.tuned_judge import Form, TunedJudge
+from retrieval.support.tuned_judge import ANSWERS_FORM, Form, TunedJudge
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAINS = ("ectsum", "podcast", "qmsumm", "sales_call", "sales_email", "samsum", "scitldr")
 ALL = "all"  # the fold that leaves no domain out: the model a ship would use
 NEWS = "SummEdits news (dev)"
+SUMM, QA = "HaluEval summ (val half)", "HaluEval QA (val half)"
+EVERYTHING = Form(1.0 / 3, 1.0 / 3, True)  # both models scored for every claim, as bench/fit_tuned_judge.py
 
 
 def fold_pairs(pairs: list[dict[str, Any]], held: str | None, replay: int, seed: int) -> list[dict[str, Any]]:
@@ -85,6 +98,33 @@ def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[str, flo
     return f"{show(form)}; {threshold:.4f}", auc(labels, values[0]), bacc(values, labels, threshold), alone
 
 
+def halueval_rows(
+    data: dict[str, list[dict[str, Any]]], shipped: dict[str, tuple[Path, Domains]], judge_of: Any
+) -> list[dict[str, Any]]:
+    """HaluEval's validation halves for each model as it would ship: summaries with the claims form fitted on the
+    SummEdits domains, answers with the answers form at the threshold fitted on HaluEval QA's training half."""
+    summ: dict[str, Any] = {"set": SUMM + ", form fitted on the 7 SummEdits domains", "items": len(data[SUMM])}
+    qa: dict[str, Any] = {"set": QA + ", answers form, threshold from its training half", "items": len(data[QA])}
+    train = qa_train(None)
+    for tag, (weights, family) in shipped.items():
+        name = f"{weights.stem}-{PREMISE}"
+        feats = features(SUMM, data[SUMM], judge_of(weights, EVERYTHING), name)
+        form, fitted, ba, alone = scored(feats, [bool(i["label"]) for i in data[SUMM]], family)
+        summ |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+        answers = judge_of(weights, ANSWERS_FORM)
+        fit = features("HaluEval QA (train half)", train, answers, f"answers-{name}")
+        threshold = threshold_on({"qa": (fit, [bool(i["label"]) for i in train])}, ANSWERS_FORM)
+        labels = [bool(i["label"]) for i in data[QA]]
+        values = item_scores(features(QA, data[QA], answers, f"answers-{name}"), ANSWERS_FORM)
+        qa |= {
+            f"{tag} form": f"answers form; {threshold:.4f}",
+            f"{tag} AUC": auc(labels, values[0]),
+            f"{tag} BAcc": bacc(values, labels, threshold),
+            f"{tag} alone AUC": float("nan"),  # the answers form is the model alone (with the veto)
+        }
+    return [summ, qa]
+
+
 def main() -> int:
     """Train the folds, cache their features, print the leave-one-domain-out table and news dev."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -93,6 +133,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--max-minutes", type=float, default=110.0, help="per training run; run again to resume")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON, not a table")
+    parser.add_argument("--halueval", action="store_true", help="also score HaluEval's validation halves (v2, v5)")
     args = parser.parse_args()
     if shared_path("datasets") is None:
         print("../shared/datasets is absent: nothing to train or score")
@@ -110,10 +151,13 @@ def main() -> int:
     settings = Settings()
     rules = OfflineJudge.from_settings(settings, make_embedder(settings))
     nli = ContradictionModel()
-    everything = Form(1.0 / 3, 1.0 / 3, True)  # both models scored for every claim, as bench/fit_tuned_judge.py
+
+    def judge_of(weights: Path, form: Form) -> TunedJudge:
+        """The tuned judge over these support weights, with the shared rules and NLI model."""
+        return TunedJudge(rules, TunedModel(weights), nli, form, 0.5)
 
     def feats(weights: Path, name: str, items: list[dict[str, Any]]) -> tuple[list[Any], list[bool]]:
-        judge = TunedJudge(rules, TunedModel(weights), nli, everything, 0.5)
+        judge = judge_of(weights, EVERYTHING)
         return features(name, items, judge, f"{weights.stem}-{PREMISE}"), [bool(i["label"]) for i in items]
 
     data = sets(None)
@@ -136,6 +180,8 @@ def main() -> int:
         form, fitted, ba, alone = scored(*feats(weights, NEWS, data[NEWS]), family)
         news |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
     rows.append(news)
+    if args.halueval:
+        rows += halueval_rows(data, {"v2": (SUPPORT, v2), "v5": (weights_of(args.work, ALL), oof)}, judge_of)
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
