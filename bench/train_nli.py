@@ -15,6 +15,8 @@ train too and ship beside them (answers-v13, session 25: measured, not shipped; 
 word pieces for a pair that answers, [CLS] for one that does not): answers-v15, session 27; the head is saved aside.
 With --context, each sentence is read with the text before it (`answerability.in_context`; the pairs' "before"), as
 `ask` then reads it for these weights (their card says "context"): answers-v16, session 28, measured, not shipped.
+With --init, training starts from shipped weights of this script instead of the packaged head (support-v5's folds,
+session 30: bench/support_lodo.py); --out writes them somewhere other than the shipped weights folder.
 
 Run: .venv/bin/python bench/train_nli.py --task answers [--build] [--threads 2] [--max-minutes 100]
 """
