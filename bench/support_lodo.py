@@ -21,6 +21,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,8 @@ def train(work: Path, fold: str, pairs: list[dict[str, Any]], args: argparse.Nam
     command += ["--work", str(out), "--out", str(out), "--max-minutes", str(args.max_minutes)]
     print(f"training fold {fold} ({sum(1 for _ in data.open())} pairs)", file=sys.stderr, flush=True)
     started = time.time()
-    subprocess.run(command, check=True, stdout=(out / "train.log").open("a"), stderr=subprocess.STDOUT)
+    with (out / "train.log").open("a") as log:
+        subprocess.run(command, check=True, stdout=log, stderr=subprocess.STDOUT)
     print(f"fold {fold}: {time.time() - started:.0f} s", file=sys.stderr, flush=True)
     return weights_of(work, fold).exists()
 
@@ -99,7 +101,9 @@ def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[str, flo
 
 
 def halueval_rows(
-    data: dict[str, list[dict[str, Any]]], shipped: dict[str, tuple[Path, Domains]], judge_of: Any
+    data: dict[str, list[dict[str, Any]]],
+    shipped: dict[str, tuple[Path, Domains]],
+    judge_of: Callable[[Path, Form], TunedJudge],
 ) -> list[dict[str, Any]]:
     """HaluEval's validation halves for each model as it would ship: summaries with the claims form fitted on the
     SummEdits domains, answers with the answers form at the threshold fitted on HaluEval QA's training half."""
@@ -120,8 +124,7 @@ def halueval_rows(
             f"{tag} form": f"answers form; {threshold:.4f}",
             f"{tag} AUC": auc(labels, values[0]),
             f"{tag} BAcc": bacc(values, labels, threshold),
-            f"{tag} alone AUC": float("nan"),  # the answers form is the model alone (with the veto)
-        }
+        }  # no "alone" cell: the answers form is the model alone (with the veto)
     return [summ, qa]
 
 
