@@ -65,6 +65,12 @@ def fold_pairs(pairs: list[dict[str, Any]], held: str | None, replay: int, seed:
     return kept + random.Random(seed).sample(own, min(replay, len(own)))
 
 
+def write_pairs(path: Path, pairs: list[dict[str, Any]]) -> None:
+    """Pairs as JSON lines, the way bench/train_nli.py reads them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs), encoding="utf-8")
+
+
 def weights_of(work: Path, fold: str) -> Path:
     """Where a fold's trained weights land."""
     return work / fold / f"support-v5-{fold}.safetensors"
@@ -78,9 +84,7 @@ def train(work: Path, fold: str, pairs: list[dict[str, Any]], args: argparse.Nam
     held = None if fold == ALL else fold
     data = out / "train.jsonl"
     if not data.exists():
-        out.mkdir(parents=True, exist_ok=True)
-        rows = fold_pairs(pairs, held, args.replay, args.seed)
-        data.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in rows), encoding="utf-8")
+        write_pairs(data, fold_pairs(pairs, held, args.replay, args.seed))
     command = [sys.executable, str(ROOT / "bench" / "train_nli.py"), "--task", "support", "--init", str(SUPPORT)]
     command += ["--layers", "4", "--epochs", "1", "--seed", str(args.seed), "--name", f"support-v5-{fold}"]
     command += ["--work", str(out), "--out", str(out), "--max-minutes", str(args.max_minutes)]
@@ -92,12 +96,17 @@ def train(work: Path, fold: str, pairs: list[dict[str, Any]], args: argparse.Nam
     return weights_of(work, fold).exists()
 
 
-def scored(feats: list[Any], labels: list[bool], fit: Domains) -> tuple[str, float, float, float]:
-    """The form and threshold fitted on `fit`, their AUC and balanced accuracy on these items; the model alone's AUC."""
+def cells(tag: str, feats: list[Any], labels: list[bool], fit: Domains) -> dict[str, Any]:
+    """A model's cells of a row: the form and threshold fitted on `fit`, their AUC and balanced accuracy on these
+    items, and the model alone's AUC."""
     form, threshold = fit_on(fit)
     values = item_scores(feats, form)
-    alone = auc(labels, item_scores(feats, MODEL_ALONE)[0])
-    return f"{show(form)}; {threshold:.4f}", auc(labels, values[0]), bacc(values, labels, threshold), alone
+    return {
+        f"{tag} form": f"{show(form)}; {threshold:.4f}",
+        f"{tag} AUC": auc(labels, values[0]),
+        f"{tag} BAcc": bacc(values, labels, threshold),
+        f"{tag} alone AUC": auc(labels, item_scores(feats, MODEL_ALONE)[0]),
+    }
 
 
 def halueval_rows(
@@ -113,8 +122,7 @@ def halueval_rows(
     for tag, (weights, family) in shipped.items():
         name = f"{weights.stem}-{PREMISE}"
         feats = features(SUMM, data[SUMM], judge_of(weights, EVERYTHING), name)
-        form, fitted, ba, alone = scored(feats, [bool(i["label"]) for i in data[SUMM]], family)
-        summ |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+        summ |= cells(tag, feats, [bool(i["label"]) for i in data[SUMM]], family)
         answers = judge_of(weights, ANSWERS_FORM)
         fit = features("HaluEval QA (train half)", train, answers, f"answers-{name}")
         threshold = threshold_on({"qa": (fit, [bool(i["label"]) for i in train])}, ANSWERS_FORM)
@@ -143,9 +151,7 @@ def main() -> int:
         return 0
     all_pairs = args.work / "train.jsonl"
     if not all_pairs.exists():
-        args.work.mkdir(parents=True, exist_ok=True)
-        rows = build(args.seed, domains=frozenset(DOMAINS))
-        all_pairs.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in rows), encoding="utf-8")
+        write_pairs(all_pairs, build(args.seed, domains=frozenset(DOMAINS)))
     pairs = [json.loads(line) for line in all_pairs.read_text(encoding="utf-8").splitlines()]
     for fold in (*DOMAINS, ALL):
         if not train(args.work, fold, pairs, args):
@@ -172,16 +178,14 @@ def main() -> int:
         row: dict[str, Any] = {"set": name, "items": len(data[name])}
         for tag, family in (("v2", v2), ("v5", oof)):
             rest = {n: v for n, v in family.items() if n != name}
-            form, fitted, ba, alone = scored(*family[name], rest)
-            row |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+            row |= cells(tag, *family[name], rest)
         rows.append(row)
     mean = {"set": "mean of the 7 held-out domains", "items": sum(r["items"] for r in rows)}
     mean |= {k: sum(r[k] for r in rows) / len(rows) for k in rows[0] if k.endswith(("AUC", "BAcc"))}
     rows.append(mean)
     news: dict[str, Any] = {"set": NEWS + ", form fitted on all 7", "items": len(data[NEWS])}
     for tag, weights, family in (("v2", SUPPORT, v2), ("v5", weights_of(args.work, ALL), oof)):
-        form, fitted, ba, alone = scored(*feats(weights, NEWS, data[NEWS]), family)
-        news |= {f"{tag} form": form, f"{tag} AUC": fitted, f"{tag} BAcc": ba, f"{tag} alone AUC": alone}
+        news |= cells(tag, *feats(weights, NEWS, data[NEWS]), family)
     rows.append(news)
     if args.halueval:
         rows += halueval_rows(data, {"v2": (SUPPORT, v2), "v5": (weights_of(args.work, ALL), oof)}, judge_of)
