@@ -112,6 +112,7 @@ def cells(tag: str, feats: list[Any], labels: list[bool], fit: Domains) -> dict[
 def halueval_rows(
     data: dict[str, list[dict[str, Any]]],
     shipped: dict[str, tuple[Path, Domains]],
+    feats: Callable[[Path, str, list[dict[str, Any]]], tuple[list[Any], list[bool]]],
     judge_of: Callable[[Path, Form], TunedJudge],
 ) -> list[dict[str, Any]]:
     """HaluEval's validation halves for each model as it would ship: summaries with the claims form fitted on the
@@ -120,14 +121,13 @@ def halueval_rows(
     qa: dict[str, Any] = {"set": QA + ", answers form, threshold from its training half", "items": len(data[QA])}
     train = qa_train(None)
     for tag, (weights, family) in shipped.items():
-        name = f"{weights.stem}-{PREMISE}"
-        feats = features(SUMM, data[SUMM], judge_of(weights, EVERYTHING), name)
-        summ |= cells(tag, feats, [bool(i["label"]) for i in data[SUMM]], family)
+        summ |= cells(tag, *feats(weights, SUMM, data[SUMM]), family)
         answers = judge_of(weights, ANSWERS_FORM)
-        fit = features("HaluEval QA (train half)", train, answers, f"answers-{name}")
+        name = f"answers-{weights.stem}-{PREMISE}"  # bench/fit_tuned_judge.py's cache names: its features are shared
+        fit = features("HaluEval QA (train half)", train, answers, name)
         threshold = threshold_on({"qa": (fit, [bool(i["label"]) for i in train])}, ANSWERS_FORM)
         labels = [bool(i["label"]) for i in data[QA]]
-        values = item_scores(features(QA, data[QA], answers, f"answers-{name}"), ANSWERS_FORM)
+        values = item_scores(features(QA, data[QA], answers, name), ANSWERS_FORM)
         qa |= {
             f"{tag} form": f"answers form; {threshold:.4f}",
             f"{tag} AUC": auc(labels, values[0]),
@@ -188,7 +188,7 @@ def main() -> int:
         news |= cells(tag, *feats(weights, NEWS, data[NEWS]), family)
     rows.append(news)
     if args.halueval:
-        rows += halueval_rows(data, {"v2": (SUPPORT, v2), "v5": (weights_of(args.work, ALL), oof)}, judge_of)
+        rows += halueval_rows(data, {"v2": (SUPPORT, v2), "v5": (weights_of(args.work, ALL), oof)}, feats, judge_of)
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0

@@ -1,15 +1,26 @@
-"""The trainer's span targets: SQuAD 2.0's way of pointing at an answer or at [CLS]."""
+"""The trainer's span targets (SQuAD 2.0's way of pointing at an answer or at [CLS]) and its start from shipped
+weights."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("torch")
 
-from bench.train_nli import IGNORE, pairs_of, read_in_context, span_loss, span_targets, tokenizer
+from safetensors.numpy import load_file
+
+from bench.train_nli import (
+    IGNORE,
+    build_model,
+    pairs_of,
+    read_in_context,
+    span_loss,
+    span_targets,
+    start_from,
+    tokenizer,
+)
 from retrieval.support.answerability import CONTEXT_MARK
+from retrieval.support.tuned import SUPPORT
 
 QUESTION = "Which country rationed heating gas?"
 SENTENCE = "In 1973, the Netherlands rationed heating gas and banned Sunday driving."
@@ -69,14 +80,10 @@ def test_context_is_read_after_the_sentence_so_the_bound_cuts_it_first() -> None
     assert kept.startswith(pair["b"]) and len(enc.ids) == 32
 
 
-def test_a_run_starts_from_shipped_weights_and_refuses_ones_it_would_freeze(tmp_path: Path) -> None:
+def test_a_run_starts_from_shipped_weights_and_refuses_ones_it_would_freeze() -> None:
     """--init: the shipped layers, pooler and head are loaded to train on from there; weights of a layer the run
     keeps frozen are refused (their training would be silently lost)."""
     import torch
-    from safetensors.numpy import load_file
-
-    from bench.train_nli import build_model, start_from
-    from retrieval.support.tuned import SUPPORT
 
     shipped = load_file(str(SUPPORT))
     model = build_model(4)
